@@ -1,0 +1,99 @@
+"""Command line: `python -m dashboard check|summary`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from dashboard import config
+from dashboard.ingest.load import LoadResult, load_project
+from dashboard.ingest.problems import Problem
+from queries.summary import Scope, summary
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO 2018-06-30 or Finnish 30.6.2018."""
+    try:
+        if "." in text:
+            day, month, year = (int(part) for part in text.split("."))
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2018-06-30 or 30.6.2018)") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="ESR project monitoring: checks and figures.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(sub):
+        sub.add_argument("--plan", metavar="DIR", help="plan directory (default: the embedded PRO SOS plan)")
+        sub.add_argument("--extracts", metavar="DIR", help="extracts directory (default: the embedded demo extracts)")
+
+    check = commands.add_parser("check", help="validate the plan and the extracts; one line per problem")
+    data_options(check)
+    summary_cmd = commands.add_parser("summary", help="print the headline figures")
+    summary_cmd.add_argument("--json", action="store_true", required=True, help="print one JSON object")
+    data_options(summary_cmd)
+    summary_cmd.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
+    summary_cmd.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
+    return parser
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr, and only to a terminal: stdout stays clean for JSON and scripts."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
+def load(args) -> LoadResult:
+    plan_dir, extracts_dir = config.plan_dir(args.plan), config.extracts_dir(args.extracts)
+    progress(f"loading plan {plan_dir} and extracts {extracts_dir} …")
+    result = load_project(plan_dir, extracts_dir)
+    if args.extracts and not extracts_dir.is_dir():
+        result.problems.append(Problem(str(extracts_dir), 0, "-", "missing_file", {}))
+    progress(f"loaded {sum(f.rows_loaded for f in result.files)} rows from {len(result.files)} files")
+    return result
+
+
+def run_check(args) -> int:
+    result = load(args)
+    for problem in result.problems:
+        print(problem.line())
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def run_summary(args) -> int:
+    result = load(args)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem.line(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    implementers = set(result.plan.tables["implementers"]["implementer_id"])
+    if args.implementer is not None and args.implementer not in implementers:
+        raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
+    figures = summary(result.store, Scope(implementer=args.implementer, as_of=args.as_of))
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on wrong usage
+    try:
+        return {"check": run_check, "summary": run_summary}[args.command](args)
+    except UsageError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # no traceback for the user; the message says what failed
+        print(f"{parser.prog}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS

@@ -1,0 +1,210 @@
+"""The data contract (../shared/contract.md v1): the only module that knows file names, columns,
+Finnish header aliases, value codes and their Finnish aliases. Readers, validators, the loader and
+the docs generator all take their rules from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GENDERS = ("F", "M", "X")
+AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
+LABOUR_MARKET_STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
+EXIT_STATUSES = ("job_seeking", "in_education", "qualification", "employed", "none")
+DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
+SPENDING_CATEGORIES = ("salaries", "purchased_services", "other_costs", "revenue")
+BUDGET_CATEGORIES = ("salaries", "purchased_services", "other_costs", "flat_rate", "revenue")
+FINANCING_SOURCES = ("esr_state", "municipal", "other_public", "private")
+ROLES = ("main", "co")
+INDICATORS = ("participants", "person_days")
+
+# Lower bounds of the age groups, checked in order (by age_at_start).
+AGE_GROUP_LOWER_BOUNDS = (("over_54", 55), ("30_54", 30), ("25_29", 25), ("under_25", 0))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract file. `kind` names the parser: text, date, int, decimal, bool,
+    enum. `ref` names a plan table the value must exist in (implementer, municipality)."""
+
+    name: str
+    kind: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    code_aliases: dict[str, str] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    kind: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_IMPLEMENTER_ALIASES = ("toteuttaja", "toteuttaja_id", "osatoteuttaja", "toteuttajatunnus")
+_MUNICIPALITY_ALIASES = ("kunta",)
+
+_GENDER_ALIASES = {"n": "F", "nainen": "F", "f": "F", "m": "M", "mies": "M", "x": "X", "muu": "X"}
+_STATUS_ALIASES = {
+    "työtön": "unemployed",
+    "koulutuksessa": "in_education",
+    "opiskelija": "in_education",
+    "työssä": "employed",
+    "työllinen": "employed",
+    "työvoiman_ulkopuolella": "outside_labour_market",
+    "työmarkkinoiden_ulkopuolella": "outside_labour_market",
+}
+_EXIT_ALIASES = {
+    "työnhakija": "job_seeking",
+    "koulutuksessa": "in_education",
+    "tutkinto": "qualification",
+    "työllistynyt": "employed",
+    "työssä": "employed",
+    "ei": "none",
+    "ei_muutosta": "none",
+}
+_DAY_TYPE_ALIASES = {
+    "lähiopetus": "contact_teaching",
+    "etäopetus": "distance_teaching",
+    "tukityöllistäminen": "subsidised_employment",
+    "ohjaus": "guidance_consulting",
+    "ohjaus_tai_konsultointi": "guidance_consulting",
+    "konsultointi": "guidance_consulting",
+    "muu": "other",
+}
+_CATEGORY_ALIASES = {
+    "palkat": "salaries",
+    "palkkakustannukset": "salaries",
+    "ostopalvelut": "purchased_services",
+    "muut": "other_costs",
+    "muut_kustannukset": "other_costs",
+    "tulot": "revenue",
+}
+
+PARTICIPANTS = TableSpec(
+    "participants",
+    (
+        Column("participant_id", "text", aliases=("osallistuja_id", "osallistujatunnus", "tunniste")),
+        Column("implementer_id", "text", aliases=_IMPLEMENTER_ALIASES, ref="implementer"),
+        Column("municipality", "text", aliases=_MUNICIPALITY_ALIASES, ref="municipality"),
+        Column("start_date", "date", aliases=("aloituspvm", "alkupvm", "aloituspäivä", "tulopvm")),
+        Column("end_date", "date", required=False, aliases=("lopetuspvm", "loppupvm", "päättymispäivä", "lähtöpvm")),
+        Column("gender", "enum", aliases=("sukupuoli",), codes=GENDERS, code_aliases=_GENDER_ALIASES),
+        Column("age_at_start", "int", aliases=("ikä", "ikä_aloittaessa"), minimum=0, maximum=120),
+        Column(
+            "labour_market_status",
+            "enum",
+            aliases=("työmarkkina_asema", "työmarkkinatilanne"),
+            codes=LABOUR_MARKET_STATUSES,
+            code_aliases=_STATUS_ALIASES,
+        ),
+        Column("long_term_unemployed", "bool", required=False, aliases=("pitkäaikaistyötön",)),
+        Column("education_isced", "int", required=False, aliases=("koulutus_isced", "koulutustaso"), minimum=0, maximum=8),
+        Column(
+            "exit_status",
+            "enum",
+            required=False,
+            aliases=("tilanne_lähtiessä", "lopputilanne"),
+            codes=EXIT_STATUSES,
+            code_aliases=_EXIT_ALIASES,
+        ),
+    ),
+)
+
+PERSON_DAYS = TableSpec(
+    "person_days",
+    (
+        Column("date", "date", aliases=("päivämäärä", "pvm")),
+        Column("implementer_id", "text", aliases=_IMPLEMENTER_ALIASES, ref="implementer"),
+        Column("municipality", "text", required=False, aliases=_MUNICIPALITY_ALIASES, ref="municipality"),
+        Column("day_type", "enum", aliases=("päivätyyppi", "tyyppi"), codes=DAY_TYPES, code_aliases=_DAY_TYPE_ALIASES),
+        Column("days", "decimal", aliases=("päivät", "päiviä", "henkilöpäivät"), minimum=0),
+    ),
+)
+
+SPENDING = TableSpec(
+    "spending",
+    (
+        Column("date", "date", aliases=("kirjauspvm", "kirjauspäivä", "päivämäärä", "pvm")),
+        Column("implementer_id", "text", aliases=_IMPLEMENTER_ALIASES, ref="implementer"),
+        Column(
+            "cost_category",
+            "enum",
+            aliases=("kustannuslaji", "kululaji"),
+            codes=SPENDING_CATEGORIES,
+            code_aliases=_CATEGORY_ALIASES,
+        ),
+        Column("amount_eur", "decimal", aliases=("summa", "summa_eur", "euroa", "määrä")),
+        Column("voucher_id", "text", required=False, aliases=("tosite", "tositenumero", "tosite_id")),
+        Column("description", "text", required=False, aliases=("selite", "kuvaus")),
+    ),
+)
+
+EXTRACTS = {spec.kind: spec for spec in (PARTICIPANTS, PERSON_DAYS, SPENDING)}
+EXTRACT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+# Plan tables (data/plan/*.csv): canonical headers only.
+IMPLEMENTERS = TableSpec(
+    "implementers",
+    (
+        Column("implementer_id", "text"),
+        Column("name", "text"),
+        Column("area", "text"),
+        Column("role", "enum", codes=ROLES),
+    ),
+)
+MUNICIPALITIES = TableSpec(
+    "municipalities",
+    (
+        Column("municipality", "text"),
+        Column("implementer_id", "text", ref="implementer"),
+        Column("region", "text"),
+    ),
+)
+BUDGET = TableSpec(
+    "budget",
+    (
+        Column("implementer_id", "text", ref="implementer"),
+        Column("year", "int", minimum=1900, maximum=2200),
+        Column("cost_category", "enum", codes=BUDGET_CATEGORIES),
+        Column("amount_eur", "decimal"),
+    ),
+)
+FINANCING = TableSpec(
+    "financing",
+    (
+        Column("implementer_id", "text", ref="implementer"),
+        Column("year", "int", minimum=1900, maximum=2200),
+        Column("source", "enum", codes=FINANCING_SOURCES),
+        Column("funder", "text"),
+        Column("amount_eur", "decimal"),
+    ),
+)
+TARGETS = TableSpec(
+    "targets",
+    (
+        Column("indicator", "enum", codes=INDICATORS),
+        Column("implementer_id", "text", required=False, ref="implementer"),
+        Column("labour_market_status", "enum", required=False, codes=LABOUR_MARKET_STATUSES),
+        Column("age_group", "enum", required=False, codes=AGE_GROUPS),
+        Column("gender", "enum", required=False, codes=GENDERS),
+        Column("day_type", "enum", required=False, codes=DAY_TYPES),
+        Column("target", "decimal", minimum=0),
+    ),
+)
+PLAN_TABLES = {spec.kind: spec for spec in (IMPLEMENTERS, MUNICIPALITIES, BUDGET, FINANCING, TARGETS)}
+
+PROJECT_KEYS = ("name", "start_date", "end_date", "flat_rate", "suppression_threshold", "language")
+LANGUAGES = ("fi", "sv", "en")
+
+# The filters that live in the URL query string; `municipality` may repeat.
+URL_FILTERS = ("implementer", "region", "municipality", "as_of", "lang")
+
+
+def age_group(age: int) -> str:
+    return next(group for group, lower in AGE_GROUP_LOWER_BOUNDS if age >= lower)

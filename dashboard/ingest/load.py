@@ -1,0 +1,59 @@
+"""Load a project (plan directory + extracts directory) into a fresh DuckDB store. The store is
+built completely before anyone sees it, so a caller can swap it in atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import contract
+from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
+from dashboard.ingest.plan import Plan, load_plan
+from dashboard.ingest.problems import Problem
+from queries import Store
+
+DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
+
+
+@dataclass
+class LoadResult:
+    plan_dir: Path
+    extracts_dir: Path
+    store: Store | None
+    plan: Plan | None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)
+    is_demo: bool = False
+    loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    @property
+    def ok(self) -> bool:
+        return self.store is not None
+
+
+def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
+    plan, problems = load_plan(plan_dir)
+    is_demo = (extracts_dir / DEMO_MARKER).is_file()
+    if plan is None:
+        return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo)
+    extracts = load_extracts(extracts_dir, plan)
+    store = build_store(plan, extracts)
+    return LoadResult(plan_dir, extracts_dir, store, plan, problems + extracts.problems, extracts.files, is_demo)
+
+
+def build_store(plan: Plan, extracts: Extracts) -> Store:
+    store = Store.create_empty()
+    store.insert("project", pd.DataFrame([plan.project]))
+    for kind in contract.PLAN_TABLES:
+        store.insert(kind, plan.tables[kind])
+    participants = extracts.tables["participants"].copy()
+    participants["age_group"] = participants["age_at_start"].map(
+        lambda age: contract.age_group(int(age)), na_action="ignore"
+    )
+    store.insert("participants", participants)
+    store.insert("person_days", extracts.tables["person_days"])
+    store.insert("spending", extracts.tables["spending"])
+    return store

@@ -1,0 +1,114 @@
+"""Load and check a project's plan directory. A plan with any problem is not used at all: the
+budget and the targets are the yardstick of every figure, and half a yardstick misleads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import contract
+from dashboard.ingest.problems import Problem
+from dashboard.ingest.readers import ReadError, read_table
+from dashboard.ingest.validate import validate
+
+FILE_ROW = 0  # a problem with the file as a whole
+
+
+@dataclass
+class Plan:
+    directory: Path
+    project: dict
+    tables: dict[str, pd.DataFrame]
+
+    def refs(self) -> dict[str, dict[str, str]]:
+        """Lower-case value -> plan spelling, for references from the extracts."""
+        return {
+            "implementer": {v.lower(): v for v in self.tables["implementers"]["implementer_id"]},
+            "municipality": {v.lower(): v for v in self.tables["municipalities"]["municipality"]},
+        }
+
+
+def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
+    problems: list[Problem] = []
+    project = _load_project(directory / "project.toml", problems)
+    tables: dict[str, pd.DataFrame] = {}
+    refs: dict[str, dict[str, str]] = {}
+    for kind, spec in contract.PLAN_TABLES.items():  # implementers first: the others refer to it
+        path = directory / f"{kind}.csv"
+        label = str(path)
+        if not path.exists():
+            problems.append(Problem(label, FILE_ROW, "-", "missing_file", {}))
+            continue
+        try:
+            raw = read_table(path)
+        except ReadError as exc:
+            problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
+            continue
+        checked = validate(raw, spec, refs, label)
+        problems.extend(checked.problems)
+        tables[kind] = checked.frame
+        if kind == "implementers":
+            _check_unique(checked.frame, raw, "implementer_id", label, problems)
+            refs["implementer"] = {v.lower(): v for v in checked.frame["implementer_id"]}
+    if problems or project is None:
+        return None, problems
+    tables["municipalities"]["region"] = tables["municipalities"]["region"].astype(str)
+    return Plan(directory, project, tables), problems
+
+
+def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: list[Problem]) -> None:
+    doubled = frame[column].duplicated(keep="first")
+    for index in frame.index[doubled]:
+        problems.append(Problem(label, int(raw.rows[index]), column, "duplicate_value", {"value": frame.at[index, column]}))
+
+
+def _load_project(path: Path, problems: list[Problem]) -> dict | None:
+    label = str(path)
+    if not path.exists():
+        problems.append(Problem(label, FILE_ROW, "-", "missing_file", {}))
+        return None
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
+        return None
+    lines = text.splitlines()
+
+    def line_of(key: str) -> int:
+        return next((i + 1 for i, line in enumerate(lines) if line.strip().startswith(key)), FILE_ROW)
+
+    project: dict = {}
+    count = len(problems)
+    for key in contract.PROJECT_KEYS:
+        if key not in data:
+            problems.append(Problem(label, FILE_ROW, key, "missing_key", {}))
+            continue
+        value, ok = _project_value(key, data[key])
+        if not ok:
+            problems.append(Problem(label, line_of(key), key, "bad_value", {"value": str(data[key])[:40]}))
+        project[key] = value
+    if len(problems) == count and project["end_date"] < project["start_date"]:
+        problems.append(Problem(label, line_of("end_date"), "end_date", "end_before_start", {"value": str(project["end_date"])}))
+    return project if len(problems) == count else None
+
+
+def _project_value(key: str, value):
+    if key in ("start_date", "end_date"):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value, True
+        try:
+            return dt.date.fromisoformat(str(value)), True
+        except ValueError:
+            return None, False
+    if key == "flat_rate":
+        return value, isinstance(value, (int, float)) and 0 <= value < 1
+    if key == "suppression_threshold":
+        return value, isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    if key == "language":
+        return value, value in contract.LANGUAGES
+    return value, isinstance(value, str) and bool(value.strip())

@@ -1,0 +1,96 @@
+-- The tables the dashboard reads. Built fresh from the plan and the extracts at every load;
+-- participant rows never leave the database: queries return aggregates only.
+create table project (
+    name varchar not null,
+    start_date date not null,
+    end_date date not null,
+    flat_rate double not null,
+    suppression_threshold integer not null,
+    language varchar not null
+);
+
+create table implementers (
+    implementer_id varchar primary key,
+    name varchar not null,
+    area varchar not null,
+    role varchar not null
+);
+
+create table municipalities (
+    municipality varchar not null,
+    implementer_id varchar not null,
+    region varchar not null
+);
+
+create table budget (
+    implementer_id varchar not null,
+    year integer not null,
+    cost_category varchar not null,
+    amount_eur decimal(18, 2) not null
+);
+
+create table financing (
+    implementer_id varchar not null,
+    year integer not null,
+    source varchar not null,
+    funder varchar not null,
+    amount_eur decimal(18, 2) not null
+);
+
+create table targets (
+    indicator varchar not null,
+    implementer_id varchar,
+    labour_market_status varchar,
+    age_group varchar,
+    gender varchar,
+    day_type varchar,
+    target double not null
+);
+
+create table participants (
+    participant_id varchar not null,
+    implementer_id varchar not null,
+    municipality varchar not null,
+    start_date date not null,
+    end_date date,
+    gender varchar not null,
+    age_at_start integer not null,
+    age_group varchar not null,
+    labour_market_status varchar not null,
+    long_term_unemployed boolean,
+    education_isced integer,
+    exit_status varchar
+);
+
+create table person_days (
+    date date not null,
+    implementer_id varchar not null,
+    municipality varchar,
+    day_type varchar not null,
+    days double not null
+);
+
+create table spending (
+    date date not null,
+    implementer_id varchar not null,
+    cost_category varchar not null,
+    amount_eur decimal(18, 2) not null,
+    voucher_id varchar,
+    description varchar
+);
+
+-- Scope rules, written once. A participant or person-day row is in scope when its implementer,
+-- region and municipality match the filters (a NULL filter matches all). Spending is booked per
+-- implementer, so finance scope is the implementers that serve the chosen region/municipalities.
+create macro implementer_in_scope(row_implementer, f_implementer, f_region, f_municipalities) as
+    (f_implementer is null or row_implementer = f_implementer)
+    and (f_region is null or row_implementer in (
+        select m.implementer_id from municipalities m where m.region = f_region))
+    and (f_municipalities is null or row_implementer in (
+        select m.implementer_id from municipalities m where list_contains(f_municipalities, m.municipality)));
+
+create macro row_in_scope(row_implementer, row_municipality, f_implementer, f_region, f_municipalities) as
+    (f_implementer is null or row_implementer = f_implementer)
+    and (f_region is null or row_municipality in (
+        select m.municipality from municipalities m where m.region = f_region))
+    and (f_municipalities is null or list_contains(f_municipalities, row_municipality));

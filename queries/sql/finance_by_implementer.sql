@@ -1,0 +1,87 @@
+-- Net budget, planned-to-date, actual cost by category and the recent net spend of each
+-- implementer in scope. Planned-to-date: each year's net budget is spread evenly over the days of
+-- that year inside the project period and summed up to and including $as_of.
+-- Params: $as_of, $window_start (run-rate window is (window_start, as_of]), scope filters.
+with
+
+period as (
+    select start_date, end_date, flat_rate from project
+),
+
+scoped_implementers as (
+    select implementer_id, name, area, role
+    from implementers
+    where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
+),
+
+budget_years as (
+    select
+        implementer_id,
+        year,
+        sum(case when cost_category = 'revenue' then -amount_eur else amount_eur end) as net_eur,
+        greatest(make_date(year, 1, 1), period.start_date) as first_day,
+        least(make_date(year, 12, 31), period.end_date) as last_day
+    from budget, period
+    group by implementer_id, year, period.start_date, period.end_date
+),
+
+planned as (
+    select
+        implementer_id,
+        sum(net_eur) as budget_eur,
+        sum(
+            case
+                when last_day < first_day then 0
+                else net_eur
+                    * greatest(0, least(date_diff('day', first_day, $as_of::date) + 1,
+                                        date_diff('day', first_day, last_day) + 1))
+                    / (date_diff('day', first_day, last_day) + 1)
+            end
+        ) as planned_to_date_eur
+    from budget_years
+    group by implementer_id
+),
+
+booked as (
+    select
+        implementer_id,
+        coalesce(sum(amount_eur) filter (where cost_category = 'salaries'), 0) as salaries_eur,
+        coalesce(sum(amount_eur) filter (where cost_category = 'purchased_services'), 0) as purchased_services_eur,
+        coalesce(sum(amount_eur) filter (where cost_category = 'other_costs'), 0) as other_costs_eur,
+        coalesce(sum(amount_eur) filter (where cost_category = 'revenue'), 0) as revenue_eur,
+        coalesce(sum(amount_eur) filter (where cost_category = 'salaries' and date > $window_start::date), 0)
+            as window_salaries_eur,
+        coalesce(sum(case when cost_category = 'revenue' then -amount_eur else amount_eur end)
+            filter (where cost_category <> 'salaries' and date > $window_start::date), 0)
+            as window_other_net_eur
+    from spending
+    where date <= $as_of::date
+    group by implementer_id
+),
+
+final as (
+    select
+        i.implementer_id,
+        i.name,
+        i.area,
+        i.role,
+        coalesce(p.budget_eur, 0)::double as budget_eur,
+        coalesce(p.planned_to_date_eur, 0)::double as planned_to_date_eur,
+        coalesce(b.salaries_eur, 0)::double as salaries_eur,
+        coalesce(b.purchased_services_eur, 0)::double as purchased_services_eur,
+        coalesce(b.other_costs_eur, 0)::double as other_costs_eur,
+        round(coalesce(b.salaries_eur, 0) * period.flat_rate, 2) as flat_rate_eur,
+        coalesce(b.revenue_eur, 0)::double as revenue_eur,
+        (coalesce(b.window_salaries_eur, 0) * (1 + period.flat_rate)
+            + coalesce(b.window_other_net_eur, 0))::double as window_net_eur
+    from scoped_implementers i
+    cross join period
+    left join planned p using (implementer_id)
+    left join booked b using (implementer_id)
+)
+
+select
+    *,
+    salaries_eur + purchased_services_eur + other_costs_eur + flat_rate_eur - revenue_eur as spent_eur
+from final
+order by role desc, implementer_id

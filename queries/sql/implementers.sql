@@ -1,0 +1,1 @@
+select implementer_id, name, area, role from implementers order by role desc, area

@@ -1,0 +1,150 @@
+"""The headline figures of a scope, as `summary --json` prints them and the overview shows them.
+One function computes them for both, so the CLI and the page cannot disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queries.store import Store
+
+DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
+CATEGORIES = ("salaries", "purchased_services", "other_costs", "flat_rate", "revenue")
+
+# Forecast at completion: actual cost so far plus the net run rate of the last RUN_RATE_DAYS days
+# (or of the days since the start, when fewer) over the days left until the end date.
+RUN_RATE_DAYS = 182
+
+
+@dataclass(frozen=True)
+class Scope:
+    implementer: str | None = None
+    region: str | None = None
+    municipalities: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+
+    @property
+    def narrowed_by_area(self) -> bool:
+        """True when a region or municipality filter is on: finance is then at implementer level."""
+        return bool(self.region or self.municipalities)
+
+    def params(self) -> dict:
+        return {
+            "implementer": self.implementer,
+            "region": self.region,
+            "municipalities": list(self.municipalities) or None,
+        }
+
+
+def suppress(count: int | None, threshold: int) -> int | None:
+    """A count from 1 to threshold-1 is never shown: it becomes None (printed as null / "<5")."""
+    if count is None:
+        return None
+    return None if 0 < count < threshold else int(count)
+
+
+def extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
+    row = store.fetch_one("extract_date_range")
+    return _date(row.get("first_date")), _date(row.get("latest_date"))
+
+
+def default_as_of(store: Store) -> dt.date:
+    latest = extract_date_range(store)[1]
+    return latest if latest is not None else _date(store.fetch_one("project")["start_date"])
+
+
+def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """One row per implementer in scope: budget, planned to date, cost by category, spent, forecast."""
+    project = store.fetch_one("project")
+    start, end = _date(project["start_date"]), _date(project["end_date"])
+    window_start = max(start - dt.timedelta(days=1), as_of - dt.timedelta(days=RUN_RATE_DAYS))
+    frame = store.fetch("finance_by_implementer", as_of=as_of, window_start=window_start, **scope.params())
+    frame["forecast_at_completion_eur"] = [
+        forecast_at_completion(row.spent_eur, row.window_net_eur, row.budget_eur, as_of, start, end, window_start)
+        for row in frame.itertuples()
+    ]
+    return frame
+
+
+def forecast_at_completion(spent: float, window_net: float, budget: float, as_of: dt.date,
+                           start: dt.date, end: dt.date, window_start: dt.date) -> float:
+    if as_of < start:
+        return budget  # nothing spent yet to extrapolate from: the plan is the best forecast
+    if as_of >= end:
+        return spent
+    window_days = (as_of - window_start).days
+    return spent + window_net / window_days * (end - as_of).days
+
+
+def summary(store: Store, scope: Scope) -> dict:
+    project = store.fetch_one("project")
+    threshold = int(project["suppression_threshold"])
+    as_of = scope.as_of or default_as_of(store)
+    finance = finance_by_implementer(store, scope, as_of)
+    people = store.fetch_one("participants_summary", as_of=as_of, **scope.params())
+    days = store.fetch("person_days_by_type", as_of=as_of, **scope.params())
+    targets = _targets(store, scope)
+
+    by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float)))
+    person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
+
+    return {
+        "project": project["name"],
+        "as_of": as_of.isoformat(),
+        "implementer": scope.implementer,
+        "budget_eur": _eur(finance["budget_eur"].sum()),
+        "planned_to_date_eur": _eur(finance["planned_to_date_eur"].sum()),
+        "spent_eur": _eur(finance["spent_eur"].sum()),
+        "spent_by_category_eur": {c: _eur(finance[f"{c}_eur"].sum()) for c in CATEGORIES},
+        "forecast_at_completion_eur": _eur(finance["forecast_at_completion_eur"].sum()),
+        "participants": int(people.get("participants") or 0),
+        "participants_women": suppress(int(people.get("participants_women") or 0), threshold),
+        "participants_target": targets.get(("participants", None)),
+        "participants_women_target": targets.get(("participants", "F")),
+        "person_days": person_days,
+        "person_days_target": {key: targets.get(("person_days", key)) for key in person_days},
+    }
+
+
+def _targets(store: Store, scope: Scope) -> dict:
+    """(indicator, key) -> target for the totals the summary needs; empty when the plan sets none
+    for the scope (a region or municipality never has targets of its own)."""
+    if scope.narrowed_by_area:
+        return {}
+    rows = store.fetch("targets_for_implementer", implementer=scope.implementer)
+    found = {}
+    for row in rows.itertuples():
+        if pd.notna(row.labour_market_status) or pd.notna(row.age_group):
+            continue
+        if row.indicator == "participants" and pd.isna(row.day_type):
+            key = row.gender if pd.notna(row.gender) else None
+        elif row.indicator == "person_days" and pd.isna(row.gender):
+            key = row.day_type if pd.notna(row.day_type) else "total"
+        else:
+            continue
+        found[(row.indicator, key)] = _number(row.target)
+    return found
+
+
+def _date(value) -> dt.date | None:
+    if value is None or value is pd.NaT or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _eur(value: float) -> float:
+    return round(float(value) + 0.0, 2)
+
+
+def _days(value: float) -> float | int:
+    return _number(round(float(value), 2))
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
