@@ -1,0 +1,32 @@
+"""Entry point. `python app.py [--host H] [--port P] [--plan DIR] [--extracts DIR]` serves the
+dashboard; `gunicorn app:server` serves it with the directories from ESR_PLAN_DIR/ESR_EXTRACTS_DIR."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from dashboard.factory import create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python app.py", description="Serve the ESR monitoring dashboard.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--plan", metavar="DIR", help="plan directory (default: the embedded PRO SOS plan)")
+    parser.add_argument("--extracts", metavar="DIR", help="extracts directory (default: the embedded demo extracts)")
+    parser.add_argument("--debug", action="store_true", help="Dash debug mode (never in production)")
+    args = parser.parse_args(argv)
+    app = create_app(args.plan, args.extracts)
+    for problem in app.server.extensions["esr_seuranta"].current.problems:
+        print(problem.line(), file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=args.debug or os.environ.get("ESR_DEBUG") == "1")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+else:
+    app = create_app()
+    server = app.server

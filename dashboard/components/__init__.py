@@ -1,0 +1,1 @@
+"""Pure functions that return layout trees. No callbacks, no data access."""

@@ -1,0 +1,44 @@
+"""The filter bar of every page. Element ids are fixed by the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import translate
+from dashboard.view import PlanOptions
+
+
+def _field(label: str, control, control_id: str, width: int):
+    return dbc.Col([html.Label(label, htmlFor=control_id, className="filter-label"), control], md=width, className="filter-field")
+
+
+def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt.date, latest: dt.date | None):
+    implementers = [{"label": f"{area} – {name}", "value": i} for i, area, name in options.implementers]
+    regions = [{"label": r, "value": r} for r in options.regions]
+    municipalities = [{"label": m, "value": m} for m in options.municipality_names]
+    return html.Section(
+        dbc.Row(
+            [
+                _field(translate("filter.implementer", lang), dcc.Dropdown(
+                    id="filter-implementer", options=implementers, placeholder=translate("filter.all_implementers", lang),
+                    clearable=True, searchable=True), "filter-implementer", 4),
+                _field(translate("filter.region", lang), dcc.Dropdown(
+                    id="filter-region", options=regions, placeholder=translate("filter.all_regions", lang),
+                    clearable=True), "filter-region", 2),
+                _field(translate("filter.municipality", lang), dcc.Dropdown(
+                    id="filter-municipality", options=municipalities, multi=True,
+                    placeholder=translate("filter.all_municipalities", lang)), "filter-municipality", 4),
+                _field(translate("filter.as_of", lang), dcc.DatePickerSingle(
+                    id="filter-as-of", display_format="D.M.YYYY", first_day_of_week=1, clearable=True,
+                    min_date_allowed=first_day.isoformat(), max_date_allowed=last_day.isoformat(),
+                    initial_visible_month=(latest or first_day).isoformat(),
+                    placeholder=f"{latest.day}.{latest.month}.{latest.year}" if latest else ""), "filter-as-of", 2),
+            ],
+            className="g-3",
+        ),
+        className="filter-bar",
+        **{"aria-label": translate("filter.bar", lang)},
+    )

@@ -1,0 +1,69 @@
+"""Numbers and dates as each UI language writes them: Finnish `1 234 567 €`, `12,5 %`, `30.6.2018`.
+Every figure on a page passes through here; the page code never formats a number itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+NBSP = "\u00a0"  # keeps "1 234 €" on one line
+SUPPRESSED = "<5"  # shown for a suppressed participant count (threshold 5: counts 1–4)
+
+_STYLE = {  # thousands separator, decimal mark, percent sign spacing
+    "fi": (NBSP, ",", NBSP),
+    "sv": (NBSP, ",", NBSP),
+    "en": (",", ".", ""),
+}
+
+
+def _group(value: float, decimals: int, lang: str) -> str:
+    thousands, decimal_mark, _ = _STYLE.get(lang, _STYLE["fi"])
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands)
+    return ("\u2212" if value < 0 and float(text.replace(thousands, "").replace(decimal_mark, ".")) else "") + text
+
+
+def number(value: float | None, decimals: int = 0, lang: str = "fi") -> str:
+    return "–" if value is None else _group(float(value), decimals, lang)
+
+
+def eur(value: float | None, lang: str = "fi", decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{_group(float(value), decimals, lang)}{NBSP}€" if lang != "en" else f"€{_group(float(value), decimals, lang)}"
+
+
+def signed_eur(value: float, lang: str = "fi") -> str:
+    return ("+" if round(value) > 0 else "") + eur(value, lang)
+
+
+def percent(share: float | None, decimals: int = 1, lang: str = "fi") -> str:
+    """`share` is a fraction: 0.125 -> "12,5 %"."""
+    if share is None:
+        return "–"
+    _, _, space = _STYLE.get(lang, _STYLE["fi"])
+    return f"{_group(share * 100, decimals, lang)}{space}%"
+
+
+def count(value: int | None, lang: str = "fi", suppressed: bool = False) -> str:
+    """A participant count; None from suppression shows as "<5"."""
+    if value is None:
+        return SUPPRESSED if suppressed else "–"
+    return _group(value, 0, lang)
+
+
+def days(value: float | None, lang: str = "fi") -> str:
+    if value is None:
+        return "–"
+    return _group(value, 0 if float(value).is_integer() else 1, lang)
+
+
+def date(value: dt.date | None, lang: str = "fi") -> str:
+    if value is None:
+        return "–"
+    if lang == "en":
+        return value.isoformat()
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+# Plotly's own separators (decimal mark first, then thousands) for axis ticks in each language.
+PLOTLY_SEPARATORS = {"fi": ",\u00a0", "sv": ",\u00a0", "en": ".,"}

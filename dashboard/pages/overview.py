@@ -1,0 +1,168 @@
+"""Overview (`/`): the state of the project in five figures and one chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import Input, Output, dcc, html
+
+from dashboard import formatting as fmt
+from dashboard import state
+from dashboard.components.kpi import kpi_card, progress_bar
+from dashboard.figures.overview import implementer_progress, implementer_progress_text
+from dashboard.i18n import translate
+from dashboard.ingest.load import LoadResult
+from dashboard.url_state import ViewFilters, parse_date
+from dashboard.view import plan_options, scope_for
+from queries.summary import Scope, finance_by_implementer, summary
+
+PATH = "/"
+TITLE_KEY = "overview.title"
+FILTER_INPUTS = [
+    Input("filter-implementer", "value"),
+    Input("filter-region", "value"),
+    Input("filter-municipality", "value"),
+    Input("filter-as-of", "date"),
+    Input("lang", "data"),
+]
+
+
+def layout(lang: str):
+    cards = [
+        kpi_card(translate("kpi.budget", lang), "kpi-budget"),
+        kpi_card(translate("kpi.spent", lang), "kpi-spent"),
+        kpi_card(translate("kpi.burn", lang), "kpi-burn"),
+        kpi_card(translate("kpi.participants", lang), "kpi-participants"),
+        kpi_card(translate("kpi.person_days", lang), "kpi-person-days"),
+    ]
+    return html.Div(
+        [
+            html.Div([html.H1(translate("overview.title", lang)), html.P(id="overview-scope", className="scope-line")],
+                     className="page-heading"),
+            html.Div(id="overview-note"),
+            html.Div(cards, className="kpi-grid"),
+            html.Figure(
+                [dcc.Graph(id="overview-implementers", config={"displaylogo": False, "responsive": True}),
+                 html.Figcaption(id="overview-implementers-text", className="visually-hidden")],
+                className="chart-figure",
+            ),
+        ],
+        className="page page-overview",
+    )
+
+
+def time_elapsed(as_of: dt.date, start: dt.date, end: dt.date) -> float:
+    total = (end - start).days + 1
+    return min(max((as_of - start).days + 1, 0), total) / total
+
+
+def _share(value: float | None, target: float | None) -> float | None:
+    return None if value is None or not target else value / target
+
+
+def scope_label(scope: Scope, result: LoadResult, lang: str) -> str:
+    parts = [plan_options(result).area_of(scope.implementer) if scope.implementer else translate("scope.project", lang)]
+    if scope.region:
+        parts.append(translate("scope.region", lang, region=scope.region))
+    if scope.municipalities:
+        parts.append(translate("scope.municipalities", lang, names=", ".join(scope.municipalities)))
+    return " · ".join(parts)
+
+
+def view(result: LoadResult, filters: ViewFilters) -> dict:
+    """Everything the overview shows for these filters, as the callback returns it."""
+    lang = filters.lang
+    scope = scope_for(result, filters)
+    figures = summary(result.store, scope)
+    project = result.plan.project
+    start, end = project["start_date"], project["end_date"]
+    as_of = dt.date.fromisoformat(figures["as_of"])
+
+    spent, planned, budget = figures["spent_eur"], figures["planned_to_date_eur"], figures["budget_eur"]
+    difference = spent - planned
+    spent_details = [
+        html.P(translate("kpi.spent.planned", lang, planned=fmt.eur(planned, lang))),
+        html.P(translate("kpi.spent.diff", lang, diff=fmt.signed_eur(difference, lang),
+                         share=fmt.percent(_share(difference, planned), 1, lang)),
+               className="kpi-ahead" if difference >= 0 else "kpi-behind"),
+    ]
+    elapsed = time_elapsed(as_of, start, end)
+    used = _share(spent, budget)
+    burn_details = [
+        progress_bar(used, translate("kpi.burn", lang)),
+        html.P(translate("kpi.burn.time", lang, share=fmt.percent(elapsed, 1, lang))),
+        progress_bar(elapsed, translate("kpi.burn.time", lang, share=fmt.percent(elapsed, 1, lang))),
+        html.P(translate("kpi.burn.forecast", lang, forecast=fmt.eur(figures["forecast_at_completion_eur"], lang))),
+    ]
+
+    people, people_target = figures["participants"], figures["participants_target"]
+    women, women_target = figures["participants_women"], figures["participants_women_target"]
+    if people_target:
+        people_details = [
+            progress_bar(_share(people, people_target), translate("kpi.participants", lang)),
+            html.P(translate("kpi.participants.target", lang, target=fmt.count(int(people_target), lang),
+                             share=fmt.percent(_share(people, people_target), 0, lang))),
+        ]
+    else:
+        people_details = [html.P(translate("kpi.no_target", lang))]
+    people_details.append(html.P(translate(
+        "kpi.participants.women", lang, women=fmt.count(women, lang, suppressed=True),
+        target=fmt.count(int(women_target), lang) if women_target else "–")))
+
+    day_total, day_target = figures["person_days"]["total"], figures["person_days_target"]["total"]
+    if day_target:
+        day_details = [
+            progress_bar(_share(day_total, day_target), translate("kpi.person_days", lang)),
+            html.P(translate("kpi.person_days.target", lang, target=fmt.days(day_target, lang),
+                             share=fmt.percent(_share(day_total, day_target), 0, lang))),
+        ]
+    else:
+        day_details = [html.P(translate("kpi.no_target", lang))]
+
+    finance = finance_by_implementer(result.store, scope, as_of)
+    note = html.P(translate("note.finance_level", lang), className="notice notice-info") if scope.narrowed_by_area else None
+    return {
+        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
+        "note": note,
+        "kpi-budget": fmt.eur(budget, lang),
+        "kpi-budget-detail": [html.P(translate("kpi.budget.detail", lang, start=fmt.date(start, lang), end=fmt.date(end, lang)))],
+        "kpi-spent": fmt.eur(spent, lang),
+        "kpi-spent-detail": spent_details,
+        "kpi-burn": fmt.percent(used, 1, lang),
+        "kpi-burn-detail": burn_details,
+        "kpi-participants": fmt.count(people, lang),
+        "kpi-participants-detail": people_details,
+        "kpi-person-days": fmt.days(day_total, lang),
+        "kpi-person-days-detail": day_details,
+        "figure": implementer_progress(finance, lang),
+        "figure-text": implementer_progress_text(finance, lang),
+    }
+
+
+OUTPUT_KEYS = ("scope", "note", "kpi-budget", "kpi-budget-detail", "kpi-spent", "kpi-spent-detail", "kpi-burn",
+               "kpi-burn-detail", "kpi-participants", "kpi-participants-detail", "kpi-person-days",
+               "kpi-person-days-detail", "figure", "figure-text")
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("overview-scope", "children"),
+        Output("overview-note", "children"),
+        Output("kpi-budget", "children"),
+        Output("kpi-budget-detail", "children"),
+        Output("kpi-spent", "children"),
+        Output("kpi-spent-detail", "children"),
+        Output("kpi-burn", "children"),
+        Output("kpi-burn-detail", "children"),
+        Output("kpi-participants", "children"),
+        Output("kpi-participants-detail", "children"),
+        Output("kpi-person-days", "children"),
+        Output("kpi-person-days-detail", "children"),
+        Output("overview-implementers", "figure"),
+        Output("overview-implementers-text", "children"),
+        *FILTER_INPUTS,
+    )
+    def update_overview(implementer, region, municipalities, as_of, lang):
+        filters = ViewFilters(implementer, region, tuple(municipalities or ()), parse_date(as_of), lang or "fi")
+        shown = view(state.current(), filters)
+        return tuple(shown[key] for key in OUTPUT_KEYS)

@@ -1,0 +1,105 @@
+"""The frame around every page: header with navigation, the filter bar, notices, the page slot.
+Its callbacks route the URL path to a page and keep the filters and the URL query in step."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import formatting as fmt
+from dashboard import state
+from dashboard.components.filters import filter_bar
+from dashboard.components.notices import demo_badge, plan_error_page, problems_notice
+from dashboard.i18n import DEFAULT_LANGUAGE, translate
+from dashboard.pages import BY_PATH, PAGES
+from dashboard.url_state import ViewFilters, parse_date, parse_query, to_query
+from dashboard.view import clean_filters, plan_options
+from queries.summary import extract_date_range
+
+
+def layout():
+    """Built per page load, so it always shows the data currently served."""
+    result = state.current()
+    lang = DEFAULT_LANGUAGE
+    if not result.ok:
+        return html.Main(plan_error_page(result.problems, lang), className="app")
+    project = result.plan.project
+    first, latest = extract_date_range(result.store)
+    last_day = max(project["end_date"], latest) if latest else project["end_date"]
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="lang", data=lang),
+            html.Header(
+                [
+                    html.Div([html.Span(translate("app.title", lang), className="brand"),
+                              html.Span(project["name"], className="project-name"),
+                              demo_badge(lang) if result.is_demo else None], className="brand-block"),
+                    html.Nav([dcc.Link(translate(page.TITLE_KEY, lang), href=page.PATH, id=f"nav-{page.__name__.rsplit('.', 1)[-1]}",
+                                       className="nav-link") for page in PAGES],
+                             className="app-nav", **{"aria-label": translate("nav.label", lang)}),
+                ],
+                className="app-header",
+            ),
+            filter_bar(plan_options(result), lang, min(project["start_date"], first or project["start_date"]), last_day, latest),
+            problems_notice(result.problems, lang),
+            html.Main(id="page-content", className="app-main"),
+            html.Footer(translate("footer.sources", lang, plan=str(result.plan_dir), extracts=str(result.extracts_dir),
+                                  loaded=f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}"),
+                        className="app-footer"),
+        ],
+        className="app",
+    )
+
+
+def not_found(lang: str):
+    return html.Div([html.H1(translate("notfound.title", lang)), dcc.Link(translate("notfound.back", lang), href="/")], className="page")
+
+
+def register(app) -> None:
+    @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("lang", "data"))
+    def route(pathname, lang):
+        page = BY_PATH.get(pathname or "/")
+        return page.layout(lang or DEFAULT_LANGUAGE) if page else not_found(lang or DEFAULT_LANGUAGE)
+
+    @app.callback(
+        [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in PAGES],
+        Input("url", "search"),
+    )
+    def keep_filters_in_links(search):
+        query = to_query(parse_query(search))
+        return [page.PATH + query for page in PAGES]
+
+    @app.callback(
+        Output("url", "search"),
+        Output("filter-implementer", "value"),
+        Output("filter-region", "value"),
+        Output("filter-municipality", "value"),
+        Output("filter-as-of", "date"),
+        Output("lang", "data"),
+        Input("url", "search"),
+        Input("filter-implementer", "value"),
+        Input("filter-region", "value"),
+        Input("filter-municipality", "value"),
+        Input("filter-as-of", "date"),
+        State("lang", "data"),
+    )
+    def sync_url_and_filters(search, implementer, region, municipalities, as_of, lang):
+        return sync(state.current(), ctx.triggered_id, search, implementer, region, municipalities, as_of, lang)
+
+
+def sync(result, triggered_id, search, implementer, region, municipalities, as_of, lang):
+    """URL -> filters when the page opens or history moves; filters -> URL when a person picks.
+    Returns (search, implementer, region, municipalities, as_of, lang), no_update where unchanged."""
+    if triggered_id in (None, "url"):
+        chosen = clean_filters(result, parse_query(search))
+        return (no_update, chosen.implementer, chosen.region, list(chosen.municipalities),
+                chosen.as_of.isoformat() if chosen.as_of else None, chosen.lang)
+    chosen = clean_filters(result, ViewFilters(
+        _text(implementer), _text(region), tuple(m for m in (municipalities or []) if isinstance(m, str)),
+        parse_date(_text(as_of)), lang if isinstance(lang, str) else DEFAULT_LANGUAGE))
+    query = to_query(chosen)
+    return (query if query != (search or "") else no_update), no_update, no_update, no_update, no_update, no_update
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None

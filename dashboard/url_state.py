@@ -1,0 +1,76 @@
+"""The view's filters as they live in the URL query string (contract: implementer, region,
+municipality (repeatable), as_of, lang). Parsing is forgiving: a value the plan does not know is
+dropped, never passed on, so a mistyped or hostile link opens a clean default view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.contract import LANGUAGES
+from dashboard.i18n import DEFAULT_LANGUAGE
+
+MAX_VALUE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ViewFilters:
+    implementer: str | None = None
+    region: str | None = None
+    municipalities: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    lang: str = DEFAULT_LANGUAGE
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text or len(text) > 10:
+        return None
+    try:
+        if "." in text:
+            day, month, year = (int(part) for part in text.split("."))
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_query(search: str | None) -> ViewFilters:
+    params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+
+    def first(key: str) -> str | None:
+        values = [v for v in params.get(key, []) if len(v) <= MAX_VALUE_LENGTH]
+        return values[0] if values else None
+
+    lang = first("lang")
+    return ViewFilters(
+        implementer=first("implementer"),
+        region=first("region"),
+        municipalities=tuple(dict.fromkeys(v for v in params.get("municipality", []) if len(v) <= MAX_VALUE_LENGTH)),
+        as_of=parse_date(first("as_of")),
+        lang=lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+    )
+
+
+def restrict(filters: ViewFilters, implementers: set[str], regions: set[str], municipalities: set[str]) -> ViewFilters:
+    """Drop every value the plan does not know."""
+    return replace(
+        filters,
+        implementer=filters.implementer if filters.implementer in implementers else None,
+        region=filters.region if filters.region in regions else None,
+        municipalities=tuple(m for m in filters.municipalities if m in municipalities),
+    )
+
+
+def to_query(filters: ViewFilters) -> str:
+    pairs: list[tuple[str, str]] = []
+    if filters.implementer:
+        pairs.append(("implementer", filters.implementer))
+    if filters.region:
+        pairs.append(("region", filters.region))
+    pairs.extend(("municipality", m) for m in filters.municipalities)
+    if filters.as_of:
+        pairs.append(("as_of", filters.as_of.isoformat()))
+    if filters.lang != DEFAULT_LANGUAGE:
+        pairs.append(("lang", filters.lang))
+    return "?" + urlencode(pairs) if pairs else ""

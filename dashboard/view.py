@@ -1,0 +1,54 @@
+"""From URL filters to what the queries need (a Scope) and to what the filter bar offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.ingest.load import LoadResult
+from dashboard.url_state import ViewFilters, restrict
+from queries.summary import Scope, default_as_of
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    implementers: tuple[tuple[str, str, str], ...]  # (implementer_id, area, name)
+    municipalities: tuple[tuple[str, str, str], ...]  # (municipality, region, implementer_id)
+
+    @property
+    def implementer_ids(self) -> set[str]:
+        return {i for i, _, _ in self.implementers}
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({r for _, r, _ in self.municipalities})
+
+    @property
+    def municipality_names(self) -> list[str]:
+        return sorted({m for m, _, _ in self.municipalities})
+
+    def area_of(self, implementer_id: str) -> str:
+        return next((area for i, area, _ in self.implementers if i == implementer_id), implementer_id)
+
+
+def plan_options(result: LoadResult) -> PlanOptions:
+    implementers = result.store.fetch("implementers")
+    municipalities = result.store.fetch("municipalities")
+    return PlanOptions(
+        tuple(implementers[["implementer_id", "area", "name"]].itertuples(index=False, name=None)),
+        tuple(municipalities[["municipality", "region", "implementer_id"]].itertuples(index=False, name=None)),
+    )
+
+
+def clean_filters(result: LoadResult, filters: ViewFilters) -> ViewFilters:
+    options = plan_options(result)
+    return restrict(filters, options.implementer_ids, set(options.regions), set(options.municipality_names))
+
+
+def scope_for(result: LoadResult, filters: ViewFilters) -> Scope:
+    filters = clean_filters(result, filters)
+    return Scope(
+        implementer=filters.implementer,
+        region=filters.region,
+        municipalities=filters.municipalities,
+        as_of=filters.as_of or default_as_of(result.store),
+    )
