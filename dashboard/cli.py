@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 from dashboard import config
 from dashboard.ingest.load import LoadResult, load_project

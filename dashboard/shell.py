@@ -31,28 +31,52 @@ def layout():
             dcc.Store(id="lang", data=lang),
             html.Header(
                 [
-                    html.Div([html.Span(translate("app.title", lang), className="brand"),
-                              html.Span(project["name"], className="project-name"),
-                              demo_badge(lang) if result.is_demo else None], className="brand-block"),
-                    html.Nav([dcc.Link(translate(page.TITLE_KEY, lang), href=page.PATH, id=f"nav-{page.__name__.rsplit('.', 1)[-1]}",
-                                       className="nav-link") for page in PAGES],
-                             className="app-nav", **{"aria-label": translate("nav.label", lang)}),
+                    html.Div(
+                        [
+                            html.Span(translate("app.title", lang), className="brand"),
+                            html.Span(project["name"], className="project-name"),
+                            demo_badge(lang) if result.is_demo else None,
+                        ],
+                        className="brand-block",
+                    ),
+                    html.Nav(
+                        [
+                            dcc.Link(
+                                translate(page.TITLE_KEY, lang),
+                                href=page.PATH,
+                                id=f"nav-{page.__name__.rsplit('.', 1)[-1]}",
+                                className="nav-link",
+                            )
+                            for page in PAGES
+                        ],
+                        className="app-nav",
+                        **{"aria-label": translate("nav.label", lang)},
+                    ),
                 ],
                 className="app-header",
             ),
             filter_bar(plan_options(result), lang, min(project["start_date"], first or project["start_date"]), last_day, latest),
             problems_notice(result.problems, lang),
             html.Main(id="page-content", className="app-main"),
-            html.Footer(translate("footer.sources", lang, plan=str(result.plan_dir), extracts=str(result.extracts_dir),
-                                  loaded=f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}"),
-                        className="app-footer"),
+            html.Footer(
+                translate(
+                    "footer.sources",
+                    lang,
+                    plan=str(result.plan_dir),
+                    extracts=str(result.extracts_dir),
+                    loaded=f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}",
+                ),
+                className="app-footer",
+            ),
         ],
         className="app",
     )
 
 
 def not_found(lang: str):
-    return html.Div([html.H1(translate("notfound.title", lang)), dcc.Link(translate("notfound.back", lang), href="/")], className="page")
+    return html.Div(
+        [html.H1(translate("notfound.title", lang)), dcc.Link(translate("notfound.back", lang), href="/")], className="page"
+    )
 
 
 def register(app) -> None:
@@ -92,11 +116,24 @@ def sync(result, triggered_id, search, implementer, region, municipalities, as_o
     Returns (search, implementer, region, municipalities, as_of, lang), no_update where unchanged."""
     if triggered_id in (None, "url"):
         chosen = clean_filters(result, parse_query(search))
-        return (no_update, chosen.implementer, chosen.region, list(chosen.municipalities),
-                chosen.as_of.isoformat() if chosen.as_of else None, chosen.lang)
-    chosen = clean_filters(result, ViewFilters(
-        _text(implementer), _text(region), tuple(m for m in (municipalities or []) if isinstance(m, str)),
-        parse_date(_text(as_of)), lang if isinstance(lang, str) else DEFAULT_LANGUAGE))
+        return (
+            no_update,
+            chosen.implementer,
+            chosen.region,
+            list(chosen.municipalities),
+            chosen.as_of.isoformat() if chosen.as_of else None,
+            chosen.lang,
+        )
+    chosen = clean_filters(
+        result,
+        ViewFilters(
+            _text(implementer),
+            _text(region),
+            tuple(m for m in (municipalities or []) if isinstance(m, str)),
+            parse_date(_text(as_of)),
+            lang if isinstance(lang, str) else DEFAULT_LANGUAGE,
+        ),
+    )
     query = to_query(chosen)
     return (query if query != (search or "") else no_update), no_update, no_update, no_update, no_update, no_update
 

@@ -34,9 +34,25 @@ BEHAVIOUR = {
     "pikassos": {"spend": 1.02, "start": dt.date(2016, 8, 1), "recruit": 1.00},
 }
 # Rough relative sizes, so that big towns get more participants than small ones.
-TOWN_WEIGHT = {"Helsinki": 6, "Espoo": 3, "Vantaa": 2.5, "Tampere": 5, "Turku": 4, "Jyväskylä": 4, "Lahti": 4,
-               "Vaasa": 3, "Kokkola": 2.5, "Kouvola": 2, "Kotka": 2, "Lappeenranta": 2, "Pietarsaari": 1.5,
-               "Salo": 1.5, "Nokia": 1.2, "Kangasala": 1.2, "Seinäjoki": 2}
+TOWN_WEIGHT = {
+    "Helsinki": 6,
+    "Espoo": 3,
+    "Vantaa": 2.5,
+    "Tampere": 5,
+    "Turku": 4,
+    "Jyväskylä": 4,
+    "Lahti": 4,
+    "Vaasa": 3,
+    "Kokkola": 2.5,
+    "Kouvola": 2,
+    "Kotka": 2,
+    "Lappeenranta": 2,
+    "Pietarsaari": 1.5,
+    "Salo": 1.5,
+    "Nokia": 1.2,
+    "Kangasala": 1.2,
+    "Seinäjoki": 2,
+}
 STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
 AGES = {"under_25": (17, 24), "25_29": (25, 29), "30_54": (30, 54), "over_54": (55, 66)}
 EXIT_WEIGHTS = {"job_seeking": 0.30, "in_education": 0.15, "qualification": 0.07, "employed": 0.13, "none": 0.35}
@@ -81,10 +97,20 @@ def spending(rng: random.Random, implementers: list[str]) -> list[dict]:
             holiday = 0.55 if month.month == 7 else 1.0  # summer holiday month: less paid work
             amount = round(planned * how["spend"] * holiday * rng.uniform(0.95, 1.05), 2)
             voucher += 1
-            rows.append({"date": month_end(month), "imp": imp, "cat": "salaries", "amount": amount,
-                         "voucher": f"PA-{voucher}", "text": f"Palkat {month.month}/{month.year}"})
-        for category, plan, texts in (("purchased_services", purchased, ("Asiantuntijapalvelu", "Koulutuspalvelu", "Painatus")),
-                                      ("other_costs", other, ("Tilavuokra", "Tarjoilu", "Koulutusmateriaali"))):
+            rows.append(
+                {
+                    "date": month_end(month),
+                    "imp": imp,
+                    "cat": "salaries",
+                    "amount": amount,
+                    "voucher": f"PA-{voucher}",
+                    "text": f"Palkat {month.month}/{month.year}",
+                }
+            )
+        for category, plan, texts in (
+            ("purchased_services", purchased, ("Asiantuntijapalvelu", "Koulutuspalvelu", "Painatus")),
+            ("other_costs", other, ("Tilavuokra", "Tarjoilu", "Koulutusmateriaali")),
+        ):
             for year, amount in plan.items():
                 if amount <= 0:
                     continue
@@ -98,36 +124,64 @@ def spending(rng: random.Random, implementers: list[str]) -> list[dict]:
                 weights = [rng.random() for _ in range(lumps)]
                 for weight in weights:
                     voucher += 1
-                    rows.append({"date": random_day(rng, first, last), "imp": imp, "cat": category,
-                                 "amount": round(remaining * weight / sum(weights), 2),
-                                 "voucher": f"OL-{voucher}", "text": rng.choice(texts)})
+                    rows.append(
+                        {
+                            "date": random_day(rng, first, last),
+                            "imp": imp,
+                            "cat": category,
+                            "amount": round(remaining * weight / sum(weights), 2),
+                            "voucher": f"OL-{voucher}",
+                            "text": rng.choice(texts),
+                        }
+                    )
     # Corrections as bookkeeping makes them: a reversed invoice and a salary adjustment.
     for imp in rng.sample(implementers, 3):
         own = [r for r in rows if r["imp"] == imp and r["cat"] == "purchased_services"]
         if own:
             original = rng.choice(own)
             voucher += 1
-            rows.append({**original, "date": original["date"] + dt.timedelta(days=rng.randint(5, 40)),
-                         "amount": -original["amount"], "voucher": f"OI-{voucher}",
-                         "text": f"Oikaisu {original['voucher']}"})
+            rows.append(
+                {
+                    **original,
+                    "date": original["date"] + dt.timedelta(days=rng.randint(5, 40)),
+                    "amount": -original["amount"],
+                    "voucher": f"OI-{voucher}",
+                    "text": f"Oikaisu {original['voucher']}",
+                }
+            )
     seamk_salary = next(r for r in rows if r["imp"] == "seamk" and r["cat"] == "salaries" and r["date"].year == 2017)
     rows.append({**seamk_salary, "amount": -412.35, "voucher": "OI-9001", "text": "Palkkaoikaisu, lomaraha"})
-    rows.append({"date": dt.date(2017, 11, 20), "imp": "seamk", "cat": "revenue", "amount": 450.00,
-                 "voucher": "TU-9002", "text": "Seminaarin osallistumismaksut"})
+    rows.append(
+        {
+            "date": dt.date(2017, 11, 20),
+            "imp": "seamk",
+            "cat": "revenue",
+            "amount": 450.00,
+            "voucher": "TU-9002",
+            "text": "Seminaarin osallistumismaksut",
+        }
+    )
     return [r for r in rows if FIRST_DAY <= r["date"] <= LAST_DAY]
 
 
 def participants(rng: random.Random, implementers: list[str], municipalities: dict[str, list[str]]) -> list[dict]:
-    targets = {(t["labour_market_status"], t["age_group"]): float(t["target"]) for t in read_csv("targets.csv")
-               if t["indicator"] == "participants" and t["labour_market_status"] and t["age_group"] and not t["gender"]}
-    women = {t["labour_market_status"]: float(t["target"]) for t in read_csv("targets.csv")
-             if t["indicator"] == "participants" and t["gender"] == "F" and t["labour_market_status"]}
+    targets = {
+        (t["labour_market_status"], t["age_group"]): float(t["target"])
+        for t in read_csv("targets.csv")
+        if t["indicator"] == "participants" and t["labour_market_status"] and t["age_group"] and not t["gender"]
+    }
+    women = {
+        t["labour_market_status"]: float(t["target"])
+        for t in read_csv("targets.csv")
+        if t["indicator"] == "participants" and t["gender"] == "F" and t["labour_market_status"]
+    }
     status_total = {s: sum(v for (st, _), v in targets.items() if st == s) for s in STATUSES}
     cells = [cell for cell, value in targets.items() if value > 0]
     cell_weights = [targets[cell] for cell in cells]
     total_target = sum(cell_weights)
-    budget = {imp: sum(float(r["amount_eur"]) for r in read_csv("budget.csv") if r["implementer_id"] == imp)
-              for imp in implementers}
+    budget = {
+        imp: sum(float(r["amount_eur"]) for r in read_csv("budget.csv") if r["implementer_id"] == imp) for imp in implementers
+    }
     end_of_project = dt.date(2018, 12, 31)
     rows = []
     for imp in implementers:
@@ -138,7 +192,7 @@ def participants(rng: random.Random, implementers: list[str], municipalities: di
         count = round(target * share_of_time * how["recruit"] * rng.uniform(0.95, 1.05))
         towns = municipalities[imp]
         town_weights = [TOWN_WEIGHT.get(t, 0.6) for t in towns]
-        for number in range(1, count + 1):
+        for _number in range(1, count + 1):
             status, age_group = rng.choices(cells, cell_weights)[0]
             low, high = AGES[age_group]
             gender_roll = rng.random()
@@ -148,19 +202,21 @@ def participants(rng: random.Random, implementers: list[str], municipalities: di
             end = start + dt.timedelta(days=rng.randint(40, 420))
             left = end <= LAST_DAY
             isced = rng.choices([None, 0, 1, 2, 3, 4, 5, 6, 7], [4, 2, 5, 30, 40, 6, 8, 4, 1])[0]
-            rows.append({
-                "participant_id": f"{imp[:3].upper()}-{rng.randrange(16**6):06X}",
-                "implementer_id": imp,
-                "municipality": rng.choices(towns, town_weights)[0],
-                "start_date": start.isoformat(),
-                "end_date": end.isoformat() if left else "",
-                "gender": gender,
-                "age_at_start": rng.randint(low, high),
-                "labour_market_status": status,
-                "long_term_unemployed": ("true" if rng.random() < 0.45 else "false") if status == "unemployed" else "false",
-                "education_isced": "" if isced is None else isced,
-                "exit_status": rng.choices(list(EXIT_WEIGHTS), list(EXIT_WEIGHTS.values()))[0] if left else "",
-            })
+            rows.append(
+                {
+                    "participant_id": f"{imp[:3].upper()}-{rng.randrange(16**6):06X}",
+                    "implementer_id": imp,
+                    "municipality": rng.choices(towns, town_weights)[0],
+                    "start_date": start.isoformat(),
+                    "end_date": end.isoformat() if left else "",
+                    "gender": gender,
+                    "age_at_start": rng.randint(low, high),
+                    "labour_market_status": status,
+                    "long_term_unemployed": ("true" if rng.random() < 0.45 else "false") if status == "unemployed" else "false",
+                    "education_isced": "" if isced is None else isced,
+                    "exit_status": rng.choices(list(EXIT_WEIGHTS), list(EXIT_WEIGHTS.values()))[0] if left else "",
+                }
+            )
     # A few people leave and come back: the same id enters the same implementer twice.
     leavers = [r for r in rows if r["end_date"] and r["end_date"] < "2018-03-01"]
     for original in rng.sample(leavers, 4):
@@ -177,12 +233,18 @@ def person_days(rng: random.Random, people: list[dict]) -> list[dict]:
         start = dt.date.fromisoformat(person["start_date"])
         end = dt.date.fromisoformat(person["end_date"]) if person["end_date"] else LAST_DAY
         for month in months(start, min(end, LAST_DAY)):
-            for day_type, chance, size in (("guidance_consulting", 0.11, 1.0), ("other", 0.105, 1.0), ("contact_teaching", 0.04, 0.5)):
+            for day_type, chance, size in (
+                ("guidance_consulting", 0.11, 1.0),
+                ("other", 0.105, 1.0),
+                ("contact_teaching", 0.04, 0.5),
+            ):
                 if rng.random() < chance:
                     key = (month_end(month), person["implementer_id"], person["municipality"], day_type)
                     totals[key] = totals.get(key, 0) + size * rng.choice((0.5, 1.0, 1.0, 1.5))
-    return [{"date": k[0].isoformat(), "implementer_id": k[1], "municipality": k[2], "day_type": k[3], "days": v}
-            for k, v in sorted(totals.items())]
+    return [
+        {"date": k[0].isoformat(), "implementer_id": k[1], "municipality": k[2], "day_type": k[3], "days": v}
+        for k, v in sorted(totals.items())
+    ]
 
 
 def finnish_number(value: float) -> str:
@@ -214,13 +276,36 @@ def main() -> int:
     write(DEMO / "participants.csv", columns, [[p[c] for c in columns] for p in people])
 
     days = person_days(rng, people)
-    write(DEMO / "person_days.csv", list(days[0]), [[d["date"], d["implementer_id"], d["municipality"], d["day_type"], f"{d['days']:g}"] for d in days])
+    write(
+        DEMO / "person_days.csv",
+        list(days[0]),
+        [[d["date"], d["implementer_id"], d["municipality"], d["day_type"], f"{d['days']:g}"] for d in days],
+    )
 
     bookings = sorted(spending(rng, implementers), key=lambda r: (r["date"], r["imp"], r["voucher"]))
-    finnish_categories = {"salaries": "palkat", "purchased_services": "ostopalvelut", "other_costs": "muut kustannukset", "revenue": "tulot"}
-    write(DEMO / "spending.csv", ["Kirjauspvm", "Toteuttaja", "Kustannuslaji", "Summa", "Tosite", "Selite"],
-          [[finnish_date(b["date"]), b["imp"], finnish_categories[b["cat"]], finnish_number(b["amount"]), b["voucher"], b["text"]] for b in bookings],
-          delimiter=";", bom=True)
+    finnish_categories = {
+        "salaries": "palkat",
+        "purchased_services": "ostopalvelut",
+        "other_costs": "muut kustannukset",
+        "revenue": "tulot",
+    }
+    write(
+        DEMO / "spending.csv",
+        ["Kirjauspvm", "Toteuttaja", "Kustannuslaji", "Summa", "Tosite", "Selite"],
+        [
+            [
+                finnish_date(b["date"]),
+                b["imp"],
+                finnish_categories[b["cat"]],
+                finnish_number(b["amount"]),
+                b["voucher"],
+                b["text"],
+            ]
+            for b in bookings
+        ],
+        delimiter=";",
+        bom=True,
+    )
     print(f"wrote {len(people)} participants, {len(days)} person-day rows, {len(bookings)} bookings to {DEMO}", file=sys.stderr)
     return 0
 

@@ -4,10 +4,9 @@ bound parameters (`$name` in the .sql files); nothing is pasted into SQL text.""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
-
-import re
 
 import duckdb
 import pandas as pd
@@ -63,7 +62,17 @@ def _used(name: str, params: dict) -> dict:
     return {key: value for key, value in params.items() if re.search(rf"\${key}\b", text)}
 
 
-_TABLES = {"project", "implementers", "municipalities", "budget", "financing", "targets", "participants", "person_days", "spending"}
+_TABLES = {
+    "project",
+    "implementers",
+    "municipalities",
+    "budget",
+    "financing",
+    "targets",
+    "participants",
+    "person_days",
+    "spending",
+}
 
 
 def _identifier(table: str) -> str:

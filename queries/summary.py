@@ -68,8 +68,9 @@ def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
     return frame
 
 
-def forecast_at_completion(spent: float, window_net: float, budget: float, as_of: dt.date,
-                           start: dt.date, end: dt.date, window_start: dt.date) -> float:
+def forecast_at_completion(
+    spent: float, window_net: float, budget: float, as_of: dt.date, start: dt.date, end: dt.date, window_start: dt.date
+) -> float:
     if as_of < start:
         return budget  # nothing spent yet to extrapolate from: the plan is the best forecast
     if as_of >= end:
@@ -87,7 +88,7 @@ def summary(store: Store, scope: Scope) -> dict:
     days = store.fetch("person_days_by_type", as_of=as_of, **scope.params())
     targets = _targets(store, scope)
 
-    by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float)))
+    by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float), strict=False))
     person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
 
     return {

@@ -45,7 +45,10 @@ def loaded_spending(directory, plan):
     extracts = load_extracts(directory, plan)
     assert not extracts.problems, [p.line() for p in extracts.problems]
     frame = extracts.tables["spending"]
-    return [(d.date(), i, c, round(a, 2)) for d, i, c, a in frame[["date", "implementer_id", "cost_category", "amount_eur"]].itertuples(index=False)]
+    return [
+        (d.date(), i, c, round(a, 2))
+        for d, i, c, a in frame[["date", "implementer_id", "cost_category", "amount_eur"]].itertuples(index=False)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -55,10 +58,21 @@ def loaded_spending(directory, plan):
         {"delimiter": ";", "decimal": ",", "date_style": "fi", "encoding": "utf-8"},
         {"delimiter": ";", "decimal": ",", "date_style": "fi", "encoding": "utf-8-sig"},
         {"delimiter": ",", "decimal": ",", "date_style": "fi", "encoding": "cp1252"},
-        {"delimiter": ";", "decimal": ".", "date_style": "iso", "encoding": "cp1252",
-         "headers": ["Kirjauspäivä", "Toteuttaja", "Kustannuslaji", "Summa"]},
+        {
+            "delimiter": ";",
+            "decimal": ".",
+            "date_style": "iso",
+            "encoding": "cp1252",
+            "headers": ["Kirjauspäivä", "Toteuttaja", "Kustannuslaji", "Summa"],
+        },
     ],
-    ids=["comma-iso-utf8", "semicolon-finnish-utf8", "semicolon-finnish-bom", "comma-quoted-decimal-comma-cp1252", "finnish-headers-cp1252"],
+    ids=[
+        "comma-iso-utf8",
+        "semicolon-finnish-utf8",
+        "semicolon-finnish-bom",
+        "comma-quoted-decimal-comma-cp1252",
+        "finnish-headers-cp1252",
+    ],
 )
 def test_csv_variants_read_the_same(tmp_path, plan, variant):
     write_spending(tmp_path / "spending_2020.csv", **variant)
@@ -81,7 +95,15 @@ def test_several_files_of_one_kind_are_read_together(tmp_path, plan):
 
 
 def test_files_are_found_by_prefix_and_suffix(tmp_path):
-    for name in ("participants.csv", "participants_2021.xlsx", "person_days.parquet", "spending.CSV", "notes.txt", "budget.csv", "DEMO.md"):
+    for name in (
+        "participants.csv",
+        "participants_2021.xlsx",
+        "person_days.parquet",
+        "spending.CSV",
+        "notes.txt",
+        "budget.csv",
+        "DEMO.md",
+    ):
         (tmp_path / name).write_text("x")
     found = find_extract_files(tmp_path)
     assert [p.name for p in found["participants"]] == ["participants.csv", "participants_2021.xlsx"]
@@ -109,8 +131,17 @@ def test_parsers():
     text = pd.Series(["2017-03-31", "31.3.2017", "1.1.2018", "2017-03-31 00:00:00", "31/3/2017", "2017-02-30", ""])
     parsed = parse_dates(text)
     assert [None if pd.isna(v) else v.date() for v in parsed] == [
-        dt.date(2017, 3, 31), dt.date(2017, 3, 31), dt.date(2018, 1, 1), dt.date(2017, 3, 31), None, None, None]
-    numbers = parse_decimals(pd.Series(["1234.5", "1 234,50", "1\u00a0234,5", "1.234,50", "\u221212,5", "-3", "12,3,4", "abc", ""]))
+        dt.date(2017, 3, 31),
+        dt.date(2017, 3, 31),
+        dt.date(2018, 1, 1),
+        dt.date(2017, 3, 31),
+        None,
+        None,
+        None,
+    ]
+    numbers = parse_decimals(
+        pd.Series(["1234.5", "1 234,50", "1\u00a0234,5", "1.234,50", "\u221212,5", "-3", "12,3,4", "abc", ""])
+    )
     assert [None if pd.isna(v) else v for v in numbers] == [1234.5, 1234.5, 1234.5, 1234.5, -12.5, -3.0, None, None, None]
 
 
@@ -162,9 +193,11 @@ def test_bad_participant_value_sets_row_aside_and_names_file_row_column(tmp_path
 def test_bad_person_days_and_spending_values(tmp_path, plan):
     (tmp_path / "person_days.csv").write_text(
         "date,implementer_id,municipality,day_type,days\n2020-09-30,a,Aburg,guidance_consulting,-1\n"
-        "2020-09-30,a,,sleeping,1\n2020-09-30,a,,other,2\n")
+        "2020-09-30,a,,sleeping,1\n2020-09-30,a,,other,2\n"
+    )
     (tmp_path / "spending.csv").write_text(
-        "date,implementer_id,cost_category,amount_eur\n2020-09-30,a,flat_rate,10\n2020-09-30,a,salaries,ten\n2020-09-30,a,salaries,-5\n")
+        "date,implementer_id,cost_category,amount_eur\n2020-09-30,a,flat_rate,10\n2020-09-30,a,salaries,ten\n2020-09-30,a,salaries,-5\n"
+    )
     extracts, problems = problems_of(tmp_path, plan)
     assert problems == [
         ("person_days.csv", 2, "days", "below_minimum"),
@@ -187,8 +220,12 @@ def test_missing_required_column_rejects_file_whole(tmp_path, plan):
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("spending.csv", b"\x00\x01\x02binary"), ("spending.csv", b""), ("spending.parquet", b"not parquet"),
-     ("spending.xlsx", b"PK\x03\x04 broken zip")],
+    [
+        ("spending.csv", b"\x00\x01\x02binary"),
+        ("spending.csv", b""),
+        ("spending.parquet", b"not parquet"),
+        ("spending.xlsx", b"PK\x03\x04 broken zip"),
+    ],
 )
 def test_unreadable_file_is_rejected_with_a_clear_message(tmp_path, plan, name, content):
     (tmp_path / name).write_bytes(content)
@@ -198,7 +235,9 @@ def test_unreadable_file_is_rejected_with_a_clear_message(tmp_path, plan, name, 
 
 
 def test_identity_codes_are_refused_and_never_stored(tmp_path, plan):
-    (tmp_path / "participants.csv").write_text(PARTICIPANT_HEADER + GOOD_ROW + "131052-308T,a,Aburg,2020-08-01,,F,30,unemployed,false,3,\n")
+    (tmp_path / "participants.csv").write_text(
+        PARTICIPANT_HEADER + GOOD_ROW + "131052-308T,a,Aburg,2020-08-01,,F,30,unemployed,false,3,\n"
+    )
     extracts, problems = problems_of(tmp_path, plan)
     assert problems == [("participants.csv", 3, "participant_id", "identity_code")]
     assert extracts.tables["participants"].empty
@@ -210,7 +249,9 @@ def test_identity_codes_are_refused_and_never_stored(tmp_path, plan):
 
 
 def test_duplicate_column_rejects_file(tmp_path, plan):
-    (tmp_path / "spending.csv").write_text("date,pvm,implementer_id,cost_category,amount_eur\n2020-09-30,2020-09-30,a,salaries,1\n")
+    (tmp_path / "spending.csv").write_text(
+        "date,pvm,implementer_id,cost_category,amount_eur\n2020-09-30,2020-09-30,a,salaries,1\n"
+    )
     _, problems = problems_of(tmp_path, plan)
     assert problems == [("spending.csv", 1, "pvm", "duplicate_column")]
 
@@ -224,14 +265,24 @@ def test_read_table_numbers_rows_as_a_spreadsheet_does(tmp_path):
 
 
 def test_bad_plan_is_not_used_and_names_its_problems(tiny_copy):
-    (tiny_copy / "plan" / "budget.csv").write_text("implementer_id,year,cost_category,amount_eur\na,2020,salaries,x\nzz,2020,salaries,1\n")
+    (tiny_copy / "plan" / "budget.csv").write_text(
+        "implementer_id,year,cost_category,amount_eur\na,2020,salaries,x\nzz,2020,salaries,1\n"
+    )
     result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
     assert not result.ok
-    assert [(p.row, p.column, p.code) for p in result.problems] == [(2, "amount_eur", "bad_number"), (3, "implementer_id", "unknown_ref")]
+    assert [(p.row, p.column, p.code) for p in result.problems] == [
+        (2, "amount_eur", "bad_number"),
+        (3, "implementer_id", "unknown_ref"),
+    ]
 
 
 def test_project_toml_problems(tiny_copy):
-    (tiny_copy / "plan" / "project.toml").write_text('name = "X"\nstart_date = 2020-07-01\nend_date = 2020-01-01\nflat_rate = 2\nlanguage = "de"\n')
+    (tiny_copy / "plan" / "project.toml").write_text(
+        'name = "X"\nstart_date = 2020-07-01\nend_date = 2020-01-01\nflat_rate = 2\nlanguage = "de"\n'
+    )
     result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
     assert [(p.row, p.column, p.code) for p in result.problems] == [
-        (4, "flat_rate", "bad_value"), (0, "suppression_threshold", "missing_key"), (5, "language", "bad_value")]
+        (4, "flat_rate", "bad_value"),
+        (0, "suppression_threshold", "missing_key"),
+        (5, "language", "bad_value"),
+    ]

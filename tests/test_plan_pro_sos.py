@@ -7,8 +7,16 @@ import pytest
 from dashboard.config import DEFAULT_PLAN_DIR
 from dashboard.ingest.plan import load_plan
 
-IMPLEMENTER_NET = {"seamk": 684459, "koske": 190000, "socca": 580000, "socom": 210000,
-                   "vasso": 280000, "verso": 170000, "kyc": 70000, "pikassos": 215000}
+IMPLEMENTER_NET = {
+    "seamk": 684459,
+    "koske": 190000,
+    "socca": 580000,
+    "socom": 210000,
+    "vasso": 280000,
+    "verso": 170000,
+    "kyc": 70000,
+    "pikassos": 215000,
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +69,11 @@ def test_participant_and_person_day_targets(plan):
     cells = people[(people["labour_market_status"] != "") & (people["age_group"] != "") & (people["gender"] == "")]
     assert cells["target"].sum() == 680
     assert cells.groupby("labour_market_status")["target"].sum().to_dict() == {
-        "unemployed": 418, "in_education": 47, "employed": 25, "outside_labour_market": 190}
+        "unemployed": 418,
+        "in_education": 47,
+        "employed": 25,
+        "outside_labour_market": 190,
+    }
     assert people[(people["gender"] == "F") & (people["labour_market_status"] != "")]["target"].sum() == 342
     days = targets[targets["indicator"] == "person_days"]
     assert days[days["day_type"] == ""]["target"].tolist() == [1170]

@@ -37,16 +37,33 @@ def test_project_summary(tiny):
     assert figures["budget_eur"] == 3800
     assert figures["spent_eur"] == 885.5
     assert figures["spent_by_category_eur"] == {
-        "salaries": 700, "purchased_services": 40, "other_costs": 25.5, "flat_rate": 140, "revenue": 20}
+        "salaries": 700,
+        "purchased_services": 40,
+        "other_costs": 25.5,
+        "flat_rate": 140,
+        "revenue": 20,
+    }
     assert figures["forecast_at_completion_eur"] == 1398.64
     assert figures["participants"] == 10
     assert figures["participants_women"] == 6
     assert figures["participants_target"] == 20
     assert figures["participants_women_target"] == 10
-    assert figures["person_days"] == {"contact_teaching": 1, "distance_teaching": 0, "subsidised_employment": 0,
-                                      "guidance_consulting": 4, "other": 3, "total": 8}
-    assert figures["person_days_target"] == {"contact_teaching": 5, "distance_teaching": None, "subsidised_employment": None,
-                                             "guidance_consulting": 15, "other": 10, "total": 30}
+    assert figures["person_days"] == {
+        "contact_teaching": 1,
+        "distance_teaching": 0,
+        "subsidised_employment": 0,
+        "guidance_consulting": 4,
+        "other": 3,
+        "total": 8,
+    }
+    assert figures["person_days_target"] == {
+        "contact_teaching": 5,
+        "distance_teaching": None,
+        "subsidised_employment": None,
+        "guidance_consulting": 15,
+        "other": 10,
+        "total": 30,
+    }
 
 
 def test_implementer_summary_suppresses_small_counts_and_uses_its_own_targets(tiny):

@@ -10,6 +10,21 @@ from dash import dcc, html
 from dashboard.i18n import translate
 from dashboard.view import PlanOptions
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict:
+    # selected_count keeps Dash's own {num_selected} placeholder, filled in by the component
+    return {key: translate(f"dropdown.{key}", lang) for key in DROPDOWN_LABELS}
+
 
 def _field(label: str, control, control_id: str, width: int):
     return dbc.Col([html.Label(label, htmlFor=control_id, className="filter-label"), control], md=width, className="filter-field")
@@ -22,20 +37,58 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
     return html.Section(
         dbc.Row(
             [
-                _field(translate("filter.implementer", lang), dcc.Dropdown(
-                    id="filter-implementer", options=implementers, placeholder=translate("filter.all_implementers", lang),
-                    clearable=True, searchable=True), "filter-implementer", 4),
-                _field(translate("filter.region", lang), dcc.Dropdown(
-                    id="filter-region", options=regions, placeholder=translate("filter.all_regions", lang),
-                    clearable=True), "filter-region", 2),
-                _field(translate("filter.municipality", lang), dcc.Dropdown(
-                    id="filter-municipality", options=municipalities, multi=True,
-                    placeholder=translate("filter.all_municipalities", lang)), "filter-municipality", 4),
-                _field(translate("filter.as_of", lang), dcc.DatePickerSingle(
-                    id="filter-as-of", display_format="D.M.YYYY", first_day_of_week=1, clearable=True,
-                    min_date_allowed=first_day.isoformat(), max_date_allowed=last_day.isoformat(),
-                    initial_visible_month=(latest or first_day).isoformat(),
-                    placeholder=f"{latest.day}.{latest.month}.{latest.year}" if latest else ""), "filter-as-of", 2),
+                _field(
+                    translate("filter.implementer", lang),
+                    dcc.Dropdown(
+                        id="filter-implementer",
+                        labels=dropdown_labels(lang),
+                        options=implementers,
+                        placeholder=translate("filter.all_implementers", lang),
+                        clearable=True,
+                        searchable=True,
+                    ),
+                    "filter-implementer",
+                    4,
+                ),
+                _field(
+                    translate("filter.region", lang),
+                    dcc.Dropdown(
+                        id="filter-region",
+                        labels=dropdown_labels(lang),
+                        options=regions,
+                        placeholder=translate("filter.all_regions", lang),
+                        clearable=True,
+                    ),
+                    "filter-region",
+                    2,
+                ),
+                _field(
+                    translate("filter.municipality", lang),
+                    dcc.Dropdown(
+                        id="filter-municipality",
+                        labels=dropdown_labels(lang),
+                        options=municipalities,
+                        multi=True,
+                        placeholder=translate("filter.all_municipalities", lang),
+                    ),
+                    "filter-municipality",
+                    4,
+                ),
+                _field(
+                    translate("filter.as_of", lang),
+                    dcc.DatePickerSingle(
+                        id="filter-as-of",
+                        display_format="D.M.YYYY",
+                        first_day_of_week=1,
+                        clearable=True,
+                        min_date_allowed=first_day.isoformat(),
+                        max_date_allowed=last_day.isoformat(),
+                        initial_visible_month=(latest or first_day).isoformat(),
+                        placeholder=f"{latest.day}.{latest.month}.{latest.year}" if latest else "",
+                    ),
+                    "filter-as-of",
+                    2,
+                ),
             ],
             className="g-3",
         ),

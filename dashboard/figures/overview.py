@@ -24,17 +24,51 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
     ]
     figure = go.Figure()
     # The share label stands past the end of the budget track, clear of the planned-to-date tick.
-    figure.add_bar(y=frame["area"], x=frame["budget_eur"], orientation="h", name=translate("chart.budget", lang),
-                   marker={"color": TRACK}, width=0.7, text=labels, textposition="outside", cliponaxis=False,
-                   textfont={"color": INK, "size": 15}, hovertext=hover, hoverinfo="text")
-    figure.add_bar(y=frame["area"], x=frame["spent_eur"], orientation="h", name=translate("chart.spent", lang),
-                   marker={"color": BLUE}, width=0.4, hovertext=hover, hoverinfo="text")
-    figure.add_scatter(y=frame["area"], x=frame["planned_to_date_eur"], mode="markers", name=translate("chart.planned", lang),
-                       marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": VERMILLION}},
-                       hovertext=hover, hoverinfo="text")
-    figure.update_layout(**base_layout(translate("chart.implementers.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
-                         barmode="overlay", height=120 + 52 * len(frame), bargap=0.3)
-    figure.update_xaxes(title=translate("chart.axis.eur", lang), gridcolor=TRACK, tickformat=",.0f", ticksuffix=" €", rangemode="tozero")
+    figure.add_bar(
+        y=frame["area"],
+        x=frame["budget_eur"],
+        orientation="h",
+        name=translate("chart.budget", lang),
+        marker={"color": TRACK},
+        width=0.7,
+        text=labels,
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"color": INK, "size": 15},
+        hovertext=hover,
+        hoverinfo="text",
+    )
+    figure.add_bar(
+        y=frame["area"],
+        x=frame["spent_eur"],
+        orientation="h",
+        name=translate("chart.spent", lang),
+        marker={"color": BLUE},
+        width=0.4,
+        hovertext=hover,
+        hoverinfo="text",
+    )
+    figure.add_scatter(
+        y=frame["area"],
+        x=frame["planned_to_date_eur"],
+        mode="markers",
+        name=translate("chart.planned", lang),
+        marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": VERMILLION}},
+        hovertext=hover,
+        hoverinfo="text",
+    )
+    figure.update_layout(
+        **base_layout(translate("chart.implementers.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        barmode="overlay",
+        height=max(300, 150 + 52 * len(frame)),
+        bargap=0.3,
+    )
+    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    # Room past the longest track for its share label.
+    longest = float(frame[["budget_eur", "spent_eur"]].max().max() or 1)
+    figure.update_xaxes(
+        title=translate("chart.axis.eur", lang), gridcolor=TRACK, tickformat=",.0f", ticksuffix=" €", range=[0, longest * 1.22]
+    )
     figure.update_yaxes(automargin=True, tickfont={"size": 15}, ticksuffix="  ")
     return figure
 
@@ -42,8 +76,14 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
 def implementer_progress_text(finance: pd.DataFrame, lang: str) -> str:
     """The same chart in words, for screen readers and for anyone who cannot read the colours."""
     lines = " ".join(
-        translate("chart.implementers.line", lang, area=row.area, spent=fmt.eur(row.spent_eur, lang),
-                  planned=fmt.eur(row.planned_to_date_eur, lang), budget=fmt.eur(row.budget_eur, lang))
+        translate(
+            "chart.implementers.line",
+            lang,
+            area=row.area,
+            spent=fmt.eur(row.spent_eur, lang),
+            planned=fmt.eur(row.planned_to_date_eur, lang),
+            budget=fmt.eur(row.budget_eur, lang),
+        )
         for row in finance.itertuples()
     )
     return translate("chart.implementers.alt", lang, lines=lines)

@@ -50,9 +50,7 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     for kind in contract.PLAN_TABLES:
         store.insert(kind, plan.tables[kind])
     participants = extracts.tables["participants"].copy()
-    participants["age_group"] = participants["age_at_start"].map(
-        lambda age: contract.age_group(int(age)), na_action="ignore"
-    )
+    participants["age_group"] = participants["age_at_start"].map(lambda age: contract.age_group(int(age)), na_action="ignore")
     store.insert("participants", participants)
     store.insert("person_days", extracts.tables["person_days"])
     store.insert("spending", extracts.tables["spending"])

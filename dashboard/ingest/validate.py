@@ -38,9 +38,8 @@ def normalise_header(name: str) -> str:
 def is_identity_code(text: str) -> bool:
     for match in _HETU.finditer(text):
         day, month = int(match[1][:2]), int(match[1][2:4])
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            if _HETU_CHECK[int(match[1] + match[3]) % 31] == match[4].upper():
-                return True
+        if 1 <= day <= 31 and 1 <= month <= 12 and _HETU_CHECK[int(match[1] + match[3]) % 31] == match[4].upper():
+            return True
     return False
 
 
@@ -147,7 +146,9 @@ def _parse(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple
             values = values.astype("Int64", errors="ignore") if not values.isna().all() else values
     elif column.kind == "bool":
         lowered = text.str.lower()
-        values = pd.Series(np.where(lowered.isin(_TRUE), True, np.where(lowered.isin(_FALSE), False, None)), index=text.index, dtype=object)
+        values = pd.Series(
+            np.where(lowered.isin(_TRUE), True, np.where(lowered.isin(_FALSE), False, None)), index=text.index, dtype=object
+        )
         faults.append(("bad_bool", ~empty & values.isna()))
         values = values.where(~empty, None)
     elif column.kind == "enum":
@@ -190,7 +191,9 @@ def _out_of_range(values: pd.Series, column: Column) -> pd.Series:
     return mask.fillna(False)
 
 
-def _problems(raw: RawTable, label: str, column: str, code: str, text: pd.Series, mask: pd.Series, spec: Column | None) -> list[Problem]:
+def _problems(
+    raw: RawTable, label: str, column: str, code: str, text: pd.Series, mask: pd.Series, spec: Column | None
+) -> list[Problem]:
     if not mask.any():
         return []
     params_base = {}
@@ -203,7 +206,9 @@ def _problems(raw: RawTable, label: str, column: str, code: str, text: pd.Series
         params_base["ref"] = spec.ref
     rows = raw.rows[mask]
     shown = text[mask].str.slice(0, _MAX_SHOWN)
-    return [Problem(label, int(row), column, code, {**params_base, "value": value}) for row, value in zip(rows, shown)]
+    return [
+        Problem(label, int(row), column, code, {**params_base, "value": value}) for row, value in zip(rows, shown, strict=False)
+    ]
 
 
 def _number(value: float | None) -> str:

@@ -37,13 +37,17 @@ def layout(lang: str):
     ]
     return html.Div(
         [
-            html.Div([html.H1(translate("overview.title", lang)), html.P(id="overview-scope", className="scope-line")],
-                     className="page-heading"),
+            html.Div(
+                [html.H1(translate("overview.title", lang)), html.P(id="overview-scope", className="scope-line")],
+                className="page-heading",
+            ),
             html.Div(id="overview-note"),
             html.Div(cards, className="kpi-grid"),
             html.Figure(
-                [dcc.Graph(id="overview-implementers", config={"displaylogo": False, "responsive": True}),
-                 html.Figcaption(id="overview-implementers-text", className="visually-hidden")],
+                [
+                    dcc.Graph(id="overview-implementers", config={"displaylogo": False, "responsive": True}),
+                    html.Figcaption(id="overview-implementers-text", className="visually-hidden"),
+                ],
                 className="chart-figure",
             ),
         ],
@@ -82,9 +86,15 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     difference = spent - planned
     spent_details = [
         html.P(translate("kpi.spent.planned", lang, planned=fmt.eur(planned, lang))),
-        html.P(translate("kpi.spent.diff", lang, diff=fmt.signed_eur(difference, lang),
-                         share=fmt.percent(_share(difference, planned), 1, lang)),
-               className="kpi-ahead" if difference >= 0 else "kpi-behind"),
+        html.P(
+            translate(
+                "kpi.spent.diff",
+                lang,
+                diff=fmt.signed_eur(difference, lang),
+                share=fmt.percent(_share(difference, planned), 1, lang),
+            ),
+            className="kpi-ahead" if difference >= 0 else "kpi-behind",
+        ),
     ]
     elapsed = time_elapsed(as_of, start, end)
     used = _share(spent, budget)
@@ -100,21 +110,40 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     if people_target:
         people_details = [
             progress_bar(_share(people, people_target), translate("kpi.participants", lang)),
-            html.P(translate("kpi.participants.target", lang, target=fmt.count(int(people_target), lang),
-                             share=fmt.percent(_share(people, people_target), 0, lang))),
+            html.P(
+                translate(
+                    "kpi.participants.target",
+                    lang,
+                    target=fmt.count(int(people_target), lang),
+                    share=fmt.percent(_share(people, people_target), 0, lang),
+                )
+            ),
         ]
     else:
         people_details = [html.P(translate("kpi.no_target", lang))]
-    people_details.append(html.P(translate(
-        "kpi.participants.women", lang, women=fmt.count(women, lang, suppressed=True),
-        target=fmt.count(int(women_target), lang) if women_target else "–")))
+    people_details.append(
+        html.P(
+            translate(
+                "kpi.participants.women",
+                lang,
+                women=fmt.count(women, lang, suppressed=True),
+                target=fmt.count(int(women_target), lang) if women_target else "–",
+            )
+        )
+    )
 
     day_total, day_target = figures["person_days"]["total"], figures["person_days_target"]["total"]
     if day_target:
         day_details = [
             progress_bar(_share(day_total, day_target), translate("kpi.person_days", lang)),
-            html.P(translate("kpi.person_days.target", lang, target=fmt.days(day_target, lang),
-                             share=fmt.percent(_share(day_total, day_target), 0, lang))),
+            html.P(
+                translate(
+                    "kpi.person_days.target",
+                    lang,
+                    target=fmt.days(day_target, lang),
+                    share=fmt.percent(_share(day_total, day_target), 0, lang),
+                )
+            ),
         ]
     else:
         day_details = [html.P(translate("kpi.no_target", lang))]
@@ -139,9 +168,22 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     }
 
 
-OUTPUT_KEYS = ("scope", "note", "kpi-budget", "kpi-budget-detail", "kpi-spent", "kpi-spent-detail", "kpi-burn",
-               "kpi-burn-detail", "kpi-participants", "kpi-participants-detail", "kpi-person-days",
-               "kpi-person-days-detail", "figure", "figure-text")
+OUTPUT_KEYS = (
+    "scope",
+    "note",
+    "kpi-budget",
+    "kpi-budget-detail",
+    "kpi-spent",
+    "kpi-spent-detail",
+    "kpi-burn",
+    "kpi-burn-detail",
+    "kpi-participants",
+    "kpi-participants-detail",
+    "kpi-person-days",
+    "kpi-person-days-detail",
+    "figure",
+    "figure-text",
+)
 
 
 def register(app) -> None:

@@ -1,0 +1,91 @@
+"""The overview and shell callbacks called as plain functions on the tiny world."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import no_update
+
+from dashboard import formatting as fmt
+from dashboard.figures.overview import implementer_progress
+from dashboard.pages import overview
+from dashboard.shell import sync
+from dashboard.url_state import ViewFilters, parse_query, to_query
+from queries.summary import Scope, finance_by_implementer
+
+NB = fmt.NBSP
+
+
+def test_overview_kpis_for_the_whole_project(tiny):
+    shown = overview.view(tiny, ViewFilters())
+    assert shown["kpi-budget"] == f"3{NB}800{NB}€"
+    assert shown["kpi-spent"] == f"886{NB}€"  # 885.50 rounded to whole euros on screen
+    assert shown["kpi-burn"] == f"23,3{NB}%"  # 885.5 / 3 800
+    assert shown["kpi-participants"] == "10"
+    assert shown["kpi-person-days"] == "8"
+    assert "28.2.2021" in shown["scope"]
+    assert shown["note"] is None
+
+
+def test_overview_for_an_implementer_shows_suppressed_women_as_under_five(tiny):
+    shown = overview.view(tiny, ViewFilters(implementer="a"))
+    assert shown["kpi-budget"] == f"2{NB}600{NB}€"
+    assert shown["kpi-participants"] == "6"
+    assert "<5" in str(shown["kpi-participants-detail"])
+    assert "Alpha" in shown["scope"]
+
+
+def test_overview_region_filter_says_finance_is_at_implementer_level(tiny):
+    shown = overview.view(tiny, ViewFilters(region="South"))
+    assert shown["note"] is not None
+    assert shown["kpi-participants"] == "6"
+
+
+def test_overview_as_of_date(tiny):
+    shown = overview.view(tiny, ViewFilters(as_of=dt.date(2021, 1, 31)))
+    assert shown["kpi-participants"] == "9"
+    assert "31.1.2021" in shown["scope"]
+
+
+def test_time_elapsed():
+    start, end = dt.date(2020, 1, 1), dt.date(2020, 1, 10)
+    assert overview.time_elapsed(dt.date(2020, 1, 5), start, end) == 0.5
+    assert overview.time_elapsed(dt.date(2019, 1, 1), start, end) == 0
+    assert overview.time_elapsed(dt.date(2021, 1, 1), start, end) == 1
+
+
+def test_implementer_chart_has_budget_spent_and_planned_per_implementer(tiny):
+    finance = finance_by_implementer(tiny.store, Scope(), dt.date(2021, 2, 28))
+    figure = implementer_progress(finance, "fi")
+    budget, spent, planned = figure.data
+    assert list(budget.y) == ["Beta", "Alpha"]  # largest budget on top
+    assert list(budget.x) == [1200, 2600]
+    assert [round(v, 2) for v in spent.x] == [480, 405.5]
+    assert [round(v, 2) for v in planned.x] == [795.58, 1791.16]  # 600 + 600 × 59/181; a: 1 400 + 1 200 × 59/181
+    assert budget.text[1] == f"23{NB}% suunnitellusta"  # 405.5 / 1 791.16
+
+
+def test_url_to_filters_on_page_open(tiny):
+    out = sync(tiny, None, "?implementer=a&municipality=Aburg&as_of=2021-01-31&lang=en", None, None, [], None, "fi")
+    assert out == (no_update, "a", None, ["Aburg"], "2021-01-31", "en")
+
+
+def test_url_with_unknown_or_hostile_values_opens_a_clean_view(tiny):
+    out = sync(
+        tiny, "url", "?implementer=%27;drop%20table%20spending;--&region=Mars&as_of=nope&lang=xx", None, None, [], None, "fi"
+    )
+    assert out == (no_update, None, None, [], None, "fi")
+
+
+def test_filters_to_url_when_a_person_picks(tiny):
+    out = sync(tiny, "filter-implementer", "?lang=en", "b", None, ["Bville"], "2021-01-31", "en")
+    assert out[0] == "?implementer=b&municipality=Bville&as_of=2021-01-31&lang=en"
+    assert out[1:] == (no_update,) * 5
+    unchanged = sync(tiny, "filter-region", "?implementer=b", "b", None, [], None, "fi")
+    assert unchanged[0] is no_update
+
+
+def test_query_round_trip():
+    filters = ViewFilters("a", "South", ("Cfield", "Bville"), dt.date(2021, 1, 31), "sv")
+    assert parse_query(to_query(filters)) == filters
+    assert to_query(ViewFilters()) == ""
