@@ -39,6 +39,9 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
         title="ESR-seuranta",
         update_title=None,
     )
+    # Screen readers and hyphenation need the page language; the plan names it.
+    language = result.plan.project["language"] if result.ok else "fi"
+    app.index_string = app.index_string.replace("<html>", f'<html lang="{language}">', 1)
     state.attach(server, state.DataState(result))
     app.layout = shell.layout
     shell.register(app)

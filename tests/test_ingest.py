@@ -286,3 +286,10 @@ def test_project_toml_problems(tiny_copy):
         (0, "suppression_threshold", "missing_key"),
         (5, "language", "bad_value"),
     ]
+
+
+def test_problem_messages_in_finnish_and_english(tmp_path, plan):
+    (tmp_path / "spending.csv").write_text("date,implementer_id,cost_category,amount_eur\n2020-09-30,zz,salaries,1\n")
+    problem = load_extracts(tmp_path, plan).problems[0]
+    assert problem.line("en") == f"{tmp_path / 'spending.csv'}:2:implementer_id: no implementer 'zz' in the plan"
+    assert problem.message("fi") == "suunnitelmassa ei ole tätä: toteuttaja 'zz'"

@@ -17,7 +17,10 @@ class Problem:
     params: dict = field(default_factory=dict, compare=False, hash=False)
 
     def message(self, lang: str = "en") -> str:
-        return translate(f"problem.{self.code}", lang, **self.params)
+        params = dict(self.params)
+        if "ref" in params:  # the kind of thing referred to, in the reader's language
+            params["ref"] = translate(f"ref.{params['ref']}", lang)
+        return translate(f"problem.{self.code}", lang, **params)
 
     def line(self, lang: str = "en") -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.message(lang)}"

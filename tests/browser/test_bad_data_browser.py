@@ -1,0 +1,49 @@
+"""Bad input is shown in the UI with file, row and column; a broken plan stops nothing silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import LiveServer, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def bad_row_server(tiny_copy):
+    """The tiny world with one spending row naming an implementer the plan does not have."""
+    with (tiny_copy / "extracts" / "spending.csv").open("a") as handle:
+        handle.write("2021-01-05,zz,salaries,99.00,V10,Unknown implementer\n")
+    server = LiveServer(tiny_copy / "plan", tiny_copy / "extracts")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broken_plan_server(tiny_copy):
+    (tiny_copy / "plan" / "implementers.csv").write_text("implementer_id,name,area,role\na,Alpha,Alpha,boss\n")
+    server = LiveServer(tiny_copy / "plan", tiny_copy / "extracts")
+    yield server
+    server.stop()
+
+
+def test_bad_rows_are_listed_and_the_rest_is_shown(page, bad_row_server):
+    page.goto(bad_row_server.url + "/")
+    page.wait_for_selector("#kpi-spent:not(:empty)", timeout=20000)
+    assert page.inner_text("#kpi-spent") == "886\u00a0€"  # the good rows still count, the bad one does not
+    page.click("#data-problems summary")
+    listed = page.inner_text("#data-problems")
+    assert "spending.csv:11:implementer_id:" in listed
+    assert "suunnitelmassa ei ole tätä: toteuttaja 'zz'" in listed
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    screenshot(page, "bad-row-notice")
+    assert page.console_errors == []
+
+
+def test_broken_plan_shows_what_to_fix(page, broken_plan_server):
+    page.goto(broken_plan_server.url + "/")
+    page.wait_for_selector("#plan-errors", timeout=20000)
+    text = page.inner_text("#plan-errors")
+    assert "implementers.csv:2:role:" in text
+    screenshot(page, "plan-errors")
+    assert page.console_errors == []
