@@ -23,8 +23,21 @@ def free_port() -> int:
 def test_app_py_serves_the_given_plan_and_extracts():
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--plan", str(TINY / "plan"), "--extracts", str(TINY / "extracts")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "app.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--plan",
+            str(TINY / "plan"),
+            "--extracts",
+            str(TINY / "extracts"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60

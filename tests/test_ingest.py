@@ -295,7 +295,19 @@ def test_problem_messages_in_finnish_and_english(tmp_path, plan):
     assert problem.message("fi") == "suunnitelmassa ei ole tätä: toteuttaja 'zz'"
 
 
-@pytest.mark.parametrize(("age", "group"), [(0, "under_25"), (24, "under_25"), (25, "25_29"), (29, "25_29"), (30, "30_54"), (54, "30_54"), (55, "over_54"), (120, "over_54")])
+@pytest.mark.parametrize(
+    ("age", "group"),
+    [
+        (0, "under_25"),
+        (24, "under_25"),
+        (25, "25_29"),
+        (29, "25_29"),
+        (30, "30_54"),
+        (54, "30_54"),
+        (55, "over_54"),
+        (120, "over_54"),
+    ],
+)
 def test_age_groups_by_age_at_start(age, group):
     from dashboard.contract import age_group
 
@@ -303,13 +315,18 @@ def test_age_groups_by_age_at_start(age, group):
 
 
 def test_age_group_is_stored_with_each_participant(tiny):
-    groups = tiny.store._connection.cursor().execute(
-        "select participant_id, age_group from participants where participant_id in ('p2', 'p3', 'p5', 'q2') order by 1").fetchall()
+    groups = (
+        tiny.store._connection.cursor()
+        .execute("select participant_id, age_group from participants where participant_id in ('p2', 'p3', 'p5', 'q2') order by 1")
+        .fetchall()
+    )
     assert groups == [("p2", "under_25"), ("p3", "25_29"), ("p5", "over_54"), ("q2", "over_54")]
 
 
 def test_person_day_municipality_is_optional_but_must_be_known_when_given(tmp_path, plan):
-    (tmp_path / "person_days.csv").write_text("date,implementer_id,municipality,day_type,days\n2020-09-30,a,,other,1\n2020-09-30,a,Atlantis,other,1\n")
+    (tmp_path / "person_days.csv").write_text(
+        "date,implementer_id,municipality,day_type,days\n2020-09-30,a,,other,1\n2020-09-30,a,Atlantis,other,1\n"
+    )
     extracts, problems = problems_of(tmp_path, plan)
     assert problems == [("person_days.csv", 3, "municipality", "unknown_ref")]
     assert len(extracts.tables["person_days"]) == 1

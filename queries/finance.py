@@ -1,0 +1,353 @@
+"""The project director's figures: burn against the planned curve, forecast at completion with its
+band, the monthly spend needed to land on budget, earned value, a status per implementer, the
+implied financing and the checks a finance officer makes. Rules are documented in README."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queries.store import Store
+from queries.summary import RUN_RATE_DAYS, Scope, _date, finance_by_implementer, forecast_at_completion
+
+DAYS_PER_MONTH = 365.25 / 12
+BAND_BUCKETS = 6  # the run-rate window is cut into this many equal periods to measure its spread
+BAND_Z = 1.2816  # 80 % two-sided band under a normal approximation
+
+# Status rule: the worse of two gaps decides. Forecast vs budget says where the money will land;
+# spent vs planned-to-date is the early signal of the same.
+WATCH_FORECAST_GAP, OFF_FORECAST_GAP = 0.05, 0.10
+WATCH_SPENT_GAP, OFF_SPENT_GAP = 0.10, 0.25
+STATUSES = ("on_track", "watch", "off_track")
+
+# Earned value: the share of the indicator targets reached, participants and person-days weighted
+# equally, each capped at 100 %.
+EV_WEIGHTS = {"participants": 0.5, "person_days": 0.5}
+CATEGORIES = ("salaries", "purchased_services", "other_costs", "flat_rate", "revenue")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+    @property
+    def window_start(self) -> dt.date:
+        """The run-rate window is (window_start, as_of]."""
+        return max(self.start - dt.timedelta(days=1), self.as_of - dt.timedelta(days=RUN_RATE_DAYS))
+
+    @property
+    def remaining_days(self) -> int:
+        return max((self.end - self.as_of).days, 0)
+
+
+def period_of(store: Store, as_of: dt.date) -> Period:
+    project = store.fetch_one("project")
+    return Period(_date(project["start_date"]), _date(project["end_date"]), as_of)
+
+
+def forecast_band(daily: pd.DataFrame, spent: float, budget: float, period: Period) -> tuple[float, float, float]:
+    """(forecast, low, high). The band assumes the coming months vary as much as the window's
+    six equal periods did: forecast ± 1.28 × their standard deviation × √(periods remaining)."""
+    window_start = period.window_start
+    window_days = (period.as_of - window_start).days
+    net = float(daily["net_eur"].sum()) if len(daily) else 0.0
+    forecast = forecast_at_completion(spent, net, budget, period.as_of, period.start, period.end, window_start)
+    if period.as_of < period.start or period.as_of >= period.end or window_days <= 0:
+        return forecast, forecast, forecast
+    bucket_days = window_days / BAND_BUCKETS
+    sums = [0.0] * BAND_BUCKETS
+    for day, amount in zip(daily["date"], daily["net_eur"], strict=True):
+        index = min(int((period.as_of - _date(day)).days / bucket_days), BAND_BUCKETS - 1)
+        sums[index] += float(amount)
+    mean = sum(sums) / BAND_BUCKETS
+    spread = math.sqrt(sum((s - mean) ** 2 for s in sums) / (BAND_BUCKETS - 1))
+    half = BAND_Z * spread * math.sqrt(period.remaining_days / bucket_days)
+    return forecast, forecast - half, forecast + half
+
+
+def needed_per_month(budget: float, spent: float, period: Period) -> float | None:
+    """The monthly net spend from now on that lands exactly on budget at the end date."""
+    if period.remaining_days <= 0:
+        return None
+    return (budget - spent) / (period.remaining_days / DAYS_PER_MONTH)
+
+
+def status(spent: float, planned: float, forecast: float, budget: float) -> str:
+    spent_gap = abs(spent - planned) / planned if planned else 0.0
+    forecast_gap = abs(forecast - budget) / budget if budget else 0.0
+    if forecast_gap > OFF_FORECAST_GAP or spent_gap > OFF_SPENT_GAP:
+        return "off_track"
+    if forecast_gap > WATCH_FORECAST_GAP or spent_gap > WATCH_SPENT_GAP:
+        return "watch"
+    return "on_track"
+
+
+def progress_share(achieved: dict[str, float], targets: dict[str, float | None]) -> float | None:
+    """Weighted share of targets reached; an indicator without a target drops out of the weights."""
+    parts = [(EV_WEIGHTS[k], min(achieved[k] / targets[k], 1.0)) for k in EV_WEIGHTS if targets.get(k)]
+    if not parts:
+        return None
+    return sum(w * s for w, s in parts) / sum(w for w, _ in parts)
+
+
+def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str, float | None]]:
+    """Each implementer's targets: its own where the plan sets them, else its budget's share of the
+    project's (the plan of PRO SOS, like most ESR plans, sets indicator targets for the whole project)."""
+    rows = store.fetch("indicator_totals_targets")
+    project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
+    found: dict[str, dict[str, float | None]] = {}
+    for implementer, budget in budgets.items():
+        found[implementer] = {}
+        for indicator in EV_WEIGHTS:
+            own = rows[(rows["indicator"] == indicator) & (rows["implementer_id"] == implementer)]["target"]
+            whole = rows[(rows["indicator"] == indicator) & rows["implementer_id"].isna()]["target"]
+            if len(own):
+                found[implementer][indicator] = float(own.iloc[0])
+            elif len(whole) and project_budget:
+                found[implementer][indicator] = float(whole.iloc[0]) * float(budget) / project_budget
+            else:
+                found[implementer][indicator] = None
+    found["__project__"] = {
+        k: (float(v.iloc[0]) if len(v := rows[(rows["indicator"] == k) & rows["implementer_id"].isna()]["target"]) else None)
+        for k in EV_WEIGHTS
+    }
+    return found
+
+
+def implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """One row per implementer in scope and a last row `__project__` for the scope as a whole:
+    budget, planned, spent, forecast with band, variance at completion, needed monthly spend,
+    earned value with CPI and SPI, status."""
+    period = period_of(store, as_of)
+    finance = finance_by_implementer(store, scope, as_of)
+    daily = store.fetch("net_spend_by_day", as_of=as_of, window_start=period.window_start, **scope.params())
+    progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
+    targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
+
+    rows = []
+    for row in finance.itertuples():
+        own = daily[daily["implementer_id"] == row.implementer_id]
+        achieved = {
+            "participants": float(progress.at[row.implementer_id, "participants"]),
+            "person_days": float(progress.at[row.implementer_id, "person_days"]),
+        }
+        rows.append(
+            _row(
+                row.implementer_id,
+                row.area,
+                row.budget_eur,
+                row.planned_to_date_eur,
+                row.spent_eur,
+                own,
+                achieved,
+                targets[row.implementer_id],
+                period,
+            )
+        )
+    total_achieved = {"participants": float(progress["participants"].sum()), "person_days": float(progress["person_days"].sum())}
+    total = _row(
+        "__project__",
+        None,
+        finance["budget_eur"].sum(),
+        finance["planned_to_date_eur"].sum(),
+        finance["spent_eur"].sum(),
+        daily,
+        total_achieved,
+        _scope_targets(scope, targets),
+        period,
+    )
+    if scope.narrowed_by_area and all(r["earned_value_eur"] is not None for r in rows):
+        # A region or municipality has no targets of its own: its earned value is its implementers'.
+        earned = sum(r["earned_value_eur"] for r in rows)
+        total |= {
+            "earned_value_eur": earned,
+            "cpi": _ratio(earned, total["spent_eur"]),
+            "spi": _ratio(earned, total["planned_to_date_eur"]),
+        }
+    rows.append(total)
+    return pd.DataFrame(rows)
+
+
+def _scope_targets(scope: Scope, targets: dict) -> dict:
+    if scope.narrowed_by_area:
+        return {k: None for k in EV_WEIGHTS}
+    if scope.implementer:
+        return targets.get(scope.implementer, {k: None for k in EV_WEIGHTS})
+    return targets["__project__"]
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def _row(implementer, area, budget, planned, spent, daily, achieved, targets, period) -> dict:
+    forecast, low, high = forecast_band(daily, float(spent), float(budget), period)
+    share = progress_share(achieved, targets)
+    earned = None if share is None else float(budget) * share
+    return {
+        "implementer_id": implementer,
+        "area": area,
+        "budget_eur": float(budget),
+        "planned_to_date_eur": float(planned),
+        "spent_eur": float(spent),
+        "forecast_eur": forecast,
+        "forecast_low_eur": low,
+        "forecast_high_eur": high,
+        "variance_at_completion_eur": float(budget) - forecast,
+        "needed_per_month_eur": needed_per_month(float(budget), float(spent), period),
+        "earned_value_eur": earned,
+        "cpi": _ratio(earned, float(spent)),
+        "spi": _ratio(earned, float(planned)),
+        "status": status(float(spent), float(planned), forecast, float(budget)),
+    }
+
+
+def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(planned, actual): cumulative net cost by implementer and day. Planned runs to the end date;
+    actual runs to month ends up to as_of and ends on as_of itself."""
+    planned = store.fetch("planned_curve", **scope.params())
+    monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
+    monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
+    period = period_of(store, as_of)
+    months = pd.date_range(pd.Timestamp(period.start).to_period("M").to_timestamp(), pd.Timestamp(as_of), freq="MS")
+    points = []
+    for implementer in planned["implementer_id"].unique():
+        own = monthly[monthly["implementer_id"] == implementer]
+        by_month = own.groupby(pd.to_datetime(own["month"]))["net_eur"].sum() if len(own) else pd.Series(dtype=float)
+        total = float(
+            own.loc[pd.to_datetime(own["month"]) < pd.Timestamp(period.start).to_period("M").to_timestamp(), "net_eur"].sum()
+        )
+        points.append((implementer, period.start - dt.timedelta(days=1), total))
+        for month in months:
+            total += float(by_month.get(month, 0.0))
+            end_of_month = (month + pd.offsets.MonthEnd(0)).date()
+            points.append((implementer, min(end_of_month, as_of), total))
+    actual = pd.DataFrame(points, columns=["implementer_id", "day", "actual_eur"]).drop_duplicates(
+        ["implementer_id", "day"], keep="last"
+    )
+    actual["day"] = pd.to_datetime(actual["day"])
+    planned["day"] = pd.to_datetime(planned["day"])
+    return planned, actual
+
+
+def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Month × category of the scope's actual cost; revenue negative, as it reduces the net cost."""
+    monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
+    monthly["amount_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
+    monthly["month"] = pd.to_datetime(monthly["month"])
+    table = monthly.pivot_table(index="month", columns="cost_category", values="amount_eur", aggfunc="sum", fill_value=0.0)
+    return table.reindex(columns=list(CATEGORIES), fill_value=0.0).reset_index()
+
+
+def category_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Budget against actual per cost category (flat rate computed, revenue as a reduction)."""
+    finance = finance_by_implementer(store, scope, as_of)
+    budget = store.fetch("budget_by_category", **scope.params()).groupby("cost_category")["amount_eur"].sum()
+    rows = []
+    for category in CATEGORIES:
+        sign = -1.0 if category == "revenue" else 1.0
+        planned, actual = sign * float(budget.get(category, 0.0)), sign * float(finance[f"{category}_eur"].sum())
+        rows.append(
+            {
+                "cost_category": category,
+                "budget_eur": planned,
+                "actual_eur": actual,
+                "used_share": actual / planned if planned else None,
+            }
+        )
+    rows.append(
+        {
+            "cost_category": "net",
+            "budget_eur": sum(r["budget_eur"] for r in rows),
+            "actual_eur": sum(r["actual_eur"] for r in rows),
+            "used_share": None,
+        }
+    )
+    rows[-1]["used_share"] = rows[-1]["actual_eur"] / rows[-1]["budget_eur"] if rows[-1]["budget_eur"] else None
+    return pd.DataFrame(rows)
+
+
+def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Per financing source: the plan, its share, and what the actual cost implies at each
+    implementer's planned shares. Implied shares differ from planned ones when implementers with
+    different financing structures progress at different paces."""
+    plan = store.fetch("financing_plan", **scope.params())
+    finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
+    by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
+    totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
+    by_implementer["implied_eur"] = [
+        finance.at[i, "spent_eur"] * amount / total if total else 0.0
+        for i, amount, total in zip(by_implementer["implementer_id"], by_implementer["amount_eur"], totals, strict=True)
+    ]
+    table = by_implementer.groupby("source")[["amount_eur", "implied_eur"]].sum().reset_index()
+    table = table.rename(columns={"amount_eur": "plan_eur"})
+    table["plan_share"] = table["plan_eur"] / table["plan_eur"].sum()
+    spent = table["implied_eur"].sum()
+    table["implied_share"] = table["implied_eur"] / spent if spent else None
+    order = {"esr_state": 0, "municipal": 1, "other_public": 2, "private": 3}
+    return table.sort_values("source", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
+    """The checks a finance officer makes. Each warning: kind, implementer_id and the facts."""
+    found: list[dict] = []
+    for row in store.fetch("bookings_outside_period", as_of=as_of, **scope.params()).itertuples():
+        found.append(
+            {
+                "kind": "outside_period",
+                "implementer_id": row.implementer_id,
+                "date": _date(row.date),
+                "cost_category": row.cost_category,
+                "amount_eur": row.amount_eur,
+                "voucher_id": row.voucher_id,
+            }
+        )
+    finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
+    budget = store.fetch("budget_by_category", **scope.params())
+    by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
+    for (implementer, category), planned in by_category.items():
+        if category == "revenue":
+            continue
+        actual = float(finance.at[implementer, f"{category}_eur"])
+        if actual > planned + 0.005:
+            found.append(
+                {
+                    "kind": "category_over_budget",
+                    "implementer_id": implementer,
+                    "cost_category": category,
+                    "budget_eur": float(planned),
+                    "actual_eur": actual,
+                }
+            )
+    budget["net_eur"] = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
+    yearly_plan = budget.groupby(["implementer_id", "year"])["net_eur"].sum()
+    for row in store.fetch("spending_by_year", as_of=as_of, **scope.params()).itertuples():
+        planned = float(yearly_plan.get((row.implementer_id, row.year), 0.0))
+        if row.net_eur > planned + 0.005:
+            found.append(
+                {
+                    "kind": "year_over_budget",
+                    "implementer_id": row.implementer_id,
+                    "year": int(row.year),
+                    "budget_eur": planned,
+                    "actual_eur": float(row.net_eur),
+                }
+            )
+    for row in store.fetch("negative_running_totals", as_of=as_of, **scope.params()).itertuples():
+        found.append(
+            {
+                "kind": "negative_category",
+                "implementer_id": row.implementer_id,
+                "date": _date(row.date),
+                "cost_category": row.cost_category,
+                "amount_eur": row.amount_eur,
+                "running_eur": row.running_eur,
+                "voucher_id": row.voucher_id,
+            }
+        )
+    return found

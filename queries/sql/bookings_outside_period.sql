@@ -1,0 +1,7 @@
+-- Bookings dated before the project start or after its end (up to $as_of).
+select s.date, s.implementer_id, s.cost_category, s.amount_eur::double as amount_eur, s.voucher_id
+from spending s, project p
+where (s.date < p.start_date or s.date > p.end_date)
+  and s.date <= $as_of::date
+  and implementer_in_scope(s.implementer_id, $implementer, $region, $municipalities)
+order by s.date, s.implementer_id

@@ -1,0 +1,5 @@
+-- The plan's budget per implementer, year and category (flat rate and revenue included).
+select implementer_id, year, cost_category, amount_eur::double as amount_eur
+from budget
+where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
+order by implementer_id, year, cost_category

@@ -1,0 +1,25 @@
+-- Net cost per implementer and booking day in ($window_start, $as_of], flat rate included:
+-- the raw material of the run rate and of its spread.
+with
+
+period as (
+    select flat_rate from project
+),
+
+final as (
+    select
+        implementer_id,
+        date,
+        sum(case
+                when cost_category = 'revenue' then -amount_eur
+                when cost_category = 'salaries' then amount_eur * (1 + period.flat_rate)
+                else amount_eur
+            end)::double as net_eur
+    from spending, period
+    where date > $window_start::date
+      and date <= $as_of::date
+      and implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
+    group by implementer_id, date
+)
+
+select * from final order by implementer_id, date
