@@ -8,7 +8,7 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import config, shell, state
+from dashboard import config, exports, shell, state
 from dashboard.ingest.load import load_project
 from dashboard.pages import PAGES
 
@@ -45,6 +45,7 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
     state.attach(server, state.DataState(result))
     app.layout = shell.layout
     shell.register(app)
+    exports.register(app)
     for page in PAGES:
         page.register(app)
     return app

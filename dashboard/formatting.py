@@ -15,6 +15,11 @@ _STYLE = {  # thousands separator, decimal mark, percent sign spacing
 }
 
 
+def _missing(value) -> bool:
+    """None, or a NaN that pandas left behind for a missing value."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _group(value: float, decimals: int, lang: str) -> str:
     thousands, decimal_mark, _ = _STYLE.get(lang, _STYLE["fi"])
     text = f"{abs(value):,.{decimals}f}"
@@ -23,22 +28,24 @@ def _group(value: float, decimals: int, lang: str) -> str:
 
 
 def number(value: float | None, decimals: int = 0, lang: str = "fi") -> str:
-    return "–" if value is None else _group(float(value), decimals, lang)
+    return "–" if _missing(value) else _group(float(value), decimals, lang)
 
 
 def eur(value: float | None, lang: str = "fi", decimals: int = 0) -> str:
-    if value is None:
+    if _missing(value):
         return "–"
     return f"{_group(float(value), decimals, lang)}{NBSP}€" if lang != "en" else f"€{_group(float(value), decimals, lang)}"
 
 
-def signed_eur(value: float, lang: str = "fi") -> str:
+def signed_eur(value: float | None, lang: str = "fi") -> str:
+    if _missing(value):
+        return "–"
     return ("+" if round(value) > 0 else "") + eur(value, lang)
 
 
 def percent(share: float | None, decimals: int = 1, lang: str = "fi") -> str:
     """`share` is a fraction: 0.125 -> "12,5 %"."""
-    if share is None:
+    if _missing(share):
         return "–"
     _, _, space = _STYLE.get(lang, _STYLE["fi"])
     return f"{_group(share * 100, decimals, lang)}{space}%"
@@ -52,7 +59,7 @@ def count(value: int | None, lang: str = "fi", suppressed: bool = False) -> str:
 
 
 def days(value: float | None, lang: str = "fi") -> str:
-    if value is None:
+    if _missing(value):
         return "–"
     return _group(value, 0 if float(value).is_integer() else 1, lang)
 

@@ -1,6 +1,6 @@
 """The pages of the app, one module each: PATH, TITLE_KEY, layout(lang) and register(app)."""
 
-from dashboard.pages import overview
+from dashboard.pages import finance, overview
 
-PAGES = (overview,)
+PAGES = (overview, finance)
 BY_PATH = {page.PATH: page for page in PAGES}

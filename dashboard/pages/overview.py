@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Input, Output, dcc, html
+from dash import Input, Output, html
 
 from dashboard import formatting as fmt
 from dashboard import state
+from dashboard.components.charts import graph
 from dashboard.components.kpi import kpi_card, progress_bar
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
@@ -17,7 +18,7 @@ from dashboard.view import plan_options, scope_for
 from queries.summary import Scope, finance_by_implementer, summary
 
 PATH = "/"
-TITLE_KEY = "overview.title"
+TITLE_KEY = "nav.overview"
 FILTER_INPUTS = [
     Input("filter-implementer", "value"),
     Input("filter-region", "value"),
@@ -45,7 +46,7 @@ def layout(lang: str):
             html.Div(cards, className="kpi-grid"),
             html.Figure(
                 [
-                    dcc.Graph(id="overview-implementers", config={"displaylogo": False, "responsive": True}),
+                    graph("overview-implementers", "toteuttajat-kustannukset"),
                     html.Figcaption(id="overview-implementers-text", className="visually-hidden"),
                 ],
                 className="chart-figure",

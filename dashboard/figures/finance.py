@@ -1,0 +1,181 @@
+"""Finance charts: cumulative cost against the planned curve with the forecast and its band (for
+the scope and as small multiples), and monthly cost by category."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import formatting as fmt
+from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, SKY, TRACK, VERMILLION, base_layout
+from dashboard.i18n import translate
+
+CATEGORY_COLOURS = {
+    "salaries": BLUE,
+    "purchased_services": ORANGE,
+    "other_costs": SKY,
+    "flat_rate": PURPLE,
+    "revenue": VERMILLION,
+}
+BAND_FILL = "rgba(230, 159, 0, 0.22)"
+
+
+def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, lang: str, legend: bool) -> list[go.Scatter]:
+    """planned: day, planned_eur; actual: day, actual_eur; forecast: as_of, end, spent, value, low, high."""
+    as_of, end = pd.Timestamp(forecast["as_of"]), pd.Timestamp(forecast["end"])
+    name_planned, name_actual = translate("finance.chart.planned", lang), translate("finance.chart.actual", lang)
+    name_forecast, name_band = translate("finance.chart.forecast", lang), translate("finance.chart.band", lang)
+    traces = [
+        go.Scatter(
+            x=planned["day"],
+            y=planned["planned_eur"],
+            name=name_planned,
+            mode="lines",
+            legendgroup="planned",
+            line={"color": INK, "width": 2, "dash": "dot"},
+            showlegend=legend,
+            hovertemplate=f"{name_planned}: %{{y:,.0f}} €<extra></extra>",
+        ),
+        go.Scatter(
+            x=actual["day"],
+            y=actual["actual_eur"],
+            name=name_actual,
+            mode="lines",
+            legendgroup="actual",
+            line={"color": BLUE, "width": 3},
+            showlegend=legend,
+            hovertemplate=f"{name_actual}: %{{y:,.0f}} €<extra></extra>",
+        ),
+    ]
+    if as_of < end:
+        traces += [
+            go.Scatter(
+                x=[as_of, end, end, as_of],
+                y=[forecast["spent"], forecast["high"], forecast["low"], forecast["spent"]],
+                fill="toself",
+                fillcolor=BAND_FILL,
+                line={"width": 0},
+                mode="lines",
+                name=name_band,
+                legendgroup="band",
+                showlegend=legend,
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=[as_of, end],
+                y=[forecast["spent"], forecast["value"]],
+                name=name_forecast,
+                mode="lines+markers",
+                legendgroup="forecast",
+                line={"color": ORANGE, "width": 3, "dash": "dash"},
+                marker={"size": [0, 9]},
+                showlegend=legend,
+                hovertemplate=f"{name_forecast}: %{{y:,.0f}} €<extra></extra>",
+            ),
+        ]
+    return traces
+
+
+def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str) -> go.Figure:
+    figure = go.Figure(_burn_traces(planned, actual, forecast, lang, legend=True))
+    _mark_as_of(figure, forecast["as_of"], lang)
+    figure.add_hline(
+        y=budget,
+        line={"color": MUTED, "width": 1},
+        annotation_text=translate("finance.chart.budget_line", lang, budget=fmt.eur(budget, lang)),
+        annotation_position="top left",
+    )
+    figure.update_layout(
+        **base_layout(translate("finance.chart.burn.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=460, hovermode="x unified"
+    )
+    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, rangemode="tozero")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
+    return figure
+
+
+def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> go.Figure:
+    """One small panel per implementer, each on its own scale so small areas stay readable."""
+    areas = list(forecasts["area"])
+    columns = min(4, max(1, len(areas)))
+    rows = math.ceil(len(areas) / columns)
+    titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=titles,
+        shared_xaxes=True,
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+        horizontal_spacing=0.06,
+    )
+    for index, row in enumerate(forecasts.itertuples()):
+        position = {"row": index // columns + 1, "col": index % columns + 1}
+        own = {
+            "as_of": row.as_of,
+            "end": row.end,
+            "spent": row.spent_eur,
+            "value": row.forecast_eur,
+            "low": row.forecast_low_eur,
+            "high": row.forecast_high_eur,
+        }
+        for trace in _burn_traces(
+            planned[planned["implementer_id"] == row.implementer_id],
+            actual[actual["implementer_id"] == row.implementer_id],
+            own,
+            lang,
+            legend=index == 0,
+        ):
+            figure.add_trace(trace, **position)
+        figure.add_hline(y=row.budget_eur, line={"color": MUTED, "width": 1}, **position)
+    figure.update_layout(
+        **base_layout(translate("finance.chart.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        height=max(340, 300 * rows),
+        hovermode="x unified",
+    )
+    figure.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "right", "x": 1}, margin={"t": 110}
+    )
+    figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
+    figure.update_annotations(font={"size": 15, "color": INK})
+    return figure
+
+
+def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> go.Figure:
+    """Stacked monthly cost by category; revenue below zero, because it reduces the net cost."""
+    figure = go.Figure()
+    for category, colour in CATEGORY_COLOURS.items():
+        if category not in monthly or not monthly[category].any():
+            continue
+        name = translate(f"category.{category}", lang)
+        figure.add_bar(
+            x=monthly["month"],
+            y=monthly[category],
+            name=name,
+            marker={"color": colour},
+            hovertemplate=f"{name}: %{{y:,.0f}} €<extra></extra>",
+        )
+    figure.update_layout(
+        **base_layout(translate("finance.chart.monthly.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        barmode="relative",
+        height=420,
+        hovermode="x unified",
+    )
+    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK)
+    figure.update_xaxes(tickformat="%-m/%Y", dtick="M3")
+    return figure
+
+
+def _mark_as_of(figure: go.Figure, as_of: dt.date, lang: str) -> None:
+    figure.add_vline(
+        x=pd.Timestamp(as_of).timestamp() * 1000,
+        line={"color": VERMILLION, "width": 2},
+        annotation_text=translate("finance.chart.as_of", lang, date=fmt.date(as_of, lang)),
+        annotation_position="top right",
+        annotation_font={"color": INK},
+    )

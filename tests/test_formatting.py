@@ -1,0 +1,33 @@
+"""Finnish, Swedish and English number formats, and missing values."""
+
+import datetime as dt
+
+from dashboard import formatting as fmt
+
+NB = fmt.NBSP
+
+
+def test_finnish_formats():
+    assert fmt.eur(1234567) == f"1{NB}234{NB}567{NB}€"
+    assert fmt.eur(-1234.4) == f"\u22121{NB}234{NB}€"
+    assert fmt.eur(12.345, decimals=2) == f"12,35{NB}€"
+    assert fmt.percent(0.125) == f"12,5{NB}%"
+    assert fmt.signed_eur(51997) == f"+51{NB}997{NB}€"
+    assert fmt.days(12.5) == "12,5" and fmt.days(8.0) == "8"
+    assert fmt.date(dt.date(2018, 6, 30)) == "30.6.2018"
+    assert fmt.count(None, suppressed=True) == "<5"
+
+
+def test_english_formats():
+    assert fmt.eur(1234567, "en") == "€1,234,567"
+    assert fmt.percent(0.125, 1, "en") == "12.5%"
+    assert fmt.date(dt.date(2018, 6, 30), "en") == "2018-06-30"
+
+
+def test_missing_values_show_a_dash_never_nan():
+    for value in (None, float("nan")):
+        assert fmt.eur(value) == fmt.percent(value) == fmt.number(value) == fmt.days(value) == fmt.signed_eur(value) == "–"
+
+
+def test_no_minus_zero():
+    assert fmt.eur(-0.2) == f"0{NB}€"
