@@ -136,3 +136,18 @@ def test_each_finance_warning(tiny_copy):
     assert (year["year"], year["budget_eur"]) == (2020, 600)
     # Filtered to b, only b's warning remains.
     assert [w["kind"] for w in finance.warnings(result.store, Scope(implementer="b"), AS_OF)] == ["year_over_budget"]
+
+
+def test_a_past_month_can_be_replayed(tiny):
+    """As of 31.12.2020: window (2.7.2020, 31.12.2020], 181 days left. a spent 285.50, all of it in
+    the window: 285.50 + 285.50/182 × 181 = 569.43; b 360 + 360/182 × 181 = 718.02."""
+    from dashboard.pages import finance as finance_page
+    from dashboard.url_state import ViewFilters
+
+    past = dt.date(2020, 12, 31)
+    table = finance.implementer_table(tiny.store, Scope(), past).set_index("implementer_id")
+    assert round(table.at["a", "forecast_eur"], 2) == 569.43
+    assert round(table.at["b", "forecast_eur"], 2) == 718.02
+    assert summary(tiny.store, Scope(as_of=past))["forecast_at_completion_eur"] == 1287.45
+    shown = finance_page.view(tiny, ViewFilters(as_of=past))
+    assert shown["kpi-forecast"] == "1\u00a0287\u00a0€" and "31.12.2020" in shown["scope"]
