@@ -1,6 +1,6 @@
 """The pages of the app, one module each: PATH, TITLE_KEY, layout(lang) and register(app)."""
 
-from dashboard.pages import finance, overview
+from dashboard.pages import finance, overview, participants
 
-PAGES = (overview, finance)
+PAGES = (overview, finance, participants)
 BY_PATH = {page.PATH: page for page in PAGES}

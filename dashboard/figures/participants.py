@@ -1,0 +1,192 @@
+"""Participant and person-day charts. Suppressed counts arrive as NaN and are drawn as gaps: a
+count from 1 to threshold−1 never reaches a line, a label or a hover text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import formatting as fmt
+from dashboard.figures.theme import BLUE, GREEN, INK, MUTED, ORANGE, PURPLE, SKY, TRACK, VERMILLION, base_layout
+from dashboard.i18n import translate
+
+DAY_TYPE_COLOURS = {
+    "contact_teaching": BLUE,
+    "distance_teaching": SKY,
+    "subsidised_employment": GREEN,
+    "guidance_consulting": ORANGE,
+    "other": PURPLE,
+}
+
+
+def _path(start: dt.date, end: dt.date, target: float | None) -> tuple[list, list]:
+    """A straight path from nothing at the start to the target at the end date."""
+    if not target:
+        return [], []
+    return [pd.Timestamp(start), pd.Timestamp(end)], [0, target]
+
+
+def _legend_top(figure: go.Figure, y: float = 1.0) -> None:
+    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": y, "xanchor": "right", "x": 1}, margin={"t": 90})
+
+
+def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str) -> go.Figure:
+    """monthly: day, entered, active, has_left for the scope."""
+    entered, active, left = (translate(f"participants.chart.{k}", lang) for k in ("entered", "active", "left"))
+    figure = go.Figure()
+    xs, ys = _path(start, end, target)
+    if xs:
+        name = translate("participants.chart.path", lang, target=fmt.count(int(target), lang))
+        figure.add_scatter(x=xs, y=ys, mode="lines", name=name, line={"color": INK, "dash": "dot", "width": 2}, hoverinfo="skip")
+    figure.add_scatter(
+        x=monthly["day"],
+        y=monthly["entered"],
+        mode="lines",
+        name=entered,
+        line={"color": BLUE, "width": 3},
+        hovertemplate=f"{entered}: %{{y:,.0f}}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=monthly["day"],
+        y=monthly["active"],
+        mode="lines",
+        name=active,
+        line={"color": GREEN, "width": 2},
+        hovertemplate=f"{active}: %{{y:,.0f}}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=monthly["day"],
+        y=monthly["has_left"],
+        mode="lines",
+        name=left,
+        line={"color": VERMILLION, "width": 2},
+        hovertemplate=f"{left}: %{{y:,.0f}}<extra></extra>",
+    )
+    figure.update_layout(
+        **base_layout(translate("participants.chart.cumulative.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        height=430,
+        hovermode="x unified",
+    )
+    _legend_top(figure)
+    figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", range=[pd.Timestamp(start), pd.Timestamp(end)])
+    return figure
+
+
+def implementer_multiples(
+    monthly: pd.DataFrame, areas: dict[str, str], targets: dict[str, float | None], start: dt.date, end: dt.date, lang: str
+) -> go.Figure:
+    """monthly: day, implementer_id, entered (NaN where suppressed)."""
+    implementers = [i for i in areas if i in set(monthly["implementer_id"])]
+    columns = min(4, max(1, len(implementers)))
+    rows = max(1, math.ceil(len(implementers) / columns))
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[areas[i] for i in implementers],
+        shared_xaxes=True,
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+        horizontal_spacing=0.06,
+    )
+    entered = translate("participants.chart.entered", lang)
+    for index, implementer in enumerate(implementers):
+        position = {"row": index // columns + 1, "col": index % columns + 1}
+        own = monthly[monthly["implementer_id"] == implementer]
+        xs, ys = _path(start, end, targets.get(implementer))
+        if xs:
+            figure.add_scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": INK, "dash": "dot", "width": 2},
+                hoverinfo="skip",
+                name=translate("participants.chart.path_short", lang),
+                legendgroup="path",
+                showlegend=index == 0,
+                **position,
+            )
+        figure.add_scatter(
+            x=own["day"],
+            y=own["entered"],
+            mode="lines",
+            line={"color": BLUE, "width": 3},
+            name=entered,
+            legendgroup="entered",
+            showlegend=index == 0,
+            hovertemplate=f"{entered}: %{{y:,.0f}}<extra></extra>",
+            **position,
+        )
+    figure.update_layout(
+        **base_layout(translate("participants.chart.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        height=max(320, 280 * rows),
+        hovermode="x unified",
+    )
+    _legend_top(figure, 1.06)
+    figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12", range=[pd.Timestamp(start), pd.Timestamp(end)])
+    figure.update_annotations(font={"size": 15, "color": INK})
+    return figure
+
+
+def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> go.Figure:
+    """Cumulative person-days by type over time; each type's target as a dotted level."""
+    figure = go.Figure()
+    for day_type, colour in DAY_TYPE_COLOURS.items():
+        own = monthly[monthly["day_type"] == day_type].groupby("month")["days"].sum().sort_index().cumsum()
+        name = translate(f"day_type.{day_type}", lang)
+        if len(own):
+            figure.add_scatter(
+                x=own.index,
+                y=own.values,
+                mode="lines",
+                name=name,
+                line={"color": colour, "width": 3},
+                hovertemplate=f"{name}: %{{y:,.1f}}<extra></extra>",
+            )
+        target = targets.get(day_type)
+        if target:
+            figure.add_hline(
+                y=target,
+                line={"color": colour, "dash": "dot", "width": 2},
+                annotation_text=translate("participants.chart.target_of", lang, name=name, target=fmt.days(target, lang)),
+                annotation_position="top left",
+                annotation_font={"color": INK},
+            )
+    figure.update_layout(
+        **base_layout(translate("person_days.chart.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=420, hovermode="x unified"
+    )
+    _legend_top(figure)
+    figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
+    return figure
+
+
+def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lang: str) -> go.Figure:
+    totals = monthly.groupby(["implementer_id", "day_type"])["days"].sum().unstack(fill_value=0.0)
+    order = [i for i in areas if i in totals.index]
+    figure = go.Figure()
+    for day_type, colour in DAY_TYPE_COLOURS.items():
+        if day_type not in totals or not totals[day_type].any():
+            continue
+        name = translate(f"day_type.{day_type}", lang)
+        figure.add_bar(
+            y=[areas[i] for i in order],
+            x=[totals.at[i, day_type] for i in order],
+            orientation="h",
+            name=name,
+            marker={"color": colour},
+            hovertemplate=f"%{{y}} · {name}: %{{x:,.1f}}<extra></extra>",
+        )
+    figure.update_layout(
+        **base_layout(translate("person_days.chart.implementers.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        barmode="stack",
+        height=max(300, 130 + 44 * len(order)),
+    )
+    _legend_top(figure)
+    figure.update_xaxes(tickformat=",.0f", gridcolor=TRACK, title=translate("person_days.axis", lang))
+    figure.update_yaxes(autorange="reversed", ticksuffix="  ", tickfont={"size": 15, "color": MUTED})
+    return figure

@@ -1,0 +1,456 @@
+"""Participants (`/osallistujat`): the 12.2 and 12.3 monitoring tables, the EU common indicators and
+the splits by implementer and municipality, all under small-cell protection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from dash import Output, html
+
+from dashboard import formatting as fmt
+from dashboard import state
+from dashboard.components.charts import graph
+from dashboard.components.kpi import kpi_card
+from dashboard.components.table import download_button
+from dashboard.exports import export
+from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
+from dashboard.i18n import translate
+from dashboard.ingest.load import LoadResult
+from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.url_state import ViewFilters, parse_date
+from dashboard.view import plan_options, scope_for
+from queries import finance
+from queries.participants import (
+    AGE_GROUPS,
+    GENDERS,
+    GRAND,
+    INDICATORS,
+    STATUSES,
+    ParticipantStats,
+    key,
+    monthly_participants,
+    participant_stats,
+    person_days_monthly,
+    scope_monthly,
+)
+from queries.summary import DAY_TYPES, Scope, summary
+
+PATH = "/osallistujat"
+TITLE_KEY = "nav.participants"
+SPLITS = [("gender", g) for g in GENDERS] + [("age", a) for a in AGE_GROUPS]
+
+
+def layout(lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    section = lambda title, body, table=None: html.Section(  # noqa: E731
+        [html.H2(t(title)), *body, download_button(table, lang) if table else None], className="table-section"
+    )
+    return html.Div(
+        [
+            html.Div(
+                [html.H1(t("participants.title")), html.P(id="participants-scope", className="scope-line")],
+                className="page-heading",
+            ),
+            html.Div(id="participants-note"),
+            html.Div(
+                [
+                    kpi_card(t("kpi.participants"), "participants-kpi-total"),
+                    kpi_card(t("participants.kpi.women"), "participants-kpi-women"),
+                    kpi_card(t("participants.kpi.active"), "participants-kpi-active"),
+                    kpi_card(t("participants.kpi.left"), "participants-kpi-left"),
+                ],
+                className="kpi-grid",
+            ),
+            section(
+                "participants.matrix.title",
+                [html.P(t("participants.matrix.help")), html.Div(id="participants-matrix")],
+                "participants-matrix",
+            ),
+            html.Div(
+                [
+                    html.Figure(graph("participants-cumulative", "osallistujat-kertyma"), className="chart-figure"),
+                    html.Figure(graph("participants-multiples", "osallistujat-toteuttajittain"), className="chart-figure"),
+                ]
+            ),
+            section("person_days.title", [html.Div(id="person-days-table")], "person-days"),
+            html.Div(
+                [
+                    html.Figure(graph("person-days-chart", "henkilopaivat"), className="chart-figure"),
+                    html.Figure(graph("person-days-implementers", "henkilopaivat-toteuttajittain"), className="chart-figure"),
+                ],
+                className="two-columns even",
+            ),
+            section(
+                "indicators.title",
+                [html.P(t("indicators.help")), html.Div(id="participants-indicators")],
+                "participants-indicators",
+            ),
+            section(
+                "participants.by_implementer.title", [html.Div(id="participants-by-implementer")], "participants-by-implementer"
+            ),
+            section(
+                "participants.by_municipality.title",
+                [html.Div(id="participants-by-municipality", className="scroll-box")],
+                "participants-by-municipality",
+            ),
+            html.P(t("participants.protection"), className="method-note"),
+        ],
+        className="page page-participants",
+    )
+
+
+def shown(stats: ParticipantStats, cell, lang: str) -> str:
+    return fmt.count(stats.view.value(cell), lang, suppressed=True)
+
+
+def _share_class(share: float | None) -> str:
+    if share is None:
+        return ""
+    return "share-high" if share >= 0.9 else "share-mid" if share >= 0.5 else "share-low"
+
+
+def matrix_cell(stats: ParticipantStats, cell, lang: str, header: bool = False):
+    """Actual against target; the share only where the count itself is shown (share × target = count)."""
+    value, target = stats.view.value(cell), stats.target(cell)
+    share = value / target if value is not None and target else None
+    parts = [html.Strong(fmt.count(value, lang, suppressed=True))]
+    if target is not None:
+        parts.append(html.Span(f" / {fmt.count(int(target), lang)}", className="target"))
+    if share is not None:
+        parts.append(html.Span(fmt.percent(share, 0, lang), className="share"))
+    tag = html.Th if header else html.Td
+    return tag(parts, className=f"num matrix-cell {_share_class(share)}".strip())
+
+
+def matrix_table(stats: ParticipantStats, lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t("participants.matrix.age"), scope="col")]
+            + [html.Th(t(f"status.{s}"), scope="col", className="num") for s in STATUSES]
+            + [html.Th(t("finance.total_row"), scope="col", className="num")]
+        )
+    )
+    rows = [
+        html.Tr(
+            [html.Th(t(f"age.{a}"), scope="row")]
+            + [matrix_cell(stats, key(status=s, age=a), lang) for s in STATUSES]
+            + [matrix_cell(stats, key(age=a), lang)]
+        )
+        for a in AGE_GROUPS
+    ]
+    rows.append(
+        html.Tr(
+            [html.Th(t("finance.total_row"), scope="row")]
+            + [matrix_cell(stats, key(status=s), lang) for s in STATUSES]
+            + [matrix_cell(stats, GRAND, lang)],
+            className="total-row",
+        )
+    )
+    rows.append(
+        html.Tr(
+            [html.Th(t("participants.matrix.women"), scope="row")]
+            + [matrix_cell(stats, key(status=s, gender="F"), lang) for s in STATUSES]
+            + [matrix_cell(stats, key(gender="F"), lang)],
+            className="women-row",
+        )
+    )
+    return html.Table(
+        [html.Caption(t("participants.matrix.caption")), head, html.Tbody(rows)], className="table data-table matrix"
+    )
+
+
+def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
+    rows = []
+    for code, cell in INDICATORS:
+        rows.append(
+            {
+                "code": code if code[:2] in ("CO", "CR") else "",
+                "name": translate(f"indicator.{code}", lang),
+                **{g: stats.view.value(cell | key(gender=g)) for g in GENDERS},
+                "total": stats.view.value(cell),
+            }
+        )
+    return rows
+
+
+def indicators_table(stats: ParticipantStats, lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t("indicators.code"), scope="col"), html.Th(t("indicators.definition"), scope="col")]
+            + [html.Th(t(f"gender.{g}"), scope="col", className="num") for g in GENDERS]
+            + [html.Th(t("finance.total_row"), scope="col", className="num")]
+        )
+    )
+    body = []
+    for row in indicator_rows(stats, lang):
+        cells = [html.Td(html.Strong(row["code"])), html.Td(row["name"])]
+        cells += [html.Td(fmt.count(row[g], lang, suppressed=True), className="num") for g in (*GENDERS, "total")]
+        body.append(html.Tr(cells, className=None if row["code"] else "aux-row"))
+    return html.Table([html.Caption(t("indicators.caption")), head, html.Tbody(body)], className="table data-table")
+
+
+def split_rows(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str]) -> list[dict]:
+    rows = []
+    for value in values:
+        row_key = key(**{dimension: value})
+        rows.append(
+            {
+                "name": names.get(value, value),
+                **{f"{d}:{v}": stats.view.value(row_key | key(**{d: v})) for d, v in SPLITS},
+                "total": stats.view.value(row_key),
+            }
+        )
+    rows.append(
+        {
+            "name": "__total__",
+            **{f"{d}:{v}": stats.view.value(key(**{d: v})) for d, v in SPLITS},
+            "total": stats.view.value(GRAND),
+        }
+    )
+    return rows
+
+
+def split_table(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str], lang: str, caption: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t(f"participants.split.{dimension}"), scope="col")]
+            + [html.Th(label, scope="col", className="num") for label in labels]
+            + [html.Th(t("finance.total_row"), scope="col", className="num")]
+        )
+    )
+    body = []
+    for row in split_rows(stats, dimension, values, names):
+        is_total = row["name"] == "__total__"
+        cells = [html.Th(t("finance.total_row") if is_total else row["name"], scope="row")]
+        cells += [html.Td(fmt.count(row[f"{d}:{v}"], lang, suppressed=True), className="num") for d, v in SPLITS]
+        cells.append(html.Td(fmt.count(row["total"], lang, suppressed=True), className="num"))
+        body.append(html.Tr(cells, className="total-row" if is_total else None))
+    return html.Table([html.Caption(caption), head, html.Tbody(body)], className="table data-table")
+
+
+def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
+    figures = summary(result.store, scope)
+    rows = []
+    for day_type in (*DAY_TYPES, "total"):
+        actual, target = figures["person_days"][day_type], figures["person_days_target"][day_type]
+        rows.append({"day_type": day_type, "actual": actual, "target": target, "share": actual / target if target else None})
+    return rows
+
+
+def person_days_table(rows: list[dict], lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t("person_days.type"), scope="col")]
+            + [
+                html.Th(t(k), scope="col", className="num")
+                for k in ("person_days.actual", "person_days.target", "person_days.share")
+            ]
+        )
+    )
+    body = [
+        html.Tr(
+            [
+                html.Th(t(f"day_type.{r['day_type']}") if r["day_type"] != "total" else t("finance.total_row"), scope="row"),
+                html.Td(fmt.days(r["actual"], lang), className="num"),
+                html.Td(fmt.days(r["target"], lang), className="num"),
+                html.Td(fmt.percent(r["share"], 0, lang), className=f"num {_share_class(r['share'])}"),
+            ],
+            className="total-row" if r["day_type"] == "total" else None,
+        )
+        for r in rows
+    ]
+    return html.Table([html.Caption(t("person_days.caption")), head, html.Tbody(body)], className="table data-table")
+
+
+def _stats(result: LoadResult, filters: ViewFilters) -> tuple[Scope, ParticipantStats]:
+    scope = scope_for(result, filters)
+    return scope, participant_stats(result.store, scope, scope.as_of)
+
+
+def view(result: LoadResult, filters: ViewFilters) -> dict:
+    lang = filters.lang
+    scope, stats = _stats(result, filters)
+    as_of = scope.as_of
+    project = result.plan.project
+    options = plan_options(result)
+    areas = {i: area for i, area, _ in options.implementers if i in set(stats.implementers) or not scope.narrowed_by_area}
+    finance_table = finance.implementer_table(result.store, scope, as_of)
+    targets = finance.implementer_targets(result.store, finance_table.iloc[:-1].set_index("implementer_id")["budget_eur"])
+    total, target = stats.view.value(GRAND), stats.target(GRAND)
+    women, women_target = stats.view.value(key(gender="F")), stats.target(key(gender="F"))
+    left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
+    results = sum(v or 0 for v in (stats.view.value(key(ind=c)) for c in ("CR02", "CR03", "CR04")))
+    day_rows = person_days_rows(result, scope)
+    days_monthly = person_days_monthly(result.store, scope, as_of)
+    note = html.P(translate("participants.note.area", lang), className="notice notice-info") if scope.narrowed_by_area else None
+    return {
+        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
+        "note": note,
+        "kpi-total": fmt.count(total, lang),
+        "kpi-total-detail": [
+            html.P(
+                translate(
+                    "kpi.participants.target",
+                    lang,
+                    target=fmt.count(int(target), lang),
+                    share=fmt.percent(total / target, 0, lang),
+                )
+                if target
+                else translate("kpi.no_target", lang)
+            )
+        ],
+        "kpi-women": fmt.count(women, lang, suppressed=True),
+        "kpi-women-detail": [
+            html.P(
+                translate("participants.kpi.women.target", lang, target=fmt.count(int(women_target), lang))
+                if women_target
+                else translate("kpi.no_target", lang)
+            )
+        ],
+        "kpi-active": fmt.count(active, lang, suppressed=True),
+        "kpi-active-detail": [html.P(translate("participants.kpi.active.detail", lang, date=fmt.date(as_of, lang)))],
+        "kpi-left": fmt.count(left, lang, suppressed=True),
+        "kpi-left-detail": [html.P(translate("participants.kpi.left.detail", lang, results=fmt.count(results, lang)))],
+        "matrix": matrix_table(stats, lang),
+        "cumulative": cumulative_chart(
+            scope_monthly(result.store, scope, as_of), target, project["start_date"], project["end_date"], lang
+        ),
+        "multiples": implementer_multiples(
+            monthly_participants(result.store, scope, as_of),
+            areas,
+            {i: (targets.get(i) or {}).get("participants") for i in areas},
+            project["start_date"],
+            project["end_date"],
+            lang,
+        ),
+        "days-table": person_days_table(day_rows, lang),
+        "days-chart": person_days_chart(days_monthly, {r["day_type"]: r["target"] for r in day_rows}, lang),
+        "days-implementers": person_days_by_implementer(days_monthly, areas, lang),
+        "indicators": indicators_table(stats, lang),
+        "by-implementer": split_table(
+            stats, "impl", stats.implementers, areas, lang, translate("participants.split.caption", lang)
+        ),
+        "by-municipality": split_table(
+            stats, "muni", stats.municipalities, {}, lang, translate("participants.split.caption", lang)
+        ),
+    }
+
+
+OUTPUTS = {
+    "scope": ("participants-scope", "children"),
+    "note": ("participants-note", "children"),
+    "kpi-total": ("participants-kpi-total", "children"),
+    "kpi-total-detail": ("participants-kpi-total-detail", "children"),
+    "kpi-women": ("participants-kpi-women", "children"),
+    "kpi-women-detail": ("participants-kpi-women-detail", "children"),
+    "kpi-active": ("participants-kpi-active", "children"),
+    "kpi-active-detail": ("participants-kpi-active-detail", "children"),
+    "kpi-left": ("participants-kpi-left", "children"),
+    "kpi-left-detail": ("participants-kpi-left-detail", "children"),
+    "matrix": ("participants-matrix", "children"),
+    "cumulative": ("participants-cumulative", "figure"),
+    "multiples": ("participants-multiples", "figure"),
+    "days-table": ("person-days-table", "children"),
+    "days-chart": ("person-days-chart", "figure"),
+    "days-implementers": ("person-days-implementers", "figure"),
+    "indicators": ("participants-indicators", "children"),
+    "by-implementer": ("participants-by-implementer", "children"),
+    "by-municipality": ("participants-by-municipality", "children"),
+}
+
+
+def register(app) -> None:
+    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
+    def update_participants(implementer, region, municipalities, as_of, lang):
+        filters = ViewFilters(implementer, region, tuple(municipalities or ()), parse_date(as_of), lang or "fi")
+        shown_now = view(state.current(), filters)
+        return [shown_now[k] for k in OUTPUTS]
+
+
+# CSV exports carry exactly what the page shows: suppressed cells as "<5".
+def _cell(value: int | float | None) -> object:
+    return fmt.SUPPRESSED if value is None else value
+
+
+def _stem(name: str, as_of: dt.date) -> str:
+    return f"{name}-{as_of.isoformat()}"
+
+
+@export("participants-matrix")
+def export_matrix(result: LoadResult, filters: ViewFilters):
+    scope, stats = _stats(result, filters)
+    t = lambda k: translate(k, filters.lang)  # noqa: E731
+    columns = [t("participants.matrix.age")] + [t(f"status.{s}") for s in STATUSES] + [t("finance.total_row")]
+    rows = []
+    for label, cells in [(t(f"age.{a}"), [key(status=s, age=a) for s in STATUSES] + [key(age=a)]) for a in AGE_GROUPS] + [
+        (t("finance.total_row"), [key(status=s) for s in STATUSES] + [GRAND]),
+        (t("participants.matrix.women"), [key(status=s, gender="F") for s in STATUSES] + [key(gender="F")]),
+    ]:
+        rows.append([label] + [_cell(stats.view.value(c)) for c in cells])
+        if not stats.targets.empty:
+            rows.append([f"{label} – {t('person_days.target').lower()}"] + [stats.target(c) for c in cells])
+    return pd.DataFrame(rows, columns=columns), _stem("osallistujat-12-2", scope.as_of)
+
+
+@export("participants-indicators")
+def export_indicators(result: LoadResult, filters: ViewFilters):
+    scope, stats = _stats(result, filters)
+    t = lambda k: translate(k, filters.lang)  # noqa: E731
+    rows = [[r["code"], r["name"], *(_cell(r[g]) for g in (*GENDERS, "total"))] for r in indicator_rows(stats, filters.lang)]
+    columns = [t("indicators.code"), t("indicators.definition"), *(t(f"gender.{g}") for g in GENDERS), t("finance.total_row")]
+    return pd.DataFrame(rows, columns=columns), _stem("esr-indikaattorit", scope.as_of)
+
+
+def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name: str):
+    scope, stats = _stats(result, filters)
+    t = lambda k: translate(k, filters.lang)  # noqa: E731
+    if dimension == "impl":
+        values, names = stats.implementers, {i: a for i, a, _ in plan_options(result).implementers}
+    else:
+        values, names = stats.municipalities, {}
+    rows = split_rows(stats, dimension, values, names)
+    columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
+    frame = pd.DataFrame(
+        [
+            [t("finance.total_row") if r["name"] == "__total__" else r["name"]]
+            + [_cell(r[f"{d}:{v}"]) for d, v in SPLITS]
+            + [_cell(r["total"])]
+            for r in rows
+        ],
+        columns=[*columns, t("finance.total_row")],
+    )
+    return frame, _stem(name, scope.as_of)
+
+
+@export("participants-by-implementer")
+def export_by_implementer(result: LoadResult, filters: ViewFilters):
+    return _export_split(result, filters, "impl", "osallistujat-toteuttajittain")
+
+
+@export("participants-by-municipality")
+def export_by_municipality(result: LoadResult, filters: ViewFilters):
+    return _export_split(result, filters, "muni", "osallistujat-kunnittain")
+
+
+@export("person-days")
+def export_person_days(result: LoadResult, filters: ViewFilters):
+    scope = scope_for(result, filters)
+    t = lambda k: translate(k, filters.lang)  # noqa: E731
+    rows = person_days_rows(result, scope)
+    frame = pd.DataFrame(
+        {
+            t("person_days.type"): [
+                t(f"day_type.{r['day_type']}") if r["day_type"] != "total" else t("finance.total_row") for r in rows
+            ],
+            t("person_days.actual"): [r["actual"] for r in rows],
+            t("person_days.target"): [r["target"] for r in rows],
+            t("person_days.share") + " (%)": [None if r["share"] is None else r["share"] * 100 for r in rows],
+        }
+    )
+    return frame, _stem("henkilopaivat-12-3", scope.as_of)

@@ -1,0 +1,363 @@
+"""Participant statistics of a scope with small-cell protection across every table of the page.
+
+Every number shown is the count of a *key*: a set of conditions over the participant profile
+(e.g. {status=unemployed, gender=F}). Tables that show the same key show the same cell, so a count
+hidden in one table is hidden in all. Each relation a reader could use to subtract (row and column
+totals, CO03 = in education + outside the labour market, ...) is an *equation* total = Σ members.
+Primary suppression hides counts 1 … threshold−1. Secondary suppression then plays the reader: it
+solves every equation with a single unknown, again and again, and wherever that reveals a small
+count it hides the smallest shown cell in the chain of equations that revealed it, until nothing
+small can be worked out. Cells are identified by the people they select, so one count shown under
+two names is one cell. Zeros are never hidden.
+The scope's grand total is always shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from queries.store import Store
+from queries.summary import Scope
+
+Key = frozenset  # of (dimension, value) pairs
+GRAND: Key = frozenset()
+STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
+AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
+GENDERS = ("F", "M", "X")
+INACTIVE = ("in_education", "outside_labour_market")
+
+
+def key(**conditions: str) -> Key:
+    return frozenset(conditions.items())
+
+
+# The EU common indicators (Regulation (EU) 1304/2013, Annex I) and the rows that keep unknown
+# values visible. Each maps to a key: a plain dimension where one fits, so that it shares its cells
+# with the 12.2 table, else a named condition ("ind").
+INDICATORS: tuple[tuple[str, Key], ...] = (
+    ("CO01", key(status="unemployed")),
+    ("CO02", key(ind="CO02")),
+    ("CO02_unknown", key(ind="CO02_unknown")),
+    ("CO03", key(ind="CO03")),
+    ("CO04", key(status="outside_labour_market")),
+    ("CO05", key(status="employed")),
+    ("CO06", key(age="under_25")),
+    ("CO07", key(age="over_54")),
+    ("CO08", key(ind="CO08")),
+    ("ISCED0", key(ind="ISCED0")),
+    ("CO09", key(ind="CO09")),
+    ("CO10", key(ind="CO10")),
+    ("CO11", key(ind="CO11")),
+    ("ISCED_unknown", key(ind="ISCED_unknown")),
+    ("LEFT", key(ind="LEFT")),
+    ("CR01", key(ind="CR01")),
+    ("CR02", key(ind="CR02")),
+    ("CR03", key(ind="CR03")),
+    ("CR04", key(ind="CR04")),
+    ("EXIT_none", key(ind="EXIT_none")),
+    ("EXIT_unknown", key(ind="EXIT_unknown")),
+)
+# Conditions behind the named keys, over the columns of the participant_profile query.
+CONDITIONS = {
+    "CO02": lambda p: (p["labour_market_status"] == "unemployed") & (p["long_term_unemployed"] == True),  # noqa: E712
+    "CO02_unknown": lambda p: (p["labour_market_status"] == "unemployed") & p["long_term_unemployed"].isna(),
+    "NOT_LTU": lambda p: (p["labour_market_status"] == "unemployed") & (p["long_term_unemployed"] == False),  # noqa: E712
+    "CO03": lambda p: p["labour_market_status"].isin(INACTIVE),
+    "CO08": lambda p: p["is_over_54"] & p["labour_market_status"].isin(("unemployed", "outside_labour_market")),
+    "ISCED0": lambda p: p["education_isced"] == 0,
+    "CO09": lambda p: p["education_isced"].isin((1, 2)),
+    "CO10": lambda p: p["education_isced"].isin((3, 4)),
+    "CO11": lambda p: p["education_isced"].between(5, 8),
+    "ISCED_unknown": lambda p: p["education_isced"].isna(),
+    "LEFT": lambda p: p["has_left"],
+    "CR01": lambda p: p["has_left"] & p["labour_market_status"].isin(INACTIVE) & (p["exit_status"] == "job_seeking"),
+    "CR02": lambda p: p["has_left"] & (p["exit_status"] == "in_education"),
+    "CR03": lambda p: p["has_left"] & (p["exit_status"] == "qualification"),
+    "CR04": lambda p: p["has_left"] & (p["exit_status"] == "employed"),
+    "EXIT_job_seeking": lambda p: p["has_left"] & (p["exit_status"] == "job_seeking"),
+    "EXIT_none": lambda p: p["has_left"] & (p["exit_status"] == "none"),
+    "EXIT_unknown": lambda p: p["has_left"] & (p["exit_status"] == "unknown"),
+    "ACTIVE": lambda p: p["is_active"],
+    "NOT_ACTIVE": lambda p: ~p["is_active"],
+}
+_COLUMNS = {
+    "status": "labour_market_status",
+    "age": "age_group",
+    "gender": "gender",
+    "impl": "implementer_id",
+    "muni": "municipality",
+}
+
+
+class Cube:
+    """Counts any key over the profile (one row per combination of characteristics, with a count)."""
+
+    def __init__(self, profile: pd.DataFrame):
+        self.profile = profile
+        self._weights = profile["participants"].to_numpy()
+        self._atoms: dict[tuple[str, str], np.ndarray] = {}
+        self._counts: dict[Key, int] = {}
+
+    def _mask(self, atom: tuple[str, str]) -> np.ndarray:
+        if atom not in self._atoms:
+            dimension, value = atom
+            mask = CONDITIONS[value](self.profile) if dimension == "ind" else self.profile[_COLUMNS[dimension]] == value
+            self._atoms[atom] = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
+        return self._atoms[atom]
+
+    def _rows(self, cell: Key) -> np.ndarray:
+        mask = np.ones(len(self.profile), dtype=bool)
+        for atom in cell:
+            mask &= self._mask(atom)
+        return mask
+
+    def count(self, cell: Key) -> int:
+        if cell not in self._counts:
+            self._counts[cell] = int(self._weights[self._rows(cell)].sum())
+        return self._counts[cell]
+
+    def identity(self, cell: Key) -> bytes:
+        """Cells that select the same people are one cell, however their conditions are written
+        ({impl=a, gender=F} is {gender=F} when a is the only implementer in scope)."""
+        return np.packbits(self._rows(cell)).tobytes() + len(self.profile).to_bytes(8, "little")
+
+
+@dataclass
+class Protected:
+    """The cells of a view, and those that must not be shown. Internally every cell is its identity
+    (the people it selects), so the same count shown under two names is protected as one."""
+
+    cube: Cube
+    threshold: int
+    displayed: set[bytes] = field(default_factory=set)
+    equations: list[dict[bytes, int]] = field(default_factory=list)  # cell -> coefficient; Σ = 0
+    suppressed: set[bytes] = field(default_factory=set)
+    _counts: dict[bytes, int] = field(default_factory=dict)
+    trail: list[tuple[bytes, bytes]] = field(default_factory=list)  # (revealed cell, cell hidden for it)
+
+    def _id(self, cell: Key) -> bytes:
+        identity = self.cube.identity(cell)
+        self._counts.setdefault(identity, self.cube.count(cell))
+        return identity
+
+    @property
+    def grand(self) -> bytes:
+        return self._id(GRAND)
+
+    def value(self, cell: Key) -> int | None:
+        """The count to show, or None where it is suppressed."""
+        return None if self._id(cell) in self.suppressed else self.cube.count(cell)
+
+    def show(self, *cells: Key) -> None:
+        self.displayed.update(self._id(c) for c in cells)
+
+    def equate(self, total: Key, members: list[Key]) -> None:
+        """total = Σ members, kept as coefficients so that a cell on both sides cancels out
+        (with an empty member, CO03 women = in-education women + outside women is just A = A)."""
+        coefficients: dict[bytes, int] = {}
+        for cell, sign in [(total, 1), *((m, -1) for m in members)]:
+            identity = self._id(cell)
+            coefficients[identity] = coefficients.get(identity, 0) + sign
+        equation = {c: k for c, k in coefficients.items() if k}
+        if equation:
+            self.equations.append(equation)
+
+    def _small(self, cell: bytes) -> bool:
+        return 0 < self._counts[cell] < self.threshold
+
+    def _derive(self) -> tuple[set[bytes], list[tuple[bytes, dict[bytes, int]]]]:
+        """What a reader can work out: start from the shown cells and solve any equation with a single
+        unknown, again and again. Returns the known cells and each derivation (cell, equation) in order."""
+        known = {c for c in self.displayed if c not in self.suppressed}
+        steps = []
+        changed = True
+        while changed:
+            changed = False
+            for equation in self.equations:
+                unknown = {c for c in equation if c not in known}
+                if len(unknown) == 1:
+                    cell = unknown.pop()
+                    known.add(cell)
+                    steps.append((cell, equation))
+                    changed = True
+        return known, steps
+
+    def protect(self) -> Protected:
+        uses: dict[bytes, int] = {}
+        for equation in self.equations:
+            for cell in equation:
+                uses[cell] = uses.get(cell, 0) + 1
+        grand = self.grand
+        self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
+        rank = lambda c: (self._counts[c], uses.get(c, 0))  # noqa: E731
+        while True:
+            _, steps = self._derive()
+            revealed = next(((cell, eq) for cell, eq in steps if self._small(cell)), None)
+            if revealed is None:
+                return self
+            # Break the first derivation that reveals a small count: hide the smallest shown cell
+            # anywhere in its chain (fewest equations first among equals), so a big total such as all
+            # women is never given up to protect a handful.
+            cell, equation = revealed
+            candidates = self._breakable(cell, equation, steps)
+            if not candidates:
+                return self  # nothing left to hide; leaks() will report it
+            choice = min(candidates, key=rank)
+            self.suppressed.add(choice)
+            self.trail.append((cell, choice))
+
+    def _breakable(self, cell: bytes, equation, steps) -> list[bytes]:
+        """Shown cells whose hiding breaks a derivation of `cell`: those of its equation and of every
+        equation that derived one of that equation's cells, back through the chain."""
+        derived_by = {}
+        for derived, eq in steps:
+            derived_by.setdefault(derived, eq)
+        grand, seen, queue, found = self.grand, {cell}, [equation], []
+        while queue:
+            involved = set(queue.pop(0))
+            # Zero is never hidden: it reveals no one, and "<5" would claim one to four people.
+            found += [
+                c
+                for c in involved
+                if c in self.displayed and c not in self.suppressed and c != grand and self._counts[c] > 0 and c not in found
+            ]
+            for other in involved - seen:
+                seen.add(other)
+                if other in derived_by:
+                    queue.append(derived_by[other])
+        return found
+
+    def leaks(self) -> list[bytes]:
+        """Small counts a reader could still work out by subtraction (should be none)."""
+        known, _ = self._derive()
+        return [c for c in known if self._small(c) and (c in self.suppressed or c not in self.displayed)]
+
+
+def with_(cell: Key, **more: str) -> Key:
+    return cell | key(**more)
+
+
+def build_view(profile: pd.DataFrame, threshold: int, implementers: list[str], municipalities: list[str]) -> Protected:
+    """Every table of the participants page and its equations, protected together."""
+    view = Protected(Cube(profile), threshold)
+    genders_all = [GRAND] + [key(gender=g) for g in GENDERS]
+    # 12.2: age rows × status columns, totals both ways, and the women row by status.
+    for age in AGE_GROUPS:
+        view.show(key(age=age), *(key(status=s, age=age) for s in STATUSES))
+        view.equate(key(age=age), [key(status=s, age=age) for s in STATUSES])
+    for status in STATUSES:
+        view.show(key(status=status), key(status=status, gender="F"))
+        view.equate(key(status=status), [key(status=status, age=a) for a in AGE_GROUPS])
+    view.show(GRAND, key(gender="F"))
+    view.equate(GRAND, [key(age=a) for a in AGE_GROUPS])
+    view.equate(GRAND, [key(status=s) for s in STATUSES])
+    view.equate(key(gender="F"), [key(status=s, gender="F") for s in STATUSES])
+    # Indicators by gender; each row adds up over the genders.
+    for _, cell in INDICATORS:
+        view.show(cell, *(with_(cell, gender=g) for g in GENDERS))
+        view.equate(cell, [with_(cell, gender=g) for g in GENDERS])
+    view.show(*genders_all, key(ind="ACTIVE"))
+    view.equate(GRAND, [key(gender=g) for g in GENDERS])
+    view.equate(GRAND, [key(ind="ACTIVE"), key(ind="NOT_ACTIVE")])
+    for base in genders_all:
+        g = dict(base)
+        view.equate(with_(key(ind="CO03"), **g), [with_(key(status=s), **g) for s in INACTIVE])
+        view.equate(with_(key(status="unemployed"), **g), [with_(key(ind=i), **g) for i in ("CO02", "NOT_LTU", "CO02_unknown")])
+        view.equate(base, [with_(key(ind=i), **g) for i in ("ISCED0", "CO09", "CO10", "CO11", "ISCED_unknown")])
+        view.equate(
+            with_(key(ind="LEFT"), **g),
+            [with_(key(ind=i), **g) for i in ("EXIT_job_seeking", "CR02", "CR03", "CR04", "EXIT_none", "EXIT_unknown")],
+        )
+    view.equate(key(ind="CO08"), [key(status="unemployed", age="over_54"), key(status="outside_labour_market", age="over_54")])
+    # Gender and age split per implementer and per municipality, with the scope's total row.
+    for dimension, values in (("impl", implementers), ("muni", municipalities)):
+        _split_table(view, dimension, values)
+    return view.protect()
+
+
+def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
+    splits = [key(gender=g) for g in GENDERS] + [key(age=a) for a in AGE_GROUPS]
+    for value in values:
+        row = key(**{dimension: value})
+        view.show(row, *(row | s for s in splits))
+        view.equate(row, [row | key(gender=g) for g in GENDERS])
+        view.equate(row, [row | key(age=a) for a in AGE_GROUPS])
+    for split in splits:
+        view.show(split)
+        view.equate(split, [key(**{dimension: v}) | split for v in values])
+    view.equate(GRAND, [key(**{dimension: v}) for v in values])
+
+
+@dataclass
+class ParticipantStats:
+    scope: Scope
+    as_of: dt.date
+    threshold: int
+    view: Protected
+    targets: pd.DataFrame
+    implementers: list[str]
+    municipalities: list[str]
+
+    @cached_property
+    def target_lookup(self) -> dict[Key, float]:
+        found = {}
+        for row in self.targets.itertuples():
+            conditions = {}
+            if pd.notna(row.labour_market_status):
+                conditions["status"] = row.labour_market_status
+            if pd.notna(row.age_group):
+                conditions["age"] = row.age_group
+            if pd.notna(row.gender):
+                conditions["gender"] = row.gender
+            found[key(**conditions)] = float(row.target)
+        return found
+
+    def target(self, cell: Key) -> float | None:
+        return self.target_lookup.get(cell)
+
+
+def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
+    threshold = int(store.fetch_one("project")["suppression_threshold"])
+    profile = store.fetch("participant_profile", as_of=as_of, **scope.params())
+    profile["is_over_54"] = profile["is_over_54"].astype(bool)
+    profile["has_left"] = profile["has_left"].astype(bool)
+    profile["is_active"] = profile["is_active"].astype(bool)
+    implementers = sorted(profile["implementer_id"].unique())
+    municipalities = sorted(profile["municipality"].unique())
+    targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
+    if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
+        targets = store.fetch("participant_targets", implementer=scope.implementer)
+    view = build_view(profile, threshold, implementers, municipalities)
+    return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities)
+
+
+def monthly_participants(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Per implementer and month end: entered (cumulative) and left; small counts suppressed (NaN)."""
+    threshold = int(store.fetch_one("project")["suppression_threshold"])
+    frame = store.fetch("participants_by_month", as_of=as_of, **scope.params())
+    frame["day"] = pd.to_datetime(frame["day"])
+    for column in ("entered", "has_left"):
+        frame[column] = frame[column].astype(float).where(~frame[column].between(1, threshold - 1))
+    return frame
+
+
+def scope_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """The scope's own cumulative entered/left/active by month end, suppressed like the rest."""
+    threshold = int(store.fetch_one("project")["suppression_threshold"])
+    frame = store.fetch("participants_by_month", as_of=as_of, **scope.params())
+    total = frame.groupby("day", as_index=False)[["entered", "has_left"]].sum()
+    total["active"] = total["entered"] - total["has_left"]
+    total["day"] = pd.to_datetime(total["day"])
+    for column in ("has_left", "active"):
+        total[column] = total[column].astype(float).where(~total[column].between(1, threshold - 1))
+    return total
+
+
+def person_days_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    frame = store.fetch("person_days_by_month", as_of=as_of, **scope.params())
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame
