@@ -27,7 +27,10 @@ Key = frozenset  # of (dimension, value) pairs
 GRAND: Key = frozenset()
 STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
 AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
-GENDERS = ("F", "M", "X")
+# Gender columns as shown: women, and men together with "other or not told". The ESR forms split
+# women out; keeping the rare third group apart would, with the total shown, force hiding the men's
+# counts across every table (with 3 such people in PRO SOS, it hid whole implementers' women too).
+GENDERS = ("F", "MX")
 INACTIVE = ("in_education", "outside_labour_market")
 
 
@@ -105,7 +108,12 @@ class Cube:
     def _mask(self, atom: tuple[str, str]) -> np.ndarray:
         if atom not in self._atoms:
             dimension, value = atom
-            mask = CONDITIONS[value](self.profile) if dimension == "ind" else self.profile[_COLUMNS[dimension]] == value
+            if dimension == "ind":
+                mask = CONDITIONS[value](self.profile)
+            elif atom == ("gender", "MX"):
+                mask = self.profile["gender"] != "F"
+            else:
+                mask = self.profile[_COLUMNS[dimension]] == value
             self._atoms[atom] = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
         return self._atoms[atom]
 
