@@ -11,7 +11,7 @@ from dashboard.components.filters import filter_bar
 from dashboard.components.notices import demo_badge, plan_error_page, problems_notice
 from dashboard.i18n import DEFAULT_LANGUAGE, translate
 from dashboard.pages import BY_PATH, PAGES
-from dashboard.url_state import ViewFilters, parse_date, parse_query, to_query
+from dashboard.url_state import from_inputs, parse_query, to_query
 from dashboard.view import clean_filters, plan_options
 from queries.summary import extract_date_range
 
@@ -124,19 +124,6 @@ def sync(result, triggered_id, search, implementer, region, municipalities, as_o
             chosen.as_of.isoformat() if chosen.as_of else None,
             chosen.lang,
         )
-    chosen = clean_filters(
-        result,
-        ViewFilters(
-            _text(implementer),
-            _text(region),
-            tuple(m for m in (municipalities or []) if isinstance(m, str)),
-            parse_date(_text(as_of)),
-            lang if isinstance(lang, str) else DEFAULT_LANGUAGE,
-        ),
-    )
+    chosen = clean_filters(result, from_inputs(implementer, region, municipalities, as_of, lang))
     query = to_query(chosen)
     return (query if query != (search or "") else no_update), no_update, no_update, no_update, no_update, no_update
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -74,3 +74,20 @@ def to_query(filters: ViewFilters) -> str:
     if filters.lang != DEFAULT_LANGUAGE:
         pairs.append(("lang", filters.lang))
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def from_inputs(implementer, region, municipalities, as_of, lang) -> ViewFilters:
+    """The filter bar's values as a callback receives them. Anything not of the expected type (a
+    request can carry anything) is dropped rather than passed on."""
+
+    def text(value) -> str | None:
+        return value if isinstance(value, str) and 0 < len(value) <= MAX_VALUE_LENGTH else None
+
+    chosen = municipalities if isinstance(municipalities, list) else []
+    return ViewFilters(
+        implementer=text(implementer),
+        region=text(region),
+        municipalities=tuple(dict.fromkeys(m for m in chosen if text(m))),
+        as_of=parse_date(text(as_of)),
+        lang=lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+    )

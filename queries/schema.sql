@@ -94,3 +94,32 @@ create macro row_in_scope(row_implementer, row_municipality, f_implementer, f_re
     and (f_region is null or row_municipality in (
         select m.municipality from municipalities m where m.region = f_region))
     and (f_municipalities is null or list_contains(f_municipalities, row_municipality));
+
+-- Net cost of one booking: revenue reduces it, salaries carry the computed flat rate.
+create macro net_cost(cost_category, amount_eur, flat_rate) as
+    case
+        when cost_category = 'revenue' then -amount_eur
+        when cost_category = 'salaries' then amount_eur * (1 + flat_rate)
+        else amount_eur
+    end;
+
+-- Each implementer's net budget per year and the days of that year inside the project period.
+create view budget_years as
+    select
+        b.implementer_id,
+        b.year,
+        sum(case when b.cost_category = 'revenue' then -b.amount_eur else b.amount_eur end) as net_eur,
+        greatest(make_date(b.year, 1, 1), p.start_date) as first_day,
+        least(make_date(b.year, 12, 31), p.end_date) as last_day
+    from budget b, project p
+    group by b.implementer_id, b.year, p.start_date, p.end_date;
+
+-- The contract's planned-to-date rule for one budget year: its net budget spread evenly over its
+-- days inside the project period, counted up to and including `day`.
+create macro planned_to(net_eur, first_day, last_day, day) as
+    case
+        when last_day < first_day then 0
+        else net_eur
+            * greatest(0, least(date_diff('day', first_day, day) + 1, date_diff('day', first_day, last_day) + 1))
+            / (date_diff('day', first_day, last_day) + 1)
+    end;

@@ -89,3 +89,13 @@ def test_query_round_trip():
     filters = ViewFilters("a", "South", ("Cfield", "Bville"), dt.date(2021, 1, 31), "sv")
     assert parse_query(to_query(filters)) == filters
     assert to_query(ViewFilters()) == ""
+
+
+def test_callback_inputs_of_the_wrong_type_are_dropped():
+    from dashboard.url_state import from_inputs
+
+    hostile = from_inputs(["socca"], {"a": 1}, "Tampere", 20180630, "'; drop table spending; --")
+    assert hostile == ViewFilters()
+    long = "x" * 10_000
+    assert from_inputs(long, None, [long, "Tampere", 5, "Tampere"], "2018-06-30", "sv") == ViewFilters(
+        None, None, ("Tampere",), dt.date(2018, 6, 30), "sv")

@@ -18,7 +18,7 @@ from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
-from dashboard.url_state import ViewFilters, parse_date
+from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import scope_for
 from queries import finance
 from queries.summary import Scope
@@ -359,7 +359,7 @@ OUTPUTS = {
 def register(app) -> None:
     @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
     def update_finance(implementer, region, municipalities, as_of, lang):
-        filters = ViewFilters(implementer, region, tuple(municipalities or ()), parse_date(as_of), lang or "fi")
+        filters = from_inputs(implementer, region, municipalities, as_of, lang)
         shown = view(state.current(), filters)
         return [shown[key] for key in OUTPUTS]
 

@@ -13,7 +13,7 @@ from dashboard.components.kpi import kpi_card, progress_bar
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.url_state import ViewFilters, parse_date
+from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import plan_options, scope_for
 from queries.summary import Scope, finance_by_implementer, summary
 
@@ -206,6 +206,6 @@ def register(app) -> None:
         *FILTER_INPUTS,
     )
     def update_overview(implementer, region, municipalities, as_of, lang):
-        filters = ViewFilters(implementer, region, tuple(municipalities or ()), parse_date(as_of), lang or "fi")
+        filters = from_inputs(implementer, region, municipalities, as_of, lang)
         shown = view(state.current(), filters)
         return tuple(shown[key] for key in OUTPUT_KEYS)

@@ -14,30 +14,11 @@ scoped_implementers as (
     where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
 ),
 
-budget_years as (
-    select
-        implementer_id,
-        year,
-        sum(case when cost_category = 'revenue' then -amount_eur else amount_eur end) as net_eur,
-        greatest(make_date(year, 1, 1), period.start_date) as first_day,
-        least(make_date(year, 12, 31), period.end_date) as last_day
-    from budget, period
-    group by implementer_id, year, period.start_date, period.end_date
-),
-
 planned as (
     select
         implementer_id,
         sum(net_eur) as budget_eur,
-        sum(
-            case
-                when last_day < first_day then 0
-                else net_eur
-                    * greatest(0, least(date_diff('day', first_day, $as_of::date) + 1,
-                                        date_diff('day', first_day, last_day) + 1))
-                    / (date_diff('day', first_day, last_day) + 1)
-            end
-        ) as planned_to_date_eur
+        sum(planned_to(net_eur, first_day, last_day, $as_of::date)) as planned_to_date_eur
     from budget_years
     group by implementer_id
 ),
@@ -51,7 +32,7 @@ booked as (
         coalesce(sum(amount_eur) filter (where cost_category = 'revenue'), 0) as revenue_eur,
         coalesce(sum(amount_eur) filter (where cost_category = 'salaries' and date > $window_start::date), 0)
             as window_salaries_eur,
-        coalesce(sum(case when cost_category = 'revenue' then -amount_eur else amount_eur end)
+        coalesce(sum(net_cost(cost_category, amount_eur, 0))
             filter (where cost_category <> 'salaries' and date > $window_start::date), 0)
             as window_other_net_eur
     from spending

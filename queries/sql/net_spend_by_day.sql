@@ -10,11 +10,7 @@ final as (
     select
         implementer_id,
         date,
-        sum(case
-                when cost_category = 'revenue' then -amount_eur
-                when cost_category = 'salaries' then amount_eur * (1 + period.flat_rate)
-                else amount_eur
-            end)::double as net_eur
+        sum(net_cost(cost_category, amount_eur, period.flat_rate))::double as net_eur
     from spending, period
     where date > $window_start::date
       and date <= $as_of::date

@@ -16,33 +16,14 @@ days as (
     select end_date from period
 ),
 
-budget_years as (
-    select
-        implementer_id,
-        year,
-        sum(case when cost_category = 'revenue' then -amount_eur else amount_eur end) as net_eur,
-        greatest(make_date(year, 1, 1), period.start_date) as first_day,
-        least(make_date(year, 12, 31), period.end_date) as last_day
-    from budget, period
-    where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
-    group by implementer_id, year, period.start_date, period.end_date
-),
-
 final as (
     select
         b.implementer_id,
         d.day::date as day,
-        sum(
-            case
-                when b.last_day < b.first_day then 0
-                else b.net_eur
-                    * greatest(0, least(date_diff('day', b.first_day, d.day::date) + 1,
-                                        date_diff('day', b.first_day, b.last_day) + 1))
-                    / (date_diff('day', b.first_day, b.last_day) + 1)
-            end
-        )::double as planned_eur
+        sum(planned_to(b.net_eur, b.first_day, b.last_day, d.day::date))::double as planned_eur
     from budget_years b, days d, period
     where d.day::date <= period.end_date
+      and implementer_in_scope(b.implementer_id, $implementer, $region, $municipalities)
     group by b.implementer_id, d.day
 )
 
