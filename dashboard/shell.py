@@ -12,7 +12,7 @@ from dashboard.components.notices import demo_badge, plan_error_page, problems_n
 from dashboard.i18n import DEFAULT_LANGUAGE, translate
 from dashboard.pages import BY_PATH, PAGES
 from dashboard.url_state import from_inputs, parse_query, to_query
-from dashboard.view import clean_filters, plan_options
+from dashboard.view import cascade, clean_filters, plan_options
 from queries.summary import extract_date_range
 
 
@@ -86,6 +86,18 @@ def register(app) -> None:
         return page.layout(lang or DEFAULT_LANGUAGE) if page else not_found(lang or DEFAULT_LANGUAGE)
 
     @app.callback(
+        Output("copy-link", "content"),
+        Output("copy-link-status", "children"),
+        Input("copy-link", "n_clicks"),
+        State("url", "href"),
+        State("lang", "data"),
+        prevent_initial_call=True,
+    )
+    def copy_link(_clicks, href, lang):
+        """The link to exactly this view: the URL holds every filter."""
+        return href, translate("filter.copied", lang or DEFAULT_LANGUAGE)
+
+    @app.callback(
         [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in PAGES],
         Input("url", "search"),
     )
@@ -100,6 +112,8 @@ def register(app) -> None:
         Output("filter-municipality", "value"),
         Output("filter-as-of", "date"),
         Output("lang", "data"),
+        Output("filter-region", "options"),
+        Output("filter-municipality", "options"),
         Input("url", "search"),
         Input("filter-implementer", "value"),
         Input("filter-region", "value"),
@@ -113,9 +127,15 @@ def register(app) -> None:
 
 def sync(result, triggered_id, search, implementer, region, municipalities, as_of, lang):
     """URL -> filters when the page opens or history moves; filters -> URL when a person picks.
-    Returns (search, implementer, region, municipalities, as_of, lang), no_update where unchanged."""
-    if triggered_id in (None, "url"):
-        chosen = clean_filters(result, parse_query(search))
+    Each filter narrows the choices of the next (implementer -> regions -> municipalities); a value
+    the narrower choices no longer hold is dropped. Returns (search, implementer, region,
+    municipalities, as_of, lang, region options, municipality options), no_update where unchanged."""
+    options = plan_options(result)
+    from_url = triggered_id in (None, "url")
+    asked = parse_query(search) if from_url else from_inputs(implementer, region, municipalities, as_of, lang)
+    regions, towns, chosen = cascade(options, clean_filters(result, asked))
+    choices = ([{"label": r, "value": r} for r in regions], [{"label": m, "value": m} for m in towns])
+    if from_url:
         return (
             no_update,
             chosen.implementer,
@@ -123,7 +143,17 @@ def sync(result, triggered_id, search, implementer, region, municipalities, as_o
             list(chosen.municipalities),
             chosen.as_of.isoformat() if chosen.as_of else None,
             chosen.lang,
+            *choices,
         )
-    chosen = clean_filters(result, from_inputs(implementer, region, municipalities, as_of, lang))
     query = to_query(chosen)
-    return (query if query != (search or "") else no_update), no_update, no_update, no_update, no_update, no_update
+    pruned_region = chosen.region if chosen.region != asked.region else no_update
+    pruned_towns = list(chosen.municipalities) if chosen.municipalities != asked.municipalities else no_update
+    return (
+        (query if query != (search or "") else no_update),
+        no_update,
+        pruned_region,
+        pruned_towns,
+        no_update,
+        no_update,
+        *choices,
+    )

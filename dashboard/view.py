@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, restrict
@@ -52,3 +52,15 @@ def scope_for(result: LoadResult, filters: ViewFilters) -> Scope:
         municipalities=filters.municipalities,
         as_of=filters.as_of or default_as_of(result.store),
     )
+
+
+def cascade(options: PlanOptions, filters: ViewFilters) -> tuple[list[str], list[str], ViewFilters]:
+    """Each filter narrows the next: an implementer limits the regions to those it serves, and
+    implementer and region limit the municipalities. Returns the region choices, the municipality
+    choices and the filters without any value the narrower choices no longer hold."""
+    served = [(m, r) for m, r, i in options.municipalities if filters.implementer in (None, i)]
+    regions = sorted({r for _, r in served})
+    region = filters.region if filters.region in regions else None
+    municipalities = sorted({m for m, r in served if region in (None, r)})
+    chosen = tuple(m for m in filters.municipalities if m in municipalities)
+    return regions, municipalities, replace(filters, region=region, municipalities=chosen)

@@ -93,6 +93,7 @@ _COLUMNS = {
     "gender": "gender",
     "impl": "implementer_id",
     "muni": "municipality",
+    "region": "region",
 }
 
 
@@ -249,7 +250,9 @@ def with_(cell: Key, **more: str) -> Key:
     return cell | key(**more)
 
 
-def build_view(profile: pd.DataFrame, threshold: int, implementers: list[str], municipalities: list[str]) -> Protected:
+def build_view(
+    profile: pd.DataFrame, threshold: int, implementers: list[str], municipalities: list[str], regions: list[str] | None = None
+) -> Protected:
     """Every table of the participants page and its equations, protected together."""
     view = Protected(Cube(profile), threshold)
     genders_all = [GRAND] + [key(gender=g) for g in GENDERS]
@@ -282,8 +285,12 @@ def build_view(profile: pd.DataFrame, threshold: int, implementers: list[str], m
         )
     view.equate(key(ind="CO08"), [key(status="unemployed", age="over_54"), key(status="outside_labour_market", age="over_54")])
     # Gender and age split per implementer and per municipality, with the scope's total row.
-    for dimension, values in (("impl", implementers), ("muni", municipalities)):
+    for dimension, values in (("impl", implementers), ("muni", municipalities), ("region", regions or [])):
         _split_table(view, dimension, values)
+    # A region is the sum of its municipalities.
+    for region in regions or []:
+        towns = sorted(set(view.cube.profile.loc[view.cube.profile["region"] == region, "municipality"]))
+        view.equate(key(region=region), [key(muni=m) for m in towns])
     return view.protect()
 
 
@@ -309,6 +316,7 @@ class ParticipantStats:
     targets: pd.DataFrame
     implementers: list[str]
     municipalities: list[str]
+    regions: list[str]
 
     @cached_property
     def target_lookup(self) -> dict[Key, float]:
@@ -336,11 +344,12 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
     profile["is_active"] = profile["is_active"].astype(bool)
     implementers = sorted(profile["implementer_id"].unique())
     municipalities = sorted(profile["municipality"].unique())
+    regions = sorted(profile["region"].unique())
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
         targets = store.fetch("participant_targets", implementer=scope.implementer)
-    view = build_view(profile, threshold, implementers, municipalities)
-    return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities)
+    view = build_view(profile, threshold, implementers, municipalities, regions)
+    return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities, regions)
 
 
 def monthly_participants(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:

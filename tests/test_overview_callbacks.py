@@ -67,20 +67,22 @@ def test_implementer_chart_has_budget_spent_and_planned_per_implementer(tiny):
 
 def test_url_to_filters_on_page_open(tiny):
     out = sync(tiny, None, "?implementer=a&municipality=Aburg&as_of=2021-01-31&lang=en", None, None, [], None, "fi")
-    assert out == (no_update, "a", None, ["Aburg"], "2021-01-31", "en")
+    assert out[:6] == (no_update, "a", None, ["Aburg"], "2021-01-31", "en")
+    assert [o["value"] for o in out[6]] == ["North", "South"]  # a serves Aburg (North) and Cfield (South)
+    assert [o["value"] for o in out[7]] == ["Aburg", "Cfield"]
 
 
 def test_url_with_unknown_or_hostile_values_opens_a_clean_view(tiny):
     out = sync(
         tiny, "url", "?implementer=%27;drop%20table%20spending;--&region=Mars&as_of=nope&lang=xx", None, None, [], None, "fi"
     )
-    assert out == (no_update, None, None, [], None, "fi")
+    assert out[:6] == (no_update, None, None, [], None, "fi")
 
 
 def test_filters_to_url_when_a_person_picks(tiny):
     out = sync(tiny, "filter-implementer", "?lang=en", "b", None, ["Bville"], "2021-01-31", "en")
     assert out[0] == "?implementer=b&municipality=Bville&as_of=2021-01-31&lang=en"
-    assert out[1:] == (no_update,) * 5
+    assert out[1:6] == (no_update,) * 5
     unchanged = sync(tiny, "filter-region", "?implementer=b", "b", None, [], None, "fi")
     assert unchanged[0] is no_update
 
@@ -98,4 +100,17 @@ def test_callback_inputs_of_the_wrong_type_are_dropped():
     assert hostile == ViewFilters()
     long = "x" * 10_000
     assert from_inputs(long, None, [long, "Tampere", 5, "Tampere"], "2018-06-30", "sv") == ViewFilters(
-        None, None, ("Tampere",), dt.date(2018, 6, 30), "sv")
+        None, None, ("Tampere",), dt.date(2018, 6, 30), "sv"
+    )
+
+
+def test_cascade_narrows_choices_and_drops_values_that_no_longer_fit(tiny):
+    # b serves only South: the North region and a's Aburg no longer fit once b is chosen
+    out = sync(tiny, "filter-implementer", "?region=North&municipality=Aburg", "b", "North", ["Aburg"], None, "fi")
+    assert out[0] == "?implementer=b"
+    assert out[2] is None and out[3] == []  # pruned in the filter bar too
+    assert [o["value"] for o in out[6]] == ["South"]
+    assert [o["value"] for o in out[7]] == ["Bville", "Cfield"]
+    # a region narrows the municipalities of all implementers
+    out = sync(tiny, "filter-region", "", None, "South", [], None, "fi")
+    assert out[0] == "?region=South" and [o["value"] for o in out[7]] == ["Bville", "Cfield"]

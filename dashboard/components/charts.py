@@ -17,3 +17,12 @@ def graph(graph_id: str, filename: str, toolbar: bool = True):
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
     return dcc.Graph(id=graph_id, config=config)
+
+
+def clicked(click_data) -> str | None:
+    """The implementer id or region name a clicked chart point carries (its customdata), if any."""
+    try:
+        value = click_data["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return value if isinstance(value, str) else None

@@ -48,7 +48,7 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
                         searchable=True,
                     ),
                     "filter-implementer",
-                    4,
+                    3,
                 ),
                 _field(
                     translate("filter.region", lang),
@@ -88,6 +88,27 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
                     ),
                     "filter-as-of",
                     2,
+                ),
+                dbc.Col(
+                    [
+                        html.Span(translate("filter.share", lang), className="filter-label", id="copy-link-label"),
+                        html.Div(
+                            [
+                                dcc.Clipboard(
+                                    id="copy-link", title=translate("filter.copy_link", lang), className="copy-link-icon"
+                                ),
+                                html.Span(
+                                    translate("filter.copy_link", lang),
+                                    id="copy-link-status",
+                                    className="copy-link-text",
+                                    **{"aria-live": "polite"},
+                                ),
+                            ],
+                            className="copy-link",
+                        ),
+                    ],
+                    md=1,
+                    className="filter-field",
                 ),
             ],
             className="g-3",

@@ -37,6 +37,7 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
         textfont={"color": INK, "size": 15},
         hovertext=hover,
         hoverinfo="text",
+        customdata=frame["implementer_id"],  # a click on the bar filters the app to this area
     )
     figure.add_bar(
         y=frame["area"],
@@ -47,6 +48,7 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
         width=0.4,
         hovertext=hover,
         hoverinfo="text",
+        customdata=frame["implementer_id"],  # a click on the bar filters the app to this area
     )
     figure.add_scatter(
         y=frame["area"],
@@ -56,6 +58,7 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
         marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": VERMILLION}},
         hovertext=hover,
         hoverinfo="text",
+        customdata=frame["implementer_id"],  # a click on the bar filters the app to this area
     )
     figure.update_layout(
         **base_layout(translate("chart.implementers.title", lang), fmt.PLOTLY_SEPARATORS[lang]),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Input, Output, html
+from dash import Input, Output, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.charts import graph
+from dashboard.components.charts import clicked, graph
 from dashboard.components.kpi import kpi_card, progress_bar
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
@@ -188,6 +188,14 @@ OUTPUT_KEYS = (
 
 
 def register(app) -> None:
+    @app.callback(
+        Output("filter-implementer", "value", allow_duplicate=True),
+        Input("overview-implementers", "clickData"),
+        prevent_initial_call=True,
+    )
+    def filter_to_clicked_area(click_data):
+        return clicked(click_data) or no_update
+
     @app.callback(
         Output("overview-scope", "children"),
         Output("overview-note", "children"),

@@ -43,10 +43,15 @@ still_in as (
     group by implementer_id, participant_id
 ),
 
+regions as (
+    select distinct municipality, region from municipalities
+),
+
 final as (
     select
         f.implementer_id,
         f.municipality,
+        r.region,
         f.gender,
         f.age_group,
         f.age_at_start > 54 as is_over_54,
@@ -60,6 +65,7 @@ final as (
     from first_entry f
     left join exits x using (implementer_id, participant_id)
     join still_in s using (implementer_id, participant_id)
+    join regions r on r.municipality = f.municipality
     group by all
 )
 

@@ -1,0 +1,171 @@
+"""Areas page charts: areas ranked by share of plan reached against time elapsed, each area's cost
+over time against an even path, and a tile grid of regions (no map data needs to be shipped)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import formatting as fmt
+from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout
+from dashboard.i18n import translate
+
+SHARES = (("budget_used", BLUE), ("participants_share", ORANGE), ("person_days_share", PURPLE))
+
+# Finland's regions (maakunnat, 2016) as a schematic grid: (column, row), north at the top.
+REGION_TILES = {
+    "Lappi": (2, 0),
+    "Pohjois-Pohjanmaa": (2, 1),
+    "Kainuu": (3, 1),
+    "Pohjanmaa": (0, 2),
+    "Keski-Pohjanmaa": (1, 2),
+    "Pohjois-Savo": (3, 2),
+    "Pohjois-Karjala": (4, 2),
+    "Etelä-Pohjanmaa": (1, 3),
+    "Keski-Suomi": (2, 3),
+    "Etelä-Savo": (3, 3),
+    "Satakunta": (0, 4),
+    "Pirkanmaa": (1, 4),
+    "Päijät-Häme": (2, 4),
+    "Etelä-Karjala": (4, 4),
+    "Varsinais-Suomi": (0, 5),
+    "Kanta-Häme": (1, 5),
+    "Kymenlaakso": (3, 5),
+    "Uusimaa": (2, 6),
+    "Ahvenanmaa": (0, 6),
+}
+
+
+def ranking_chart(progress: pd.DataFrame, lang: str) -> go.Figure:
+    """Three bars per area (share of budget used, of participants, of person-days), best pace on top,
+    and the share of time elapsed as a line: a bar short of the line is behind an even path."""
+    frame = progress.iloc[::-1]
+    figure = go.Figure()
+    for column, colour in SHARES:
+        name = translate(f"areas.share.{column}", lang)
+        values = frame[column]
+        labels = [fmt.percent(v, 0, lang) if pd.notna(v) else translate("areas.hidden", lang) for v in values]
+        figure.add_bar(
+            y=frame["area"],
+            x=values.fillna(0),
+            orientation="h",
+            name=name,
+            marker={"color": colour},
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=frame["implementer_id"],
+            hovertemplate=f"%{{y}} · {name}: %{{text}}<extra></extra>",
+        )
+    elapsed = float(progress["time_elapsed"].iloc[0]) if len(progress) else 0
+    figure.add_vline(
+        x=elapsed,
+        line={"color": VERMILLION, "width": 3, "dash": "dash"},
+        annotation_text=translate("areas.elapsed", lang, share=fmt.percent(elapsed, 0, lang)),
+        annotation_position="top",
+        annotation_font={"color": INK, "size": 14},
+    )
+    figure.update_layout(
+        **base_layout(translate("areas.ranking.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        barmode="group",
+        height=max(360, 150 + 78 * len(frame)),
+        bargap=0.25,
+        clickmode="event",
+    )
+    figure.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1}, margin={"t": 100}
+    )
+    longest = max([1.0, *[float(v) for c, _ in SHARES for v in progress[c].dropna()]])
+    figure.update_xaxes(tickformat=".0%", gridcolor=TRACK, range=[0, longest * 1.15])
+    figure.update_yaxes(tickfont={"size": 16, "color": INK}, ticksuffix="  ")
+    return figure
+
+
+def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> go.Figure:
+    """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
+    implementers = [i for i in areas if i in set(over_time["implementer_id"])]
+    columns = min(4, max(1, len(implementers)))
+    rows = max(1, math.ceil(len(implementers) / columns))
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[areas[i] for i in implementers],
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=0.16 if rows > 1 else 0.1,
+        horizontal_spacing=0.04,
+    )
+    actual_name, path_name = translate("areas.multiples.actual", lang), translate("areas.multiples.path", lang)
+    for index, implementer in enumerate(implementers):
+        position = {"row": index // columns + 1, "col": index % columns + 1}
+        own = over_time[over_time["implementer_id"] == implementer]
+        figure.add_scatter(
+            x=[pd.Timestamp(start), pd.Timestamp(end)],
+            y=[0, 1],
+            mode="lines",
+            name=path_name,
+            legendgroup="path",
+            showlegend=index == 0,
+            line={"color": INK, "dash": "dot"},
+            hoverinfo="skip",
+            **position,
+        )
+        figure.add_scatter(
+            x=own["day"],
+            y=own["budget_share"],
+            mode="lines",
+            name=actual_name,
+            legendgroup="actual",
+            showlegend=index == 0,
+            line={"color": BLUE, "width": 3},
+            hovertemplate=f"{actual_name}: %{{y:.0%}}<extra></extra>",
+            **position,
+        )
+    figure.update_layout(
+        **base_layout(translate("areas.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        height=max(320, 270 * rows),
+        hovermode="x unified",
+    )
+    figure.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "right", "x": 1}, margin={"t": 110}
+    )
+    figure.update_yaxes(tickformat=".0%", gridcolor=TRACK, range=[0, 1.2])
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
+    figure.update_annotations(font={"size": 15, "color": INK})
+    return figure
+
+
+def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str) -> go.Figure:
+    """A tile per region; regions of the plan carry their participant count (hidden as <5 where
+    small) and can be clicked to filter; the others are shown pale for orientation."""
+    figure = go.Figure()
+    for in_plan in (False, True):
+        names = [r for r in REGION_TILES if (r in counts) == in_plan]
+        if not names:
+            continue
+        # Long names break at their hyphen to fit the tile.
+        label = {r: r.replace("-", "-<br>") for r in names}
+        texts = [f"<b>{label[r]}</b><br>{fmt.count(counts[r], lang, suppressed=True)}" if in_plan else label[r] for r in names]
+        colours = [(ORANGE if r == selected else BLUE) if in_plan else "#eef1f4" for r in names]
+        figure.add_scatter(
+            x=[REGION_TILES[r][0] for r in names],
+            y=[-REGION_TILES[r][1] for r in names],
+            mode="markers+text",
+            marker={"symbol": "square", "size": 92, "color": colours, "line": {"color": "white", "width": 2}},
+            text=texts,
+            textfont={"color": "white" if in_plan else MUTED, "size": 12 if in_plan else 10},
+            customdata=names,
+            hovertemplate="%{customdata}<extra></extra>"
+            if not in_plan
+            else f"%{{customdata}}: %{{text}}<extra>{translate('areas.tiles.click', lang)}</extra>",
+            showlegend=False,
+        )
+    figure.update_layout(
+        **base_layout(translate("areas.tiles.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=640, clickmode="event"
+    )
+    figure.update_xaxes(visible=False, range=[-0.6, 4.6])
+    figure.update_yaxes(visible=False, range=[-6.6, 0.6], scaleanchor="x")
+    return figure

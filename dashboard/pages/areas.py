@@ -1,0 +1,171 @@
+"""Areas (`/alueet`): areas ranked by share of plan reached against time elapsed, a tile grid of
+regions, each area's progress, and a drill-down from an area to its municipalities. Clicking an
+area or a region filters the whole app to it."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import Input, Output, html, no_update
+
+from dashboard import formatting as fmt
+from dashboard import state
+from dashboard.components.charts import clicked, graph
+from dashboard.components.table import TableColumn, data_table, download_button
+from dashboard.exports import export
+from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
+from dashboard.i18n import translate
+from dashboard.ingest.load import LoadResult
+from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.url_state import ViewFilters, from_inputs
+from dashboard.view import plan_options, scope_for
+from queries import areas
+from queries.participants import participant_stats
+
+PATH = "/alueet"
+TITLE_KEY = "nav.areas"
+
+
+def layout(lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    return html.Div(
+        [
+            html.Div([html.H1(t("areas.title")), html.P(id="areas-scope", className="scope-line")], className="page-heading"),
+            html.P(t("areas.help"), className="page-help"),
+            html.Div(
+                [
+                    html.Figure(
+                        [
+                            graph("areas-ranking", "alueet-jarjestys"),
+                            html.Figcaption(id="areas-ranking-text", className="visually-hidden"),
+                        ],
+                        className="chart-figure",
+                    ),
+                    html.Figure(graph("areas-tiles", "maakunnat", toolbar=False), className="chart-figure"),
+                ],
+                className="two-columns",
+            ),
+            html.Section(
+                [
+                    html.H2(id="areas-drilldown-title"),
+                    html.Div(id="areas-drilldown"),
+                    download_button("areas-municipalities", lang),
+                ],
+                className="table-section",
+            ),
+            html.Figure(graph("areas-multiples", "alueet-eteneminen"), className="chart-figure"),
+        ],
+        className="page page-areas",
+    )
+
+
+def municipality_table(rows: list[dict], lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    count = lambda v: fmt.count(v, lang, suppressed=True)  # noqa: E731
+    columns = [
+        TableColumn("municipality", t("participants.split.muni")),
+        TableColumn("participants", t("kpi.participants"), count, True),
+        TableColumn("women", t("gender.F"), count, True),
+        TableColumn("others", t("gender.MX"), count, True),
+        TableColumn("person_days", t("kpi.person_days"), lambda v: fmt.days(v, lang), True),
+    ]
+    return data_table(rows, columns, t("participants.split.caption"))
+
+
+def _context(result: LoadResult, filters: ViewFilters):
+    scope = scope_for(result, filters)
+    return scope, participant_stats(result.store, scope, scope.as_of)
+
+
+def view(result: LoadResult, filters: ViewFilters) -> dict:
+    lang = filters.lang
+    scope, stats = _context(result, filters)
+    # The ranking and the tiles always show every area, so that one can be compared with the others
+    # and clicked; the drill-down follows the filters.
+    everything = scope_for(result, ViewFilters(as_of=filters.as_of, lang=lang))
+    all_stats = participant_stats(result.store, everything, everything.as_of)
+    progress = areas.area_progress(result.store, everything, everything.as_of, all_stats)
+    options = plan_options(result)
+    names = {i: area for i, area, _ in options.implementers}
+    project = result.plan.project
+    if scope.implementer or scope.region or scope.municipalities:
+        title = translate("areas.drilldown.title", lang, scope=scope_label(scope, result, lang))
+        drilldown = municipality_table(areas.municipality_rows(result.store, scope, scope.as_of, stats), lang)
+    else:
+        title, drilldown = translate("areas.drilldown.pick", lang), html.P(translate("areas.drilldown.help", lang))
+    lines = " ".join(
+        translate(
+            "areas.ranking.line",
+            lang,
+            area=row.area,
+            budget=fmt.percent(row.budget_used, 0, lang),
+            people=fmt.percent(row.participants_share, 0, lang),
+            days=fmt.percent(row.person_days_share, 0, lang),
+        )
+        for row in progress.itertuples()
+    )
+    return {
+        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
+        "ranking": ranking_chart(progress, lang),
+        "ranking-text": lines,
+        "tiles": region_tiles(areas.region_counts(all_stats), scope.region, lang),
+        "drilldown-title": title,
+        "drilldown": drilldown,
+        "multiples": progress_multiples(
+            areas.progress_over_time(result.store, everything, everything.as_of),
+            {i: names[i] for i in progress["implementer_id"]},
+            project["start_date"],
+            project["end_date"],
+            lang,
+        ),
+    }
+
+
+OUTPUTS = {
+    "scope": ("areas-scope", "children"),
+    "ranking": ("areas-ranking", "figure"),
+    "ranking-text": ("areas-ranking-text", "children"),
+    "tiles": ("areas-tiles", "figure"),
+    "drilldown-title": ("areas-drilldown-title", "children"),
+    "drilldown": ("areas-drilldown", "children"),
+    "multiples": ("areas-multiples", "figure"),
+}
+
+
+def register(app) -> None:
+    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
+    def update_areas(implementer, region, municipalities, as_of, lang):
+        shown = view(state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
+        return [shown[k] for k in OUTPUTS]
+
+    @app.callback(
+        Output("filter-implementer", "value", allow_duplicate=True),
+        Input("areas-ranking", "clickData"),
+        prevent_initial_call=True,
+    )
+    def filter_to_clicked_area(click_data):
+        return clicked(click_data) or no_update
+
+    @app.callback(
+        Output("filter-region", "value", allow_duplicate=True), Input("areas-tiles", "clickData"), prevent_initial_call=True
+    )
+    def filter_to_clicked_region(click_data):
+        region = clicked(click_data)
+        return region if region in plan_options(state.current()).regions else no_update
+
+
+@export("areas-municipalities")
+def export_municipalities(result: LoadResult, filters: ViewFilters):
+    scope, stats = _context(result, filters)
+    t = lambda k: translate(k, filters.lang)  # noqa: E731
+    rows = areas.municipality_rows(result.store, scope, scope.as_of, stats)
+    hidden = lambda v: fmt.SUPPRESSED if v is None else v  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            t("participants.split.muni"): [r["municipality"] for r in rows],
+            t("kpi.participants"): [hidden(r["participants"]) for r in rows],
+            t("gender.F"): [hidden(r["women"]) for r in rows],
+            t("gender.MX"): [hidden(r["others"]) for r in rows],
+            t("kpi.person_days"): [r["person_days"] for r in rows],
+        }
+    )
+    return frame, f"kunnat-{scope.as_of.isoformat()}"

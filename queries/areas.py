@@ -1,0 +1,83 @@
+"""Areas against their plan: for each implementer (area), the share of budget used, of participants
+and of person-days reached, each set against the share of project time elapsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from queries import finance
+from queries.participants import ParticipantStats, key
+from queries.store import Store
+from queries.summary import Scope
+
+
+def time_elapsed(period: finance.Period) -> float:
+    total = (period.end - period.start).days + 1
+    return min(max((period.as_of - period.start).days + 1, 0), total) / total
+
+
+def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> pd.DataFrame:
+    """One row per implementer in scope, ranked by pace: the mean of its three shares divided by the
+    share of time elapsed (1 = on an even path; below 1 = behind). A participant share is left out
+    where the count behind it is hidden (share × target would give it back)."""
+    period = finance.period_of(store, as_of)
+    table = finance.implementer_table(store, scope, as_of).iloc[:-1]
+    progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
+    targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
+    elapsed = time_elapsed(period)
+    rows = []
+    for row in table.itertuples():
+        own = targets[row.implementer_id]
+        people = stats.view.value(key(impl=row.implementer_id)) if row.implementer_id in stats.implementers else 0
+        days = float(progress.at[row.implementer_id, "person_days"])
+        shares = {
+            "budget_used": row.spent_eur / row.budget_eur if row.budget_eur else None,
+            "participants_share": people / own["participants"] if people is not None and own.get("participants") else None,
+            "person_days_share": days / own["person_days"] if own.get("person_days") else None,
+        }
+        known = [v for v in shares.values() if v is not None]
+        pace = (sum(known) / len(known)) / elapsed if known and elapsed else None
+        rows.append(
+            {
+                "implementer_id": row.implementer_id,
+                "area": row.area,
+                **shares,
+                "time_elapsed": elapsed,
+                "pace": pace,
+                "participants": people,
+                "status": row.status,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.sort_values("pace", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def progress_over_time(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Per implementer and month end: cumulative cost as a share of budget (participant shares over
+    time are on the participants page, under the same protection)."""
+    planned, actual = finance.cumulative_curves(store, scope, as_of)
+    budgets = planned.groupby("implementer_id")["planned_eur"].max()
+    actual["budget_share"] = actual["actual_eur"] / actual["implementer_id"].map(budgets)
+    return actual
+
+
+def municipality_rows(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> list[dict]:
+    """Drill-down: each municipality of the scope with participants (protected) and person-days."""
+    days = store.fetch("person_days_by_municipality", as_of=as_of, **scope.params()).set_index("municipality")["days"]
+    towns = sorted(set(stats.municipalities) | set(days.index))
+    return [
+        {
+            "municipality": town,
+            "participants": stats.view.value(key(muni=town)) if town in stats.municipalities else 0,
+            "women": stats.view.value(key(muni=town, gender="F")) if town in stats.municipalities else 0,
+            "others": stats.view.value(key(muni=town, gender="MX")) if town in stats.municipalities else 0,
+            "person_days": float(days.get(town, 0.0)),
+        }
+        for town in towns
+    ]
+
+
+def region_counts(stats: ParticipantStats) -> dict[str, int | None]:
+    return {region: stats.view.value(key(region=region)) for region in stats.regions}

@@ -1,0 +1,72 @@
+"""Areas against plan on the tiny world; the areas page callback and click handling as functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.components.charts import clicked
+from dashboard.pages import areas as page
+from dashboard.url_state import ViewFilters
+from queries import areas
+from queries.participants import participant_stats
+from queries.summary import Scope
+
+AS_OF = dt.date(2021, 2, 28)
+
+
+@pytest.fixture(scope="module")
+def progress(tiny):
+    stats = participant_stats(tiny.store, Scope(), AS_OF)
+    return areas.area_progress(tiny.store, Scope(), AS_OF, stats).set_index("implementer_id")
+
+
+def test_shares_against_time_elapsed(progress):
+    """243 of the project's 365 days have passed by 28.2.2021."""
+    assert progress.at["a", "time_elapsed"] == pytest.approx(243 / 365)
+    assert progress.at["a", "budget_used"] == pytest.approx(405.5 / 2600)
+    assert progress.at["a", "person_days_share"] == pytest.approx(3.5 / (30 * 2600 / 3800))
+    assert progress.at["b", "budget_used"] == pytest.approx(480 / 1200)
+    assert progress.at["b", "person_days_share"] == pytest.approx(4.5 / (30 * 1200 / 3800))
+
+
+def test_a_hidden_count_has_no_share(progress):
+    # b has 4 participants: 4 / 6.3 would give the 4 back, so the share is left out of the pace
+    assert progress.at["b", "participants_share"] is None
+    expected = ((480 / 1200) + 4.5 / (30 * 1200 / 3800)) / 2 / (243 / 365)
+    assert progress.at["b", "pace"] == pytest.approx(expected)
+
+
+def test_ranking_puts_the_best_pace_first(progress):
+    assert list(progress.index) == sorted(progress.index, key=lambda i: -progress.at[i, "pace"])
+
+
+def test_drilldown_lists_the_municipalities_of_the_chosen_area(tiny):
+    shown = page.view(tiny, ViewFilters(implementer="b"))
+    table = str(shown["drilldown"])
+    assert "Bville" in table and "Cfield" in table and "Aburg" not in table
+    assert "Beta" in shown["drilldown-title"]
+    assert "Valitse alue" in str(page.view(tiny, ViewFilters())["drilldown"])
+
+
+def test_ranking_and_tiles_always_show_every_area(tiny):
+    shown = page.view(tiny, ViewFilters(implementer="b"))
+    assert sorted(shown["ranking"].data[0].y) == ["Alpha", "Beta"]
+    tile_names = [name for trace in shown["tiles"].data for name in trace.customdata]
+    assert "North" not in tile_names  # the tiny world's regions are not Finnish ones: nothing to draw
+    assert len(tile_names) == 19
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"points": [{"customdata": "socca"}]}, "socca"),
+        (None, None),
+        ({"points": []}, None),
+        ({"points": [{"customdata": ["x"]}]}, None),
+        ({"bogus": 1}, None),
+    ],
+)
+def test_clicked_point(data, expected):
+    assert clicked(data) == expected
