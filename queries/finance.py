@@ -122,7 +122,11 @@ def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str,
 def implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """One row per implementer in scope and a last row `__project__` for the scope as a whole:
     budget, planned, spent, forecast with band, variance at completion, needed monthly spend,
-    earned value with CPI and SPI, status."""
+    earned value with CPI and SPI, status. Computed once per store and scope; callers get a copy."""
+    return store.memo(("implementer_table", scope, as_of), lambda: _implementer_table(store, scope, as_of)).copy()
+
+
+def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     period = period_of(store, as_of)
     finance = finance_by_implementer(store, scope, as_of)
     daily = store.fetch("net_spend_by_day", as_of=as_of, window_start=period.window_start, **scope.params())
@@ -209,7 +213,12 @@ def _row(implementer, area, budget, planned, spent, daily, achieved, targets, pe
 
 def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(planned, actual): cumulative net cost by implementer and day. Planned runs to the end date;
-    actual runs to month ends up to as_of and ends on as_of itself."""
+    actual runs to month ends up to as_of and ends on as_of itself. Callers get copies."""
+    planned, actual = store.memo(("cumulative_curves", scope, as_of), lambda: _cumulative_curves(store, scope, as_of))
+    return planned.copy(), actual.copy()
+
+
+def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     planned = store.fetch("planned_curve", **scope.params())
     monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
     monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])

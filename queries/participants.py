@@ -337,6 +337,11 @@ class ParticipantStats:
 
 
 def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
+    """The protected statistics of a scope, computed once per store (they never change)."""
+    return store.memo(("participant_stats", scope, as_of), lambda: _participant_stats(store, scope, as_of))
+
+
+def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
     profile = store.fetch("participant_profile", as_of=as_of, **scope.params())
     profile["is_over_54"] = profile["is_over_54"].astype(bool)

@@ -5,6 +5,8 @@ bound parameters (`$name` in the .sql files); nothing is pasted into SQL text.""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
@@ -23,9 +25,19 @@ def sql_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+CACHE_SIZE = 512  # query results kept per store
+
+
 class Store:
+    """A loaded, immutable data set. Because nothing changes it after loading (a reload builds a new
+    store and swaps it in), query results can be cached per store: the pages of one view ask the
+    same questions many times. Each caller gets its own copy of a cached frame."""
+
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self._connection = connection
+        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._memo: dict[tuple, object] = {}
 
     @classmethod
     def create_empty(cls) -> Store:
@@ -35,6 +47,7 @@ class Store:
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         """Append a DataFrame whose columns are named as the table's (load time only)."""
+        self._cache.clear()
         cursor = self._connection.cursor()
         try:
             columns = [row[0] for row in cursor.execute(f"describe {_identifier(table)}").fetchall()]
@@ -45,11 +58,36 @@ class Store:
             cursor.close()
 
     def fetch(self, name: str, **params) -> pd.DataFrame:
+        used = _used(name, params)
+        key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in used.items())))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached.copy()
         cursor = self._connection.cursor()
         try:
-            return cursor.execute(sql_text(name), _used(name, params)).df()
+            frame = cursor.execute(sql_text(name), used).df()
         finally:
             cursor.close()
+        with self._cache_lock:
+            self._cache[key] = frame
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return frame.copy()
+
+    def memo(self, key: tuple, compute):
+        """A computed result kept for this store (the same immutability argument as the query cache).
+        Callers treat what they get as read-only."""
+        with self._cache_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._cache_lock:
+            self._memo[key] = value
+            if len(self._memo) > CACHE_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+        return value
 
     def fetch_one(self, name: str, **params) -> dict:
         frame = self.fetch(name, **params)

@@ -5,7 +5,7 @@ area or a region filters the whole app to it."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
@@ -76,22 +76,32 @@ def _context(result: LoadResult, filters: ViewFilters):
     return scope, participant_stats(result.store, scope, scope.as_of)
 
 
-def view(result: LoadResult, filters: ViewFilters) -> dict:
+def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
+    """What follows the filters: the scope line and the drill-down to municipalities."""
     lang = filters.lang
     scope, stats = _context(result, filters)
-    # The ranking and the tiles always show every area, so that one can be compared with the others
-    # and clicked; the drill-down follows the filters.
+    if scope.implementer or scope.region or scope.municipalities:
+        title = translate("areas.drilldown.title", lang, scope=scope_label(scope, result, lang))
+        drilldown = municipality_table(areas.municipality_rows(result.store, scope, scope.as_of, stats), lang)
+    else:
+        title, drilldown = translate("areas.drilldown.pick", lang), html.P(translate("areas.drilldown.help", lang))
+    return {
+        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
+        "drilldown-title": title,
+        "drilldown": drilldown,
+    }
+
+
+def all_areas_view(result: LoadResult, filters: ViewFilters) -> dict:
+    """Every area whatever is chosen, so that one can be compared with the others and clicked; only
+    the as-of date, the language and the highlighted region change these."""
+    lang = filters.lang
     everything = scope_for(result, ViewFilters(as_of=filters.as_of, lang=lang))
     all_stats = participant_stats(result.store, everything, everything.as_of)
     progress = areas.area_progress(result.store, everything, everything.as_of, all_stats)
     options = plan_options(result)
     names = {i: area for i, area, _ in options.implementers}
     project = result.plan.project
-    if scope.implementer or scope.region or scope.municipalities:
-        title = translate("areas.drilldown.title", lang, scope=scope_label(scope, result, lang))
-        drilldown = municipality_table(areas.municipality_rows(result.store, scope, scope.as_of, stats), lang)
-    else:
-        title, drilldown = translate("areas.drilldown.pick", lang), html.P(translate("areas.drilldown.help", lang))
     lines = " ".join(
         translate(
             "areas.ranking.line",
@@ -103,13 +113,11 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         )
         for row in progress.itertuples()
     )
+    region = filters.region if filters.region in options.regions else None
     return {
-        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
         "ranking": ranking_chart(progress, lang),
         "ranking-text": lines,
-        "tiles": region_tiles(areas.region_counts(all_stats), scope.region, lang),
-        "drilldown-title": title,
-        "drilldown": drilldown,
+        "tiles": region_tiles(areas.region_counts(all_stats), region, lang),
         "multiples": progress_multiples(
             areas.progress_over_time(result.store, everything, everything.as_of),
             {i: names[i] for i in progress["implementer_id"]},
@@ -120,13 +128,21 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     }
 
 
+def view(result: LoadResult, filters: ViewFilters) -> dict:
+    return scope_view(result, filters) | all_areas_view(result, filters)
+
+
+# What follows the chosen area, and what shows every area whatever is chosen: kept apart so that
+# choosing an area redraws only the drill-down, not the three charts of all areas.
 OUTPUTS = {
     "scope": ("areas-scope", "children"),
+    "drilldown-title": ("areas-drilldown-title", "children"),
+    "drilldown": ("areas-drilldown", "children"),
+}
+ALL_AREAS_OUTPUTS = {
     "ranking": ("areas-ranking", "figure"),
     "ranking-text": ("areas-ranking-text", "children"),
     "tiles": ("areas-tiles", "figure"),
-    "drilldown-title": ("areas-drilldown-title", "children"),
-    "drilldown": ("areas-drilldown", "children"),
     "multiples": ("areas-multiples", "figure"),
 }
 
@@ -134,8 +150,18 @@ OUTPUTS = {
 def register(app) -> None:
     @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
     def update_areas(implementer, region, municipalities, as_of, lang):
-        shown = view(state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
+        shown = scope_view(state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
         return [shown[k] for k in OUTPUTS]
+
+    @app.callback(
+        [Output(i, p) for i, p in ALL_AREAS_OUTPUTS.values()],
+        Input("filter-region", "value"),
+        Input("filter-as-of", "date"),
+        State("lang", "data"),
+    )
+    def update_all_areas(region, as_of, lang):
+        shown = all_areas_view(state.current(), from_inputs(None, region, [], as_of, lang))
+        return [shown[k] for k in ALL_AREAS_OUTPUTS]
 
     @app.callback(
         Output("filter-implementer", "value", allow_duplicate=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Input, Output, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
@@ -19,12 +19,14 @@ from queries.summary import Scope, finance_by_implementer, summary
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
+# The language is State, not Input: a page callback that waited for the language (an output of the
+# URL sync) would start only after that round trip. A language change re-renders the page anyway.
 FILTER_INPUTS = [
     Input("filter-implementer", "value"),
     Input("filter-region", "value"),
     Input("filter-municipality", "value"),
     Input("filter-as-of", "date"),
-    Input("lang", "data"),
+    State("lang", "data"),
 ]
 
 

@@ -53,7 +53,7 @@ def open_overview(tab, url: str) -> None:
 
 def pick(tab, dropdown_id: str, text: str) -> None:
     tab.click(f"#{dropdown_id}")
-    tab.keyboard.type(text)
+    tab.locator(".dash-dropdown-search").fill(text)  # replaces any earlier search text
     tab.get_by_role("option", name=re.compile(re.escape(text))).first.click()
 
 
