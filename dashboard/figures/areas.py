@@ -3,14 +3,11 @@ over time against an even path, and a tile grid of regions (no map data needs to
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import formatting as fmt
-from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout
+from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top, panel_grid
 from dashboard.i18n import translate
 
 SHARES = (("budget_used", BLUE), ("participants_share", ORANGE), ("person_days_share", PURPLE))
@@ -75,9 +72,7 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> go.Figure:
         bargap=0.25,
         clickmode="event",
     )
-    figure.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1}, margin={"t": 100}
-    )
+    legend_on_top(figure, 1.02, 100)
     longest = max([1.0, *[float(v) for c, _ in SHARES for v in progress[c].dropna()]])
     figure.update_xaxes(tickformat=".0%", gridcolor=TRACK, range=[0, longest * 1.15])
     figure.update_yaxes(tickfont={"size": 16, "color": INK}, ticksuffix="  ")
@@ -87,20 +82,10 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> go.Figure:
 def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> go.Figure:
     """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
     implementers = [i for i in areas if i in set(over_time["implementer_id"])]
-    columns = min(4, max(1, len(implementers)))
-    rows = max(1, math.ceil(len(implementers) / columns))
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[areas[i] for i in implementers],
-        shared_xaxes=True,
-        shared_yaxes=True,
-        vertical_spacing=0.16 if rows > 1 else 0.1,
-        horizontal_spacing=0.04,
-    )
+    figure, position_of, rows = panel_grid([areas[i] for i in implementers], shared_yaxes=True)
     actual_name, path_name = translate("areas.multiples.actual", lang), translate("areas.multiples.path", lang)
     for index, implementer in enumerate(implementers):
-        position = {"row": index // columns + 1, "col": index % columns + 1}
+        position = position_of(index)
         own = over_time[over_time["implementer_id"] == implementer]
         figure.add_scatter(
             x=[pd.Timestamp(start), pd.Timestamp(end)],
@@ -129,9 +114,7 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
         height=max(320, 270 * rows),
         hovermode="x unified",
     )
-    figure.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "right", "x": 1}, margin={"t": 110}
-    )
+    legend_on_top(figure, 1.06, 110)
     figure.update_yaxes(tickformat=".0%", gridcolor=TRACK, range=[0, 1.2])
     figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})

@@ -4,14 +4,24 @@ the scope and as small multiples), and monthly cost by category."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import formatting as fmt
-from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, SKY, TRACK, VERMILLION, base_layout
+from dashboard.figures.theme import (
+    BLUE,
+    INK,
+    MUTED,
+    ORANGE,
+    PURPLE,
+    SKY,
+    TRACK,
+    VERMILLION,
+    base_layout,
+    legend_on_top,
+    panel_grid,
+)
 from dashboard.i18n import translate
 
 CATEGORY_COLOURS = {
@@ -92,7 +102,7 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
     figure.update_layout(
         **base_layout(translate("finance.chart.burn.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=460, hovermode="x unified"
     )
-    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
     return figure
@@ -100,20 +110,10 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
 
 def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> go.Figure:
     """One small panel per implementer, each on its own scale so small areas stay readable."""
-    areas = list(forecasts["area"])
-    columns = min(4, max(1, len(areas)))
-    rows = math.ceil(len(areas) / columns)
     titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=titles,
-        shared_xaxes=True,
-        vertical_spacing=0.16 if rows > 1 else 0.1,
-        horizontal_spacing=0.06,
-    )
+    figure, position_of, rows = panel_grid(titles)
     for index, row in enumerate(forecasts.itertuples()):
-        position = {"row": index // columns + 1, "col": index % columns + 1}
+        position = position_of(index)
         own = {
             "as_of": row.as_of,
             "end": row.end,
@@ -136,9 +136,7 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
         height=max(340, 300 * rows),
         hovermode="x unified",
     )
-    figure.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "right", "x": 1}, margin={"t": 110}
-    )
+    legend_on_top(figure, 1.06, 110)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})
@@ -165,7 +163,7 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> go.Figure:
         height=420,
         hovermode="x unified",
     )
-    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK)
     figure.update_xaxes(tickformat="%-m/%Y", dtick="M3")
     return figure

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting as fmt
-from dashboard.figures.theme import BLUE, INK, TRACK, VERMILLION, base_layout
+from dashboard.figures.theme import BLUE, INK, TRACK, VERMILLION, base_layout, legend_on_top
 from dashboard.i18n import translate
 
 
@@ -66,7 +66,7 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
         height=max(300, 150 + 52 * len(frame)),
         bargap=0.3,
     )
-    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1}, margin={"t": 90})
+    legend_on_top(figure)
     # Room past the longest track for its share label.
     longest = float(frame[["budget_eur", "spent_eur"]].max().max() or 1)
     figure.update_xaxes(

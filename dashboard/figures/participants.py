@@ -4,14 +4,25 @@ count from 1 to threshold−1 never reaches a line, a label or a hover text."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import formatting as fmt
-from dashboard.figures.theme import BLUE, GREEN, INK, MUTED, ORANGE, PURPLE, SKY, TRACK, VERMILLION, base_layout
+from dashboard.figures.theme import (
+    BLUE,
+    GREEN,
+    INK,
+    MUTED,
+    ORANGE,
+    PURPLE,
+    SKY,
+    TRACK,
+    VERMILLION,
+    base_layout,
+    legend_on_top,
+    panel_grid,
+)
 from dashboard.i18n import translate
 
 DAY_TYPE_COLOURS = {
@@ -28,10 +39,6 @@ def _path(start: dt.date, end: dt.date, target: float | None) -> tuple[list, lis
     if not target:
         return [], []
     return [pd.Timestamp(start), pd.Timestamp(end)], [0, target]
-
-
-def _legend_top(figure: go.Figure, y: float = 1.0) -> None:
-    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": y, "xanchor": "right", "x": 1}, margin={"t": 90})
 
 
 def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str) -> go.Figure:
@@ -71,7 +78,7 @@ def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date
         height=430,
         hovermode="x unified",
     )
-    _legend_top(figure)
+    legend_on_top(figure)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", range=[pd.Timestamp(start), pd.Timestamp(end)])
     return figure
@@ -82,19 +89,10 @@ def implementer_multiples(
 ) -> go.Figure:
     """monthly: day, implementer_id, entered (NaN where suppressed)."""
     implementers = [i for i in areas if i in set(monthly["implementer_id"])]
-    columns = min(4, max(1, len(implementers)))
-    rows = max(1, math.ceil(len(implementers) / columns))
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[areas[i] for i in implementers],
-        shared_xaxes=True,
-        vertical_spacing=0.16 if rows > 1 else 0.1,
-        horizontal_spacing=0.06,
-    )
+    figure, position_of, rows = panel_grid([areas[i] for i in implementers])
     entered = translate("participants.chart.entered", lang)
     for index, implementer in enumerate(implementers):
-        position = {"row": index // columns + 1, "col": index % columns + 1}
+        position = position_of(index)
         own = monthly[monthly["implementer_id"] == implementer]
         xs, ys = _path(start, end, targets.get(implementer))
         if xs:
@@ -125,7 +123,7 @@ def implementer_multiples(
         height=max(320, 280 * rows),
         hovermode="x unified",
     )
-    _legend_top(figure, 1.06)
+    legend_on_top(figure, 1.06)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12", range=[pd.Timestamp(start), pd.Timestamp(end)])
     figure.update_annotations(font={"size": 15, "color": INK})
@@ -159,7 +157,7 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
     figure.update_layout(
         **base_layout(translate("person_days.chart.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=420, hovermode="x unified"
     )
-    _legend_top(figure)
+    legend_on_top(figure)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
     return figure
@@ -186,7 +184,7 @@ def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lan
         barmode="stack",
         height=max(300, 130 + 44 * len(order)),
     )
-    _legend_top(figure)
+    legend_on_top(figure)
     figure.update_xaxes(tickformat=",.0f", gridcolor=TRACK, title=translate("person_days.axis", lang))
     figure.update_yaxes(autorange="reversed", ticksuffix="  ", tickfont={"size": 15, "color": MUTED})
     return figure
