@@ -26,8 +26,13 @@ class PlanOptions:
     def municipality_names(self) -> list[str]:
         return sorted({m for m, _, _ in self.municipalities})
 
+    @property
+    def areas(self) -> dict[str, str]:
+        """implementer_id -> area, in the plan's order (main implementer first)."""
+        return {i: area for i, area, _ in self.implementers}
+
     def area_of(self, implementer_id: str) -> str:
-        return next((area for i, area, _ in self.implementers if i == implementer_id), implementer_id)
+        return self.areas.get(implementer_id, implementer_id)
 
 
 def plan_options(result: LoadResult) -> PlanOptions:

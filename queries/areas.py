@@ -10,12 +10,7 @@ import pandas as pd
 from queries import finance
 from queries.participants import ParticipantStats, key
 from queries.store import Store
-from queries.summary import Scope
-
-
-def time_elapsed(period: finance.Period) -> float:
-    total = (period.end - period.start).days + 1
-    return min(max((period.as_of - period.start).days + 1, 0), total) / total
+from queries.summary import Scope, time_elapsed
 
 
 def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> pd.DataFrame:
@@ -26,7 +21,7 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
     table = finance.implementer_table(store, scope, as_of).iloc[:-1]
     progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
     targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
-    elapsed = time_elapsed(period)
+    elapsed = time_elapsed(period.as_of, period.start, period.end)
     rows = []
     for row in table.itertuples():
         own = targets[row.implementer_id]

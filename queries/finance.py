@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from queries.store import Store
-from queries.summary import RUN_RATE_DAYS, Scope, _date, finance_by_implementer, forecast_at_completion
+from queries.summary import Scope, _date, finance_by_implementer, forecast_at_completion, run_rate_window_start
 
 DAYS_PER_MONTH = 365.25 / 12
 BAND_BUCKETS = 6  # the run-rate window is cut into this many equal periods to measure its spread
@@ -38,7 +38,7 @@ class Period:
     @property
     def window_start(self) -> dt.date:
         """The run-rate window is (window_start, as_of]."""
-        return max(self.start - dt.timedelta(days=1), self.as_of - dt.timedelta(days=RUN_RATE_DAYS))
+        return run_rate_window_start(self.start, self.as_of)
 
     @property
     def remaining_days(self) -> int:

@@ -146,7 +146,6 @@ class Protected:
     equations: list[dict[bytes, int]] = field(default_factory=list)  # cell -> coefficient; Σ = 0
     suppressed: set[bytes] = field(default_factory=set)
     _counts: dict[bytes, int] = field(default_factory=dict)
-    trail: list[tuple[bytes, bytes]] = field(default_factory=list)  # (revealed cell, cell hidden for it)
 
     def _id(self, cell: Key) -> bytes:
         identity = self.cube.identity(cell)
@@ -215,9 +214,7 @@ class Protected:
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
                 return self  # nothing left to hide; leaks() will report it
-            choice = min(candidates, key=rank)
-            self.suppressed.add(choice)
-            self.trail.append((cell, choice))
+            self.suppressed.add(min(candidates, key=rank))
 
     def _breakable(self, cell: bytes, equation, steps) -> list[bytes]:
         """Shown cells whose hiding breaks a derivation of `cell`: those of its equation and of every

@@ -59,13 +59,24 @@ def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
     """One row per implementer in scope: budget, planned to date, cost by category, spent, forecast."""
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
-    window_start = max(start - dt.timedelta(days=1), as_of - dt.timedelta(days=RUN_RATE_DAYS))
+    window_start = run_rate_window_start(start, as_of)
     frame = store.fetch("finance_by_implementer", as_of=as_of, window_start=window_start, **scope.params())
     frame["forecast_at_completion_eur"] = [
         forecast_at_completion(row.spent_eur, row.window_net_eur, row.budget_eur, as_of, start, end, window_start)
         for row in frame.itertuples()
     ]
     return frame
+
+
+def time_elapsed(as_of: dt.date, start: dt.date, end: dt.date) -> float:
+    """Share of the project period that has passed by as_of (start and as_of days included), 0…1."""
+    total = (end - start).days + 1
+    return min(max((as_of - start).days + 1, 0), total) / total
+
+
+def run_rate_window_start(start: dt.date, as_of: dt.date) -> dt.date:
+    """The run-rate window is (window_start, as_of]: the last RUN_RATE_DAYS, or since the start."""
+    return max(start - dt.timedelta(days=1), as_of - dt.timedelta(days=RUN_RATE_DAYS))
 
 
 def forecast_at_completion(

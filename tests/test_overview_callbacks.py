@@ -49,9 +49,11 @@ def test_overview_as_of_date(tiny):
 
 def test_time_elapsed():
     start, end = dt.date(2020, 1, 1), dt.date(2020, 1, 10)
-    assert overview.time_elapsed(dt.date(2020, 1, 5), start, end) == 0.5
-    assert overview.time_elapsed(dt.date(2019, 1, 1), start, end) == 0
-    assert overview.time_elapsed(dt.date(2021, 1, 1), start, end) == 1
+    from queries.summary import time_elapsed
+
+    assert time_elapsed(dt.date(2020, 1, 5), start, end) == 0.5
+    assert time_elapsed(dt.date(2019, 1, 1), start, end) == 0
+    assert time_elapsed(dt.date(2021, 1, 1), start, end) == 1
 
 
 def test_implementer_chart_has_budget_spent_and_planned_per_implementer(tiny):

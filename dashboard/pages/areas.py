@@ -100,7 +100,7 @@ def all_areas_view(result: LoadResult, filters: ViewFilters) -> dict:
     all_stats = participant_stats(result.store, everything, everything.as_of)
     progress = areas.area_progress(result.store, everything, everything.as_of, all_stats)
     options = plan_options(result)
-    names = {i: area for i, area, _ in options.implementers}
+    names = options.areas
     project = result.plan.project
     lines = " ".join(
         translate(

@@ -19,7 +19,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import scope_for
+from dashboard.view import plan_options, scope_for
 from queries import finance
 from queries.summary import Scope
 
@@ -453,7 +453,7 @@ def export_financing(result: LoadResult, filters: ViewFilters):
 @export("finance-warnings")
 def export_warnings(result: LoadResult, filters: ViewFilters):
     scope, as_of = _scope_and_as_of(result, filters)
-    areas = dict(result.store.fetch("implementers")[["implementer_id", "area"]].itertuples(index=False, name=None))
+    areas = plan_options(result).areas
     found = finance.warnings(result.store, scope, as_of)
     t = lambda key: translate(key, filters.lang)  # noqa: E731
     frame = pd.DataFrame(

@@ -15,7 +15,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import plan_options, scope_for
-from queries.summary import Scope, finance_by_implementer, summary
+from queries.summary import Scope, finance_by_implementer, summary, time_elapsed
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -56,11 +56,6 @@ def layout(lang: str):
         ],
         className="page page-overview",
     )
-
-
-def time_elapsed(as_of: dt.date, start: dt.date, end: dt.date) -> float:
-    total = (end - start).days + 1
-    return min(max((as_of - start).days + 1, 0), total) / total
 
 
 def _share(value: float | None, target: float | None) -> float | None:

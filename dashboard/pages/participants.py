@@ -279,7 +279,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     as_of = scope.as_of
     project = result.plan.project
     options = plan_options(result)
-    areas = {i: area for i, area, _ in options.implementers if i in set(stats.implementers) or not scope.narrowed_by_area}
+    areas = {i: area for i, area in options.areas.items() if i in set(stats.implementers) or not scope.narrowed_by_area}
     finance_table = finance.implementer_table(result.store, scope, as_of)
     targets = finance.implementer_targets(result.store, finance_table.iloc[:-1].set_index("implementer_id")["budget_eur"])
     total, target = stats.view.value(GRAND), stats.target(GRAND)
@@ -411,7 +411,7 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
     scope, stats = _stats(result, filters)
     t = lambda k: translate(k, filters.lang)  # noqa: E731
     if dimension == "impl":
-        values, names = stats.implementers, {i: a for i, a, _ in plan_options(result).implementers}
+        values, names = stats.implementers, plan_options(result).areas
     else:
         values, names = stats.municipalities, {}
     rows = split_rows(stats, dimension, values, names)
