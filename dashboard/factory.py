@@ -8,7 +8,8 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import config, exports, shell, state
+from dashboard import config, exports, shell, state, warmup
+from dashboard.components import table
 from dashboard.ingest.load import load_project
 from dashboard.pages import PAGES
 
@@ -20,7 +21,7 @@ def bootstrap_css() -> Path:
     return Path(str(resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"))
 
 
-def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | None = None) -> Dash:
+def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | None = None, warm: bool = True) -> Dash:
     result = load_project(config.plan_dir(plan_dir and str(plan_dir)), config.extracts_dir(extracts_dir and str(extracts_dir)))
     server = flask.Flask("esr_seuranta")
     css = bootstrap_css()
@@ -46,6 +47,9 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
     app.layout = shell.layout
     shell.register(app)
     exports.register(app)
+    table.register_renderer(app)
     for page in PAGES:
         page.register(app)
+    if warm:
+        warmup.warm_in_background(result)
     return app

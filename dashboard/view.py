@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from dashboard.ingest.load import LoadResult
@@ -69,3 +70,14 @@ def cascade(options: PlanOptions, filters: ViewFilters) -> tuple[list[str], list
     municipalities = sorted({m for m, r in served if region in (None, r)})
     chosen = tuple(m for m in filters.municipalities if m in municipalities)
     return regions, municipalities, replace(filters, region=region, municipalities=chosen)
+
+
+def page_view(view: Callable[[LoadResult, ViewFilters], dict], result: LoadResult, filters: ViewFilters) -> dict:
+    """A page's figures for one view, computed once per loaded data: the same area is opened again
+    and again in a meeting, and a store never changes (a reload builds a new one). The key is the
+    cleaned filters with the as-of date resolved, so equal views share one entry."""
+    if not result.ok:
+        return view(result, filters)
+    cleaned = clean_filters(result, filters)
+    cleaned = replace(cleaned, as_of=cleaned.as_of or default_as_of(result.store))
+    return result.store.memo(("page", view.__module__, view.__qualname__, cleaned), lambda: view(result, cleaned))

@@ -52,8 +52,8 @@ def test_drilldown_lists_the_municipalities_of_the_chosen_area(tiny):
 
 def test_ranking_and_tiles_always_show_every_area(tiny):
     shown = page.view(tiny, ViewFilters(implementer="b"))
-    assert sorted(shown["ranking"].data[0].y) == ["Alpha", "Beta"]
-    tile_names = [name for trace in shown["tiles"].data for name in trace.customdata]
+    assert sorted(shown["ranking"].data[0]["y"]) == ["Alpha", "Beta"]
+    tile_names = [name for trace in shown["tiles"].data for name in trace["customdata"]]
     assert "North" not in tile_names  # the tiny world's regions are not Finnish ones: nothing to draw
     assert len(tile_names) == 19
 

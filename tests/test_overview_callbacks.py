@@ -60,11 +60,11 @@ def test_implementer_chart_has_budget_spent_and_planned_per_implementer(tiny):
     finance = finance_by_implementer(tiny.store, Scope(), dt.date(2021, 2, 28))
     figure = implementer_progress(finance, "fi")
     budget, spent, planned = figure.data
-    assert list(budget.y) == ["Beta", "Alpha"]  # largest budget on top
-    assert list(budget.x) == [1200, 2600]
-    assert [round(v, 2) for v in spent.x] == [480, 405.5]
-    assert [round(v, 2) for v in planned.x] == [795.58, 1791.16]  # 600 + 600 × 59/181; a: 1 400 + 1 200 × 59/181
-    assert budget.text[1] == f"23{NB}% suunnitellusta"  # 405.5 / 1 791.16
+    assert list(budget["y"]) == ["Beta", "Alpha"]  # largest budget on top
+    assert list(budget["x"]) == [1200, 2600]
+    assert [round(v, 2) for v in spent["x"]] == [480, 405.5]
+    assert [round(v, 2) for v in planned["x"]] == [795.58, 1791.16]  # 600 + 600 × 59/181; a: 1 400 + 1 200 × 59/181
+    assert budget["text"][1] == f"23{NB}% suunnitellusta"  # 405.5 / 1 791.16
 
 
 def test_url_to_filters_on_page_open(tiny):

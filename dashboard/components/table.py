@@ -1,4 +1,10 @@
-"""A plain, accessible HTML table from rows and column definitions, with a CSV download button."""
+"""Tables as data: a page callback returns a small JSON description of a table, and one clientside
+function (assets/tables.js) turns it into a plain, accessible HTML table.
+
+Why not html.Table: Dash 4 renders every cell as a component of its own, and a filter change on the
+participants page (about two thousand cells) spent over a second in the Dash renderer alone. As
+data, a table is one property update; the browser builds it with textContent, never innerHTML, so
+no text from the data can become markup."""
 
 from __future__ import annotations
 
@@ -6,27 +12,84 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dash import dcc, html
+from dash import MATCH, ClientsideFunction, Input, State, dcc, html
 
 from dashboard.i18n import translate
+
+Cell = dict[str, Any]
+
+
+def cell(content: str | list[Cell], class_name: str | None = None, header: bool = False) -> Cell:
+    """One cell: text, or a list of parts (see `part`). A header cell in the body is a row header."""
+    value: Cell = {"parts": content} if isinstance(content, list) else {"text": content}
+    if class_name:
+        value["class"] = class_name
+    if header:
+        value["header"] = True
+    return value
+
+
+def part(text: str, tag: str = "span", class_name: str | None = None) -> Cell:
+    """A run of text inside a cell, as <span> or <strong>."""
+    value: Cell = {"tag": tag, "text": text}
+    if class_name:
+        value["class"] = class_name
+    return value
+
+
+def row(cells: list[Cell], class_name: str | None = None) -> dict:
+    return {"cells": cells, "class": class_name} if class_name else {"cells": cells}
+
+
+def table(caption: str, head: list[Cell], rows: list[dict], class_name: str | None = None) -> dict:
+    """The description the browser draws: a caption, one header row and body rows."""
+    spec = {"caption": caption, "head": head, "rows": rows}
+    return {**spec, "class": class_name} if class_name else spec
+
+
+def message(text: str) -> dict:
+    """Instead of a table: a sentence (e.g. what to choose first)."""
+    return {"message": text}
 
 
 @dataclass(frozen=True)
 class TableColumn:
     key: str
     label: str
-    format: Callable[[Any], Any] = str
+    format: Callable[[Any], str | list[Cell]] = str
     numeric: bool = False
 
 
-def data_table(rows: list[dict], columns: list[TableColumn], caption: str, total_last: bool = False):
-    head = html.Thead(html.Tr([html.Th(c.label, scope="col", className="num" if c.numeric else None) for c in columns]))
-    body_rows = []
-    for index, row in enumerate(rows):
-        cells = [html.Td(c.format(row.get(c.key)), className="num" if c.numeric else None) for c in columns]
-        is_total = total_last and index == len(rows) - 1
-        body_rows.append(html.Tr(cells, className="total-row" if is_total else None))
-    return html.Table([html.Caption(caption), head, html.Tbody(body_rows)], className="table data-table")
+def data_table(rows: list[dict], columns: list[TableColumn], caption: str, total_last: bool = False) -> dict:
+    head = [cell(c.label, "num" if c.numeric else None) for c in columns]
+    body = []
+    for index, values in enumerate(rows):
+        cells = [cell(c.format(values.get(c.key)), "num" if c.numeric else None) for c in columns]
+        body.append(row(cells, "total-row" if total_last and index == len(rows) - 1 else None))
+    return table(caption, head, body)
+
+
+def table_host(host_id: str, class_name: str | None = None):
+    """Where a table appears, and the store its description arrives in. A page callback writes to
+    `table_output(host_id)`."""
+    return html.Div(
+        [html.Div(id=host_id, className=class_name), dcc.Store(id={"type": "table-data", "host": host_id})],
+        className="table-host",
+    )
+
+
+def table_output(host_id: str) -> tuple[dict, str]:
+    return {"type": "table-data", "host": host_id}, "data"
+
+
+def register_renderer(app) -> None:
+    """One clientside callback draws every table of every page; it has no Dash output, because it
+    writes the host's DOM itself (the host has no Dash children to fight over)."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="tables", function_name="render"),
+        Input({"type": "table-data", "host": MATCH}, "data"),
+        State({"type": "table-data", "host": MATCH}, "id"),
+    )
 
 
 def download_button(table_name: str, lang: str):

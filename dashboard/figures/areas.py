@@ -4,10 +4,10 @@ over time against an even path, and a tile grid of regions (no map data needs to
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import formatting as fmt
-from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top, panel_grid
+from dashboard.figures.chart import Chart, panel_grid
+from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top
 from dashboard.i18n import translate
 
 SHARES = (("budget_used", BLUE), ("participants_share", ORANGE), ("person_days_share", PURPLE))
@@ -36,11 +36,11 @@ REGION_TILES = {
 }
 
 
-def ranking_chart(progress: pd.DataFrame, lang: str) -> go.Figure:
+def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
     """Three bars per area (share of budget used, of participants, of person-days), best pace on top,
     and the share of time elapsed as a line: a bar short of the line is behind an even path."""
     frame = progress.iloc[::-1]
-    figure = go.Figure()
+    figure = Chart()
     for column, colour in SHARES:
         name = translate(f"areas.share.{column}", lang)
         values = frame[column]
@@ -79,7 +79,7 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
-def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> go.Figure:
+def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> Chart:
     """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
     implementers = [i for i in areas if i in set(over_time["implementer_id"])]
     figure, position_of, rows = panel_grid([areas[i] for i in implementers], shared_yaxes=True)
@@ -121,10 +121,10 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
     return figure
 
 
-def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str) -> go.Figure:
+def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str) -> Chart:
     """A tile per region; regions of the plan carry their participant count (hidden as <5 where
     small) and can be clicked to filter; the others are shown pale for orientation."""
-    figure = go.Figure()
+    figure = Chart()
     for in_plan in (False, True):
         names = [r for r in REGION_TILES if (r in counts) == in_plan]
         if not names:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import formatting as fmt
+from dashboard.figures.chart import Chart, panel_grid, scatter
 from dashboard.figures.theme import (
     BLUE,
     INK,
@@ -20,7 +20,6 @@ from dashboard.figures.theme import (
     VERMILLION,
     base_layout,
     legend_on_top,
-    panel_grid,
 )
 from dashboard.i18n import translate
 
@@ -34,13 +33,13 @@ CATEGORY_COLOURS = {
 BAND_FILL = "rgba(230, 159, 0, 0.22)"
 
 
-def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, lang: str, legend: bool) -> list[go.Scatter]:
+def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, lang: str, legend: bool) -> list[dict]:
     """planned: day, planned_eur; actual: day, actual_eur; forecast: as_of, end, spent, value, low, high."""
     as_of, end = pd.Timestamp(forecast["as_of"]), pd.Timestamp(forecast["end"])
     name_planned, name_actual = translate("finance.chart.planned", lang), translate("finance.chart.actual", lang)
     name_forecast, name_band = translate("finance.chart.forecast", lang), translate("finance.chart.band", lang)
     traces = [
-        go.Scatter(
+        scatter(
             x=planned["day"],
             y=planned["planned_eur"],
             name=name_planned,
@@ -50,7 +49,7 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
             showlegend=legend,
             hovertemplate=f"{name_planned}: %{{y:,.0f}} €<extra></extra>",
         ),
-        go.Scatter(
+        scatter(
             x=actual["day"],
             y=actual["actual_eur"],
             name=name_actual,
@@ -63,7 +62,7 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
     ]
     if as_of < end:
         traces += [
-            go.Scatter(
+            scatter(
                 x=[as_of, end, end, as_of],
                 y=[forecast["spent"], forecast["high"], forecast["low"], forecast["spent"]],
                 fill="toself",
@@ -75,7 +74,7 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
                 showlegend=legend,
                 hoverinfo="skip",
             ),
-            go.Scatter(
+            scatter(
                 x=[as_of, end],
                 y=[forecast["spent"], forecast["value"]],
                 name=name_forecast,
@@ -90,8 +89,10 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
     return traces
 
 
-def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str) -> go.Figure:
-    figure = go.Figure(_burn_traces(planned, actual, forecast, lang, legend=True))
+def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str) -> Chart:
+    figure = Chart()
+    for trace in _burn_traces(planned, actual, forecast, lang, legend=True):
+        figure.add_trace(trace)
     _mark_as_of(figure, forecast["as_of"], lang)
     figure.add_hline(
         y=budget,
@@ -108,7 +109,7 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
     return figure
 
 
-def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> go.Figure:
+def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> Chart:
     """One small panel per implementer, each on its own scale so small areas stay readable."""
     titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
     figure, position_of, rows = panel_grid(titles)
@@ -143,9 +144,9 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     return figure
 
 
-def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> go.Figure:
+def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
     """Stacked monthly cost by category; revenue below zero, because it reduces the net cost."""
-    figure = go.Figure()
+    figure = Chart()
     for category, colour in CATEGORY_COLOURS.items():
         if category not in monthly or not monthly[category].any():
             continue
@@ -169,7 +170,7 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
-def _mark_as_of(figure: go.Figure, as_of: dt.date, lang: str) -> None:
+def _mark_as_of(figure: Chart, as_of: dt.date, lang: str) -> None:
     figure.add_vline(
         x=pd.Timestamp(as_of).timestamp() * 1000,
         line={"color": VERMILLION, "width": 2},

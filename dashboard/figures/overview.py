@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import formatting as fmt
+from dashboard.figures.chart import Chart
 from dashboard.figures.theme import BLUE, INK, TRACK, VERMILLION, base_layout, legend_on_top
 from dashboard.i18n import translate
 
 
-def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
+def implementer_progress(finance: pd.DataFrame, lang: str) -> Chart:
     """`finance` has area, budget_eur, planned_to_date_eur, spent_eur (one row per implementer)."""
     frame = finance.sort_values("budget_eur").reset_index(drop=True)
     ratio = frame["spent_eur"] / frame["planned_to_date_eur"].where(frame["planned_to_date_eur"] > 0)
@@ -22,7 +22,7 @@ def implementer_progress(finance: pd.DataFrame, lang: str) -> go.Figure:
         f"<br>{translate('chart.budget', lang)}: {fmt.eur(row.budget_eur, lang)}"
         for row in frame.itertuples()
     ]
-    figure = go.Figure()
+    figure = Chart()
     # The share label stands past the end of the budget track, clear of the planned-to-date tick.
     figure.add_bar(
         y=frame["area"],

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import formatting as fmt
+from dashboard.figures.chart import Chart, panel_grid
 from dashboard.figures.theme import (
     BLUE,
     GREEN,
@@ -21,7 +21,6 @@ from dashboard.figures.theme import (
     VERMILLION,
     base_layout,
     legend_on_top,
-    panel_grid,
 )
 from dashboard.i18n import translate
 
@@ -41,10 +40,10 @@ def _path(start: dt.date, end: dt.date, target: float | None) -> tuple[list, lis
     return [pd.Timestamp(start), pd.Timestamp(end)], [0, target]
 
 
-def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str) -> go.Figure:
+def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str) -> Chart:
     """monthly: day, entered, active, has_left for the scope."""
     entered, active, left = (translate(f"participants.chart.{k}", lang) for k in ("entered", "active", "left"))
-    figure = go.Figure()
+    figure = Chart()
     xs, ys = _path(start, end, target)
     if xs:
         name = translate("participants.chart.path", lang, target=fmt.count(int(target), lang))
@@ -86,7 +85,7 @@ def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date
 
 def implementer_multiples(
     monthly: pd.DataFrame, areas: dict[str, str], targets: dict[str, float | None], start: dt.date, end: dt.date, lang: str
-) -> go.Figure:
+) -> Chart:
     """monthly: day, implementer_id, entered (NaN where suppressed)."""
     implementers = [i for i in areas if i in set(monthly["implementer_id"])]
     figure, position_of, rows = panel_grid([areas[i] for i in implementers])
@@ -130,9 +129,9 @@ def implementer_multiples(
     return figure
 
 
-def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> go.Figure:
+def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> Chart:
     """Cumulative person-days by type over time; each type's target as a dotted level."""
-    figure = go.Figure()
+    figure = Chart()
     for day_type, colour in DAY_TYPE_COLOURS.items():
         own = monthly[monthly["day_type"] == day_type].groupby("month")["days"].sum().sort_index().cumsum()
         name = translate(f"day_type.{day_type}", lang)
@@ -163,10 +162,10 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
     return figure
 
 
-def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lang: str) -> go.Figure:
+def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lang: str) -> Chart:
     totals = monthly.groupby(["implementer_id", "day_type"])["days"].sum().unstack(fill_value=0.0)
     order = [i for i in areas if i in totals.index]
-    figure = go.Figure()
+    figure = Chart()
     for day_type, colour in DAY_TYPE_COLOURS.items():
         if day_type not in totals or not totals[day_type].any():
             continue

@@ -10,14 +10,14 @@ from dash import Input, Output, State, html, no_update
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
-from dashboard.components.table import TableColumn, data_table, download_button
+from dashboard.components.table import TableColumn, data_table, download_button, message, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for
 from queries import areas
 from queries.participants import participant_stats
 
@@ -47,7 +47,7 @@ def layout(lang: str):
             html.Section(
                 [
                     html.H2(id="areas-drilldown-title"),
-                    html.Div(id="areas-drilldown"),
+                    table_host("areas-drilldown"),
                     download_button("areas-municipalities", lang),
                 ],
                 className="table-section",
@@ -84,7 +84,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
         title = translate("areas.drilldown.title", lang, scope=scope_label(scope, result, lang))
         drilldown = municipality_table(areas.municipality_rows(result.store, scope, scope.as_of, stats), lang)
     else:
-        title, drilldown = translate("areas.drilldown.pick", lang), html.P(translate("areas.drilldown.help", lang))
+        title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
         "drilldown-title": title,
@@ -137,7 +137,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
 OUTPUTS = {
     "scope": ("areas-scope", "children"),
     "drilldown-title": ("areas-drilldown-title", "children"),
-    "drilldown": ("areas-drilldown", "children"),
+    "drilldown": table_output("areas-drilldown"),
 }
 ALL_AREAS_OUTPUTS = {
     "ranking": ("areas-ranking", "figure"),
@@ -150,7 +150,7 @@ ALL_AREAS_OUTPUTS = {
 def register(app) -> None:
     @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
     def update_areas(implementer, region, municipalities, as_of, lang):
-        shown = scope_view(state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
+        shown = page_view(scope_view, state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
         return [shown[k] for k in OUTPUTS]
 
     @app.callback(
@@ -160,7 +160,7 @@ def register(app) -> None:
         State("lang", "data"),
     )
     def update_all_areas(region, as_of, lang):
-        shown = all_areas_view(state.current(), from_inputs(None, region, [], as_of, lang))
+        shown = page_view(all_areas_view, state.current(), from_inputs(None, region, [], as_of, lang))
         return [shown[k] for k in ALL_AREAS_OUTPUTS]
 
     @app.callback(

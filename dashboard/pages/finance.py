@@ -12,14 +12,14 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph
 from dashboard.components.kpi import kpi_card
-from dashboard.components.table import TableColumn, data_table, download_button
+from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_category_chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for
 from queries import finance
 from queries.summary import Scope
 
@@ -62,7 +62,7 @@ def layout(lang: str):
             html.Section(
                 [
                     html.H2(t("finance.status.title")),
-                    html.Div(id="finance-status-table"),
+                    table_host("finance-status-table"),
                     download_button("finance-status", lang),
                 ],
                 className="table-section",
@@ -74,7 +74,7 @@ def layout(lang: str):
                     html.Section(
                         [
                             html.H2(t("finance.categories.title")),
-                            html.Div(id="finance-category-table"),
+                            table_host("finance-category-table"),
                             download_button("finance-categories", lang),
                         ],
                         className="table-section",
@@ -89,7 +89,7 @@ def layout(lang: str):
                         [html.Li(t(f"finance.evm.explain.{k}")) for k in ("pv", "ac", "ev", "cpi", "spi")],
                         className="explain-list",
                     ),
-                    html.Div(id="finance-evm-table"),
+                    table_host("finance-evm-table"),
                     download_button("finance-evm", lang),
                 ],
                 className="table-section",
@@ -98,7 +98,7 @@ def layout(lang: str):
                 [
                     html.H2(t("finance.financing.title")),
                     html.P(id="finance-reimbursement"),
-                    html.Div(id="finance-financing-table"),
+                    table_host("finance-financing-table"),
                     download_button("finance-financing", lang),
                 ],
                 className="table-section",
@@ -116,9 +116,17 @@ def layout(lang: str):
     )
 
 
-def _status_text(code: str, lang: str) -> html.Span:
+def _status_class(code: str) -> str:
+    return f"status status-{code.replace('_', '-')}"
+
+
+def _status_badge(code: str, lang: str) -> html.Span:
     """Status is never colour alone: a symbol and a word go with it."""
-    return html.Span(translate(f"finance.status.{code}", lang), className=f"status status-{code.replace('_', '-')}")
+    return html.Span(translate(f"finance.status.{code}", lang), className=_status_class(code))
+
+
+def _status_cell(code: str, lang: str) -> list[Cell]:
+    return [part(translate(f"finance.status.{code}", lang), class_name=_status_class(code))]
 
 
 def _eur(lang):
@@ -151,7 +159,7 @@ def status_table(table: pd.DataFrame, lang: str):
         row["band"] = f"{fmt.eur(row['forecast_low_eur'], lang)} – {fmt.eur(row['forecast_high_eur'], lang)}"
     columns = [
         TableColumn("area", t("finance.col.area")),
-        TableColumn("status", t("finance.col.status"), lambda v: _status_text(v, lang)),
+        TableColumn("status", t("finance.col.status"), lambda v: _status_cell(v, lang)),
         TableColumn("budget_eur", t("finance.col.budget"), e, True),
         TableColumn("planned_to_date_eur", t("finance.col.planned"), e, True),
         TableColumn("spent_eur", t("finance.col.spent"), e, True),
@@ -289,7 +297,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
                 )
             )
         ],
-        "kpi-status": _status_text(total["status"], lang),
+        "kpi-status": _status_badge(total["status"], lang),
         "kpi-status-detail": [
             html.P(
                 translate(
@@ -345,13 +353,13 @@ OUTPUTS = {
     "kpi-status-detail": ("finance-kpi-status-detail", "children"),
     "burn": ("finance-burn", "figure"),
     "burn-text": ("finance-burn-text", "children"),
-    "status-table": ("finance-status-table", "children"),
+    "status-table": table_output("finance-status-table"),
     "multiples": ("finance-multiples", "figure"),
     "monthly": ("finance-monthly", "figure"),
-    "category-table": ("finance-category-table", "children"),
-    "evm-table": ("finance-evm-table", "children"),
+    "category-table": table_output("finance-category-table"),
+    "evm-table": table_output("finance-evm-table"),
     "reimbursement": ("finance-reimbursement", "children"),
-    "financing-table": ("finance-financing-table", "children"),
+    "financing-table": table_output("finance-financing-table"),
     "warnings": ("finance-warnings", "children"),
 }
 
@@ -360,7 +368,7 @@ def register(app) -> None:
     @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
     def update_finance(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
-        shown = view(state.current(), filters)
+        shown = page_view(view, state.current(), filters)
         return [shown[key] for key in OUTPUTS]
 
 

@@ -14,7 +14,7 @@ from dashboard.figures.overview import implementer_progress, implementer_progres
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for
 from queries.summary import Scope, finance_by_implementer, summary, time_elapsed
 
 PATH = "/"
@@ -212,5 +212,5 @@ def register(app) -> None:
     )
     def update_overview(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
-        shown = view(state.current(), filters)
+        shown = page_view(view, state.current(), filters)
         return tuple(shown[key] for key in OUTPUT_KEYS)

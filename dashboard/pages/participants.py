@@ -12,14 +12,14 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph
 from dashboard.components.kpi import kpi_card
-from dashboard.components.table import download_button
+from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for
 from queries import finance
 from queries.participants import (
     AGE_GROUPS,
@@ -64,7 +64,7 @@ def layout(lang: str):
             ),
             section(
                 "participants.matrix.title",
-                [html.P(t("participants.matrix.help")), html.Div(id="participants-matrix")],
+                [html.P(t("participants.matrix.help")), table_host("participants-matrix")],
                 "participants-matrix",
             ),
             html.Div(
@@ -73,7 +73,7 @@ def layout(lang: str):
                     html.Figure(graph("participants-multiples", "osallistujat-toteuttajittain"), className="chart-figure"),
                 ]
             ),
-            section("person_days.title", [html.Div(id="person-days-table")], "person-days"),
+            section("person_days.title", [table_host("person-days-table")], "person-days"),
             html.Div(
                 [
                     html.Figure(graph("person-days-chart", "henkilopaivat"), className="chart-figure"),
@@ -83,15 +83,15 @@ def layout(lang: str):
             ),
             section(
                 "indicators.title",
-                [html.P(t("indicators.help")), html.Div(id="participants-indicators")],
+                [html.P(t("indicators.help")), table_host("participants-indicators")],
                 "participants-indicators",
             ),
             section(
-                "participants.by_implementer.title", [html.Div(id="participants-by-implementer")], "participants-by-implementer"
+                "participants.by_implementer.title", [table_host("participants-by-implementer")], "participants-by-implementer"
             ),
             section(
                 "participants.by_municipality.title",
-                [html.Div(id="participants-by-municipality", className="scroll-box")],
+                [table_host("participants-by-municipality", "scroll-box")],
                 "participants-by-municipality",
             ),
             html.P(t("participants.protection"), className="method-note"),
@@ -110,66 +110,61 @@ def _share_class(share: float | None) -> str:
     return "share-high" if share >= 0.9 else "share-mid" if share >= 0.5 else "share-low"
 
 
-def matrix_cell(stats: ParticipantStats, cell, lang: str, header: bool = False):
+def matrix_cell(stats: ParticipantStats, at, lang: str) -> Cell:
     """Actual against target; the share only where the count itself is shown (share × target = count)."""
-    value, target = stats.view.value(cell), stats.target(cell)
+    value, target = stats.view.value(at), stats.target(at)
     share = value / target if value is not None and target else None
-    parts = [html.Strong(fmt.count(value, lang, suppressed=True))]
+    parts = [part(fmt.count(value, lang, suppressed=True), "strong")]
     if target is not None:
-        parts.append(html.Span(f" / {fmt.count(int(target), lang)}", className="target"))
+        parts.append(part(f" / {fmt.count(int(target), lang)}", class_name="target"))
     if share is not None:
-        parts.append(html.Span(fmt.percent(share, 0, lang), className="share"))
-    tag = html.Th if header else html.Td
-    return tag(parts, className=f"num matrix-cell {_share_class(share)}".strip())
+        parts.append(part(fmt.percent(share, 0, lang), class_name="share"))
+    return cell(parts, f"num matrix-cell {_share_class(share)}".strip())
 
 
-def matrix_table(stats: ParticipantStats, lang: str):
+def matrix_table(stats: ParticipantStats, lang: str) -> dict:
     t = lambda k: translate(k, lang)  # noqa: E731
-    head = html.Thead(
-        html.Tr(
-            [html.Th(t("participants.matrix.age"), scope="col")]
-            + [html.Th(t(f"status.{s}"), scope="col", className="num") for s in STATUSES]
-            + [html.Th(t("finance.total_row"), scope="col", className="num")]
-        )
+    head = (
+        [cell(t("participants.matrix.age"))]
+        + [cell(t(f"status.{s}"), "num") for s in STATUSES]
+        + [cell(t("finance.total_row"), "num")]
     )
     rows = [
-        html.Tr(
-            [html.Th(t(f"age.{a}"), scope="row")]
+        row(
+            [cell(t(f"age.{a}"), header=True)]
             + [matrix_cell(stats, key(status=s, age=a), lang) for s in STATUSES]
             + [matrix_cell(stats, key(age=a), lang)]
         )
         for a in AGE_GROUPS
     ]
     rows.append(
-        html.Tr(
-            [html.Th(t("finance.total_row"), scope="row")]
+        row(
+            [cell(t("finance.total_row"), header=True)]
             + [matrix_cell(stats, key(status=s), lang) for s in STATUSES]
             + [matrix_cell(stats, GRAND, lang)],
-            className="total-row",
+            "total-row",
         )
     )
     rows.append(
-        html.Tr(
-            [html.Th(t("participants.matrix.women"), scope="row")]
+        row(
+            [cell(t("participants.matrix.women"), header=True)]
             + [matrix_cell(stats, key(status=s, gender="F"), lang) for s in STATUSES]
             + [matrix_cell(stats, key(gender="F"), lang)],
-            className="women-row",
+            "women-row",
         )
     )
-    return html.Table(
-        [html.Caption(t("participants.matrix.caption")), head, html.Tbody(rows)], className="table data-table matrix"
-    )
+    return table(t("participants.matrix.caption"), head, rows, "matrix")
 
 
 def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
     rows = []
-    for code, cell in INDICATORS:
+    for code, at in INDICATORS:
         rows.append(
             {
                 "code": code if code[:2] in ("CO", "CR") else "",
                 "name": translate(f"indicator.{code}", lang),
-                **{g: stats.view.value(cell | key(gender=g)) for g in GENDERS},
-                "total": stats.view.value(cell),
+                **{g: stats.view.value(at | key(gender=g)) for g in GENDERS},
+                "total": stats.view.value(at),
             }
         )
     return rows
@@ -177,19 +172,17 @@ def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
 
 def indicators_table(stats: ParticipantStats, lang: str):
     t = lambda k: translate(k, lang)  # noqa: E731
-    head = html.Thead(
-        html.Tr(
-            [html.Th(t("indicators.code"), scope="col"), html.Th(t("indicators.definition"), scope="col")]
-            + [html.Th(t(f"gender.{g}"), scope="col", className="num") for g in GENDERS]
-            + [html.Th(t("finance.total_row"), scope="col", className="num")]
-        )
+    head = (
+        [cell(t("indicators.code")), cell(t("indicators.definition"))]
+        + [cell(t(f"gender.{g}"), "num") for g in GENDERS]
+        + [cell(t("finance.total_row"), "num")]
     )
     body = []
-    for row in indicator_rows(stats, lang):
-        cells = [html.Td(html.Strong(row["code"])), html.Td(row["name"])]
-        cells += [html.Td(fmt.count(row[g], lang, suppressed=True), className="num") for g in (*GENDERS, "total")]
-        body.append(html.Tr(cells, className=None if row["code"] else "aux-row"))
-    return html.Table([html.Caption(t("indicators.caption")), head, html.Tbody(body)], className="table data-table")
+    for values in indicator_rows(stats, lang):
+        cells = [cell([part(values["code"], "strong")]), cell(values["name"])]
+        cells += [cell(fmt.count(values[g], lang, suppressed=True), "num") for g in (*GENDERS, "total")]
+        body.append(row(cells, None if values["code"] else "aux-row"))
+    return table(t("indicators.caption"), head, body)
 
 
 def split_rows(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str]) -> list[dict]:
@@ -216,21 +209,19 @@ def split_rows(stats: ParticipantStats, dimension: str, values: list[str], names
 def split_table(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str], lang: str, caption: str):
     t = lambda k: translate(k, lang)  # noqa: E731
     labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
-    head = html.Thead(
-        html.Tr(
-            [html.Th(t(f"participants.split.{dimension}"), scope="col")]
-            + [html.Th(label, scope="col", className="num") for label in labels]
-            + [html.Th(t("finance.total_row"), scope="col", className="num")]
-        )
+    head = (
+        [cell(t(f"participants.split.{dimension}"))]
+        + [cell(label, "num") for label in labels]
+        + [cell(t("finance.total_row"), "num")]
     )
     body = []
-    for row in split_rows(stats, dimension, values, names):
-        is_total = row["name"] == "__total__"
-        cells = [html.Th(t("finance.total_row") if is_total else row["name"], scope="row")]
-        cells += [html.Td(fmt.count(row[f"{d}:{v}"], lang, suppressed=True), className="num") for d, v in SPLITS]
-        cells.append(html.Td(fmt.count(row["total"], lang, suppressed=True), className="num"))
-        body.append(html.Tr(cells, className="total-row" if is_total else None))
-    return html.Table([html.Caption(caption), head, html.Tbody(body)], className="table data-table")
+    for counts in split_rows(stats, dimension, values, names):
+        is_total = counts["name"] == "__total__"
+        cells = [cell(t("finance.total_row") if is_total else counts["name"], header=True)]
+        cells += [cell(fmt.count(counts[f"{d}:{v}"], lang, suppressed=True), "num") for d, v in SPLITS]
+        cells.append(cell(fmt.count(counts["total"], lang, suppressed=True), "num"))
+        body.append(row(cells, "total-row" if is_total else None))
+    return table(caption, head, body)
 
 
 def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
@@ -244,28 +235,22 @@ def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
 
 def person_days_table(rows: list[dict], lang: str):
     t = lambda k: translate(k, lang)  # noqa: E731
-    head = html.Thead(
-        html.Tr(
-            [html.Th(t("person_days.type"), scope="col")]
-            + [
-                html.Th(t(k), scope="col", className="num")
-                for k in ("person_days.actual", "person_days.target", "person_days.share")
-            ]
-        )
-    )
+    head = [cell(t("person_days.type"))] + [
+        cell(t(k), "num") for k in ("person_days.actual", "person_days.target", "person_days.share")
+    ]
     body = [
-        html.Tr(
+        row(
             [
-                html.Th(t(f"day_type.{r['day_type']}") if r["day_type"] != "total" else t("finance.total_row"), scope="row"),
-                html.Td(fmt.days(r["actual"], lang), className="num"),
-                html.Td(fmt.days(r["target"], lang), className="num"),
-                html.Td(fmt.percent(r["share"], 0, lang), className=f"num {_share_class(r['share'])}"),
+                cell(t(f"day_type.{r['day_type']}") if r["day_type"] != "total" else t("finance.total_row"), header=True),
+                cell(fmt.days(r["actual"], lang), "num"),
+                cell(fmt.days(r["target"], lang), "num"),
+                cell(fmt.percent(r["share"], 0, lang), f"num {_share_class(r['share'])}".strip()),
             ],
-            className="total-row" if r["day_type"] == "total" else None,
+            "total-row" if r["day_type"] == "total" else None,
         )
         for r in rows
     ]
-    return html.Table([html.Caption(t("person_days.caption")), head, html.Tbody(body)], className="table data-table")
+    return table(t("person_days.caption"), head, body)
 
 
 def _stats(result: LoadResult, filters: ViewFilters) -> tuple[Scope, ParticipantStats]:
@@ -353,15 +338,15 @@ OUTPUTS = {
     "kpi-active-detail": ("participants-kpi-active-detail", "children"),
     "kpi-left": ("participants-kpi-left", "children"),
     "kpi-left-detail": ("participants-kpi-left-detail", "children"),
-    "matrix": ("participants-matrix", "children"),
+    "matrix": table_output("participants-matrix"),
     "cumulative": ("participants-cumulative", "figure"),
     "multiples": ("participants-multiples", "figure"),
-    "days-table": ("person-days-table", "children"),
+    "days-table": table_output("person-days-table"),
     "days-chart": ("person-days-chart", "figure"),
     "days-implementers": ("person-days-implementers", "figure"),
-    "indicators": ("participants-indicators", "children"),
-    "by-implementer": ("participants-by-implementer", "children"),
-    "by-municipality": ("participants-by-municipality", "children"),
+    "indicators": table_output("participants-indicators"),
+    "by-implementer": table_output("participants-by-implementer"),
+    "by-municipality": table_output("participants-by-municipality"),
 }
 
 
@@ -369,7 +354,7 @@ def register(app) -> None:
     @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
     def update_participants(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
-        shown_now = view(state.current(), filters)
+        shown_now = page_view(view, state.current(), filters)
         return [shown_now[k] for k in OUTPUTS]
 
 

@@ -36,7 +36,7 @@ def test_finance_page_renders_with_the_summary_forecast(page, demo_server):
 def test_table_downloads_as_finnish_csv_and_chart_as_png(page, demo_server):
     open_finance(page, demo_server.url + "/talous?implementer=socom")
     with page.expect_download() as csv_download:
-        page.locator("#finance-status-table ~ .download-row button").click()
+        page.locator(".table-section:has(#finance-status-table) .download-row button").click()
     content = Path(csv_download.value.path()).read_bytes()
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")

@@ -1,0 +1,183 @@
+"""A Plotly figure as plain data, built without plotly.graph_objects.
+
+graph_objects validates every property through a deep Python object tree: building one small-multiple
+grid took most of a second, far more than the queries behind it. The figures here are the same JSON
+Plotly.js draws, assembled as dicts; `Chart` keeps the few builder methods our charts use, with the
+same names and meaning as graph_objects, so the chart code reads the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AxisPosition = dict[str, int]
+
+
+def merge(target: dict, update: dict) -> dict:
+    """Plotly's update semantics: nested dicts merge, anything else replaces."""
+    for name, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(name), dict):
+            merge(target[name], value)
+        else:
+            target[name] = value
+    return target
+
+
+def _axis_props(props: dict) -> dict:
+    # Plotly.js 3 takes axis titles only as {"text": ...}.
+    if isinstance(props.get("title"), str):
+        props = {**props, "title": {"text": props["title"]}}
+    return props
+
+
+def scatter(**props) -> dict:
+    return {"type": "scatter", **props}
+
+
+class Chart:
+    """`data` is the list of traces and `layout` the layout, both as Plotly.js JSON."""
+
+    def __init__(self, columns: int = 1) -> None:
+        self.data: list[dict[str, Any]] = []
+        self.layout: dict[str, Any] = {}
+        self._columns = columns
+
+    def to_plotly_json(self) -> dict:  # how Dash serialises a figure property
+        return {"data": self.data, "layout": self.layout}
+
+    # Traces ---------------------------------------------------------------------------------------
+    def _axes(self, row: int | None, col: int | None) -> tuple[str, str]:
+        number = 1 if row is None else (row - 1) * self._columns + (col or 1)
+        suffix = "" if number == 1 else str(number)
+        return f"x{suffix}", f"y{suffix}"
+
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Chart:
+        if row is not None:
+            trace["xaxis"], trace["yaxis"] = self._axes(row, col)
+        self.data.append(trace)
+        return self
+
+    def add_scatter(self, row: int | None = None, col: int | None = None, **props) -> Chart:
+        return self.add_trace({"type": "scatter", **props}, row, col)
+
+    def add_bar(self, row: int | None = None, col: int | None = None, **props) -> Chart:
+        return self.add_trace({"type": "bar", **props}, row, col)
+
+    # Layout ---------------------------------------------------------------------------------------
+    def update_layout(self, **props) -> Chart:
+        merge(self.layout, props)
+        return self
+
+    def _update_axes(self, letter: str, props: dict) -> Chart:
+        names = [name for name in self.layout if name.startswith(f"{letter}axis")] or [f"{letter}axis"]
+        for name in names:
+            merge(self.layout.setdefault(name, {}), _axis_props(props))
+        return self
+
+    def update_xaxes(self, **props) -> Chart:
+        return self._update_axes("x", props)
+
+    def update_yaxes(self, **props) -> Chart:
+        return self._update_axes("y", props)
+
+    def update_annotations(self, **props) -> Chart:
+        for annotation in self.layout.get("annotations", []):
+            merge(annotation, props)
+        return self
+
+    def add_annotation(self, **props) -> Chart:
+        self.layout.setdefault("annotations", []).append({"showarrow": False, **props})
+        return self
+
+    def add_shape(self, **props) -> Chart:
+        self.layout.setdefault("shapes", []).append(props)
+        return self
+
+    def add_hline(
+        self,
+        y: float,
+        line: dict,
+        annotation_text: str | None = None,
+        annotation_position: str = "top right",
+        annotation_font: dict | None = None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> Chart:
+        """A level line across the whole width of one panel, with an optional label above it."""
+        x, yref = self._axes(row, col)
+        self.add_shape(type="line", xref=f"{x} domain", x0=0, x1=1, yref=yref, y0=y, y1=y, line=line)
+        if annotation_text:
+            left = "left" in annotation_position
+            self.add_annotation(
+                text=annotation_text,
+                xref=f"{x} domain",
+                x=0 if left else 1,
+                xanchor="left" if left else "right",
+                yref=yref,
+                y=y,
+                yanchor="bottom",
+                font=annotation_font or {},
+            )
+        return self
+
+    def add_vline(
+        self,
+        x: Any,
+        line: dict,
+        annotation_text: str | None = None,
+        annotation_position: str = "top right",
+        annotation_font: dict | None = None,
+    ) -> Chart:
+        """A line from bottom to top of the plot at `x`, with an optional label at its top."""
+        self.add_shape(type="line", yref="y domain", y0=0, y1=1, xref="x", x0=x, x1=x, line=line)
+        if annotation_text:
+            beside = annotation_position != "top"
+            self.add_annotation(
+                text=annotation_text,
+                xref="x",
+                x=x,
+                xanchor="left" if beside else "center",
+                yref="y domain",
+                y=1,
+                yanchor="top" if beside else "bottom",
+                font=annotation_font or {},
+            )
+        return self
+
+
+def panel_grid(titles: list[str], shared_yaxes: bool = False) -> tuple[Chart, Any, int]:
+    """Small multiples: up to four panels a row, one time axis per column. Returns the chart, a
+    function from a panel's index to its row/col keywords, and the number of rows."""
+    count = len(titles)
+    columns = min(4, max(1, count))
+    rows = max(1, -(-count // columns))
+    h_space = 0.04 if shared_yaxes else 0.06
+    v_space = 0.16 if rows > 1 else 0.1
+    width = (1 - h_space * (columns - 1)) / columns
+    height = (1 - v_space * (rows - 1)) / rows
+    chart = Chart(columns)
+
+    def position_of(index: int) -> AxisPosition:
+        return {"row": index // columns + 1, "col": index % columns + 1}
+
+    for index, title in enumerate(titles):
+        row, col = position_of(index)["row"], position_of(index)["col"]
+        x, y = chart._axes(row, col)
+        x0 = (col - 1) * (width + h_space)
+        y1 = 1 - (row - 1) * (height + v_space)
+        has_panel_below = index + columns < count
+        chart.layout[f"xaxis{x[1:]}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": y,
+            # One time scale for the whole grid; tick labels only under the lowest panel of a column.
+            **({"matches": "x"} if index else {}),
+            "showticklabels": not has_panel_below,
+        }
+        chart.layout[f"yaxis{y[1:]}"] = {
+            "domain": [y1 - height, y1],
+            "anchor": x,
+            **({"matches": "y", "showticklabels": col == 1} if shared_yaxes and index else {}),
+        }
+        chart.add_annotation(
+            text=title, xref="paper", yref="paper", x=x0 + width / 2, y=y1, xanchor="center", yanchor="bottom", font={"size": 16}
+        )
+    return chart, position_of, rows
