@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR  # noqa: E402
 from dashboard import state, warmup  # noqa: E402
+from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 
 PAGES = {"/": "overview-scope", "/talous": "finance-scope", "/osallistujat": "participants-scope", "/alueet": "areas-scope"}

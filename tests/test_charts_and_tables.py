@@ -1,0 +1,95 @@
+"""The plain-JSON chart builder, table descriptions, and the per-view page cache and warm-up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plotly.io.json import to_json_plotly
+
+from dashboard import warmup
+from dashboard.components.table import TableColumn, cell, data_table, message, part, row, table
+from dashboard.figures.chart import Chart, merge, panel_grid
+from dashboard.pages import finance as finance_page
+from dashboard.url_state import ViewFilters
+from dashboard.view import page_view
+from queries.summary import default_as_of
+
+
+def test_merge_updates_nested_dicts_and_replaces_the_rest():
+    target = {"legend": {"x": 0, "y": 1}, "height": 300}
+    merge(target, {"legend": {"y": 2}, "height": 400, "title": {"text": "t"}})
+    assert target == {"legend": {"x": 0, "y": 2}, "height": 400, "title": {"text": "t"}}
+
+
+def test_panel_grid_places_five_panels_in_two_rows_of_four():
+    chart, position_of, rows = panel_grid(list("ABCDE"))
+    assert rows == 2
+    assert position_of(4) == {"row": 2, "col": 1}
+    width = (1 - 0.06 * 3) / 4
+    assert chart.layout["xaxis"]["domain"] == pytest.approx([0, width])
+    assert chart.layout["xaxis4"]["domain"] == pytest.approx([3 * (width + 0.06), 1])
+    height = (1 - 0.16) / 2
+    assert chart.layout["yaxis5"]["domain"] == pytest.approx([0, height])  # second row at the bottom
+    # Tick labels only under the lowest panel of each column: A has E below it, B has nothing.
+    assert chart.layout["xaxis"]["showticklabels"] is False
+    assert chart.layout["xaxis2"]["showticklabels"] is True
+    assert [a["text"] for a in chart.layout["annotations"]] == list("ABCDE")
+    chart.add_scatter(x=[1], y=[2], **position_of(4))
+    assert (chart.data[0]["xaxis"], chart.data[0]["yaxis"]) == ("x5", "y5")
+
+
+def test_axis_updates_reach_every_panel_and_titles_become_objects():
+    chart, _, _ = panel_grid(["A", "B"])
+    chart.update_xaxes(title="Aika", gridcolor="#eee")
+    assert chart.layout["xaxis"]["title"] == {"text": "Aika"}
+    assert chart.layout["xaxis2"]["gridcolor"] == "#eee"
+    assert "xaxis3" not in chart.layout
+
+
+def test_hline_is_a_shape_across_its_panel_with_a_label():
+    chart = Chart(columns=2)
+    chart.add_hline(y=100, line={"color": "red"}, annotation_text="Budjetti", annotation_position="top left", row=1, col=2)
+    assert chart.layout["shapes"] == [
+        {"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2", "y0": 100, "y1": 100, "line": {"color": "red"}}
+    ]
+    label = chart.layout["annotations"][0]
+    assert (label["text"], label["x"], label["xanchor"], label["y"]) == ("Budjetti", 0, "left", 100)
+
+
+def test_a_chart_serialises_as_plotly_json():
+    chart = Chart().add_bar(x=["a"], y=[1]).update_layout(height=300)
+    assert json.loads(to_json_plotly(chart)) == {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"height": 300}}
+
+
+def test_table_description_keeps_text_as_text():
+    spec = data_table(
+        [{"name": "<b>Kotka</b>", "n": 6}, {"name": "Yhteensä", "n": 6}],
+        [TableColumn("name", "Kunta"), TableColumn("n", "Osallistujat", str, numeric=True)],
+        "Kuvateksti",
+        total_last=True,
+    )
+    assert spec["head"] == [{"text": "Kunta"}, {"text": "Osallistujat", "class": "num"}]
+    assert spec["rows"][0]["cells"][0] == {"text": "<b>Kotka</b>"}  # drawn with textContent in the browser
+    assert spec["rows"][1]["class"] == "total-row"
+    assert cell([part("5", "strong"), part(" / 9", class_name="target")], "num") == {
+        "parts": [{"tag": "strong", "text": "5"}, {"tag": "span", "text": " / 9", "class": "target"}],
+        "class": "num",
+    }
+    assert table("c", [], [row([cell("x", header=True)])], "matrix")["class"] == "matrix"
+    assert message("Valitse alue") == {"message": "Valitse alue"}
+
+
+def test_page_view_is_computed_once_per_view(tiny):
+    first = page_view(finance_page.view, tiny, ViewFilters(implementer="a"))
+    assert page_view(finance_page.view, tiny, ViewFilters(implementer="a")) is first
+    # The default as-of date and an explicit one naming the same day are the same view.
+    latest = default_as_of(tiny.store)
+    assert page_view(finance_page.view, tiny, ViewFilters(implementer="a", as_of=latest)) is first
+    assert page_view(finance_page.view, tiny, ViewFilters(implementer="b")) is not first
+    assert page_view(finance_page.view, tiny, ViewFilters(implementer="a", lang="en")) is not first
+
+
+def test_warm_up_computes_every_view_for_the_project_and_each_area(tiny):
+    assert warmup.warm(tiny) == (1 + 2) * len(warmup.VIEWS)  # the whole project and areas a and b
+    assert page_view(finance_page.view, tiny, ViewFilters()) is page_view(finance_page.view, tiny, ViewFilters())
