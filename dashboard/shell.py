@@ -3,12 +3,15 @@ Its callbacks route the URL path to a page and keep the filters and the URL quer
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.filters import filter_bar
+from dashboard.components.filters import DATE_FORMATS, LABELS, PLACEHOLDERS, dropdown_labels, filter_bar
 from dashboard.components.notices import demo_badge, plan_error_page, problems_notice
+from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE, translate
 from dashboard.pages import BY_PATH, PAGES
 from dashboard.url_state import from_inputs, parse_query, to_query
@@ -33,9 +36,9 @@ def layout():
                 [
                     html.Div(
                         [
-                            html.Span(translate("app.title", lang), className="brand"),
+                            html.Span(translate("app.title", lang), className="brand", id="brand-title"),
                             html.Span(project["name"], className="project-name"),
-                            demo_badge(lang) if result.is_demo else None,
+                            demo_badge(lang, shown=result.is_demo),
                         ],
                         className="brand-block",
                     ),
@@ -50,27 +53,90 @@ def layout():
                             for page in PAGES
                         ],
                         className="app-nav",
+                        id="app-nav",
                         **{"aria-label": translate("nav.label", lang)},
                     ),
+                    language_switch(lang),
                 ],
                 className="app-header",
             ),
             filter_bar(plan_options(result), lang, min(project["start_date"], first or project["start_date"]), last_day, latest),
-            problems_notice(result.problems, lang),
+            html.Div(problems_notice(result.problems, lang), id="problems-slot"),
             html.Main(id="page-content", className="app-main"),
             html.Footer(
-                translate(
-                    "footer.sources",
-                    lang,
-                    plan=str(result.plan_dir),
-                    extracts=str(result.extracts_dir),
-                    loaded=f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}",
-                ),
+                footer_text(result, lang),
                 className="app-footer",
+                id="app-footer",
             ),
         ],
         className="app",
     )
+
+
+def footer_text(result, lang: str) -> str:
+    loaded = f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}"
+    return translate("footer.sources", lang, plan=str(result.plan_dir), extracts=str(result.extracts_dir), loaded=loaded)
+
+
+def language_switch(lang: str):
+    """Each language named in itself; the links keep the current view (hrefs set by a callback)."""
+    return html.Nav(
+        [
+            dcc.Link(
+                translate(f"lang.name.{code}", code),
+                href=f"?lang={code}",
+                id=f"lang-{code}",
+                className="lang-link",
+            )
+            for code in LANGUAGES
+        ],
+        className="lang-switch",
+        id="lang-switch",
+        **{"aria-label": translate("lang.label", lang)},
+    )
+
+
+def frame_texts(result, lang: str) -> list:
+    """Every text of the frame in `lang`, in the order of FRAME_OUTPUTS."""
+    t = lambda key: translate(key, lang)  # noqa: E731
+    return [
+        t("app.title"),
+        t("demo.badge"),
+        t("demo.note"),
+        *[t(page.TITLE_KEY) for page in PAGES],
+        t("nav.label"),
+        t("lang.label"),
+        *[t(key) for key in LABELS.values()],
+        *[t(key) for key in PLACEHOLDERS.values()],
+        *[dropdown_labels(lang)] * len(PLACEHOLDERS),
+        DATE_FORMATS.get(lang, DATE_FORMATS["fi"]),
+        t("filter.share"),
+        t("filter.copy_link"),
+        t("filter.copy_link"),
+        t("filter.bar"),
+        footer_text(result, lang) if result.ok else "",
+        problems_notice(result.problems, lang),
+    ]
+
+
+FRAME_OUTPUTS = [
+    ("brand-title", "children"),
+    ("demo-badge", "children"),
+    ("demo-badge", "title"),
+    *[(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "children") for page in PAGES],
+    ("app-nav", "aria-label"),
+    ("lang-switch", "aria-label"),
+    *[(f"label-{control}", "children") for control in LABELS],
+    *[(control, "placeholder") for control in PLACEHOLDERS],
+    *[(control, "labels") for control in PLACEHOLDERS],
+    ("filter-as-of", "display_format"),
+    ("copy-link-label", "children"),
+    ("copy-link", "title"),
+    ("copy-link-status", "children"),
+    ("filter-bar", "aria-label"),
+    ("app-footer", "children"),
+    ("problems-slot", "children"),
+]
 
 
 def not_found(lang: str):
@@ -98,12 +164,30 @@ def register(app) -> None:
         return href, translate("filter.copied", lang or DEFAULT_LANGUAGE)
 
     @app.callback(
-        [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in PAGES],
+        [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in PAGES]
+        + [Output(f"lang-{code}", "href") for code in LANGUAGES],
         Input("url", "search"),
+        State("url", "pathname"),
     )
-    def keep_filters_in_links(search):
-        query = to_query(parse_query(search))
-        return [page.PATH + query for page in PAGES]
+    def keep_filters_in_links(search, pathname):
+        chosen = parse_query(search)
+        page_links = [page.PATH + to_query(chosen) for page in PAGES]
+        return page_links + [(pathname or "/") + to_query(replace(chosen, lang=code)) for code in LANGUAGES]
+
+    @app.callback(
+        [Output(i, p, allow_duplicate=(i == "copy-link-status")) for i, p in FRAME_OUTPUTS],
+        Input("lang", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def translate_frame(lang):
+        return frame_texts(state.current(), lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    # Screen readers, hyphenation and the browser's own controls follow the chosen language.
+    app.clientside_callback(
+        "function (lang) { if (lang) { document.documentElement.lang = lang; } return window.dash_clientside.no_update; }",
+        Output("lang-switch", "className"),
+        Input("lang", "data"),
+    )
 
     @app.callback(
         Output("url", "search"),

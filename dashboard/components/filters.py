@@ -7,6 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import formatting as fmt
 from dashboard.i18n import translate
 from dashboard.view import PlanOptions
 
@@ -21,13 +22,34 @@ DROPDOWN_LABELS = (
 )
 
 
+# The date picker's own display format, matching formatting.date in each language.
+DATE_FORMATS = {"fi": "D.M.YYYY", "sv": "D.M.YYYY", "en": "YYYY-MM-DD"}
+
+# Filter controls whose label and empty-choice text follow the UI language (see shell.frame_texts).
+PLACEHOLDERS = {
+    "filter-implementer": "filter.all_implementers",
+    "filter-region": "filter.all_regions",
+    "filter-municipality": "filter.all_municipalities",
+}
+LABELS = {
+    "filter-implementer": "filter.implementer",
+    "filter-region": "filter.region",
+    "filter-municipality": "filter.municipality",
+    "filter-as-of": "filter.as_of",
+}
+
+
 def dropdown_labels(lang: str) -> dict:
     # selected_count keeps Dash's own {num_selected} placeholder, filled in by the component
     return {key: translate(f"dropdown.{key}", lang) for key in DROPDOWN_LABELS}
 
 
 def _field(label: str, control, control_id: str, width: int):
-    return dbc.Col([html.Label(label, htmlFor=control_id, className="filter-label"), control], md=width, className="filter-field")
+    return dbc.Col(
+        [html.Label(label, htmlFor=control_id, className="filter-label", id=f"label-{control_id}"), control],
+        md=width,
+        className="filter-field",
+    )
 
 
 def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt.date, latest: dt.date | None):
@@ -78,13 +100,13 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
                     translate("filter.as_of", lang),
                     dcc.DatePickerSingle(
                         id="filter-as-of",
-                        display_format="D.M.YYYY",
+                        display_format=DATE_FORMATS.get(lang, DATE_FORMATS["fi"]),
                         first_day_of_week=1,
                         clearable=True,
                         min_date_allowed=first_day.isoformat(),
                         max_date_allowed=last_day.isoformat(),
                         initial_visible_month=(latest or first_day).isoformat(),
-                        placeholder=f"{latest.day}.{latest.month}.{latest.year}" if latest else "",
+                        placeholder=fmt.date(latest, lang) if latest else "",
                     ),
                     "filter-as-of",
                     2,
@@ -114,5 +136,6 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
             className="g-3",
         ),
         className="filter-bar",
+        id="filter-bar",
         **{"aria-label": translate("filter.bar", lang)},
     )

@@ -10,8 +10,15 @@ from dashboard.ingest.problems import Problem
 SHOWN_PROBLEMS = 20
 
 
-def demo_badge(lang: str):
-    return html.Span(translate("demo.badge", lang), className="demo-badge", title=translate("demo.note", lang), id="demo-badge")
+def demo_badge(lang: str, shown: bool = True):
+    """Always in the frame (its text follows the language), hidden unless the data is the demo."""
+    return html.Span(
+        translate("demo.badge", lang),
+        className="demo-badge",
+        title=translate("demo.note", lang),
+        id="demo-badge",
+        hidden=not shown,
+    )
 
 
 def problems_notice(problems: list[Problem], lang: str):
