@@ -14,7 +14,7 @@ from dashboard.components.notices import demo_badge, plan_error_page, problems_n
 from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE, translate
 from dashboard.pages import BY_PATH, PAGES
-from dashboard.url_state import from_inputs, parse_query, to_query
+from dashboard.url_state import from_inputs, keep_display_params, parse_query, to_query
 from dashboard.view import cascade, clean_filters, plan_options
 from queries.summary import extract_date_range
 
@@ -182,6 +182,16 @@ def register(app) -> None:
     def translate_frame(lang):
         return frame_texts(state.current(), lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
+    # Presentation mode: the frame (header, filters, footer) goes away on /esitys and with ?kiosk=1.
+    app.clientside_callback(
+        """function (path, search) {
+            var kiosk = path === "/esitys" || /[?&]kiosk=1(&|$)/.test(search || "");
+            document.body.classList.toggle("kiosk", kiosk);
+        }""",
+        Input("url", "pathname"),
+        Input("url", "search"),
+    )
+
     # Screen readers, hyphenation and the browser's own controls follow the chosen language.
     app.clientside_callback(
         "function (lang) { if (lang) { document.documentElement.lang = lang; } return window.dash_clientside.no_update; }",
@@ -229,7 +239,7 @@ def sync(result, triggered_id, search, implementer, region, municipalities, as_o
             chosen.lang,
             *choices,
         )
-    query = to_query(chosen)
+    query = keep_display_params(to_query(chosen), search)
     pruned_region = chosen.region if chosen.region != asked.region else no_update
     pruned_towns = list(chosen.municipalities) if chosen.municipalities != asked.municipalities else no_update
     return (

@@ -76,6 +76,19 @@ def to_query(filters: ViewFilters) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
+# How the view is shown rather than what it shows (presentation mode): kept as they are whenever the
+# filters rewrite the query.
+DISPLAY_PARAMS = ("kiosk", "rotate")
+
+
+def keep_display_params(query: str, search: str | None) -> str:
+    params = parse_qs((search or "").lstrip("?"))
+    kept = [(name, params[name][0][:MAX_VALUE_LENGTH]) for name in DISPLAY_PARAMS if params.get(name)]
+    if not kept:
+        return query
+    return query + ("&" if query else "?") + urlencode(kept)
+
+
 def from_inputs(implementer, region, municipalities, as_of, lang) -> ViewFilters:
     """The filter bar's values as a callback receives them. Anything not of the expected type (a
     request can carry anything) is dropped rather than passed on."""

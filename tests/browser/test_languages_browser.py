@@ -17,8 +17,20 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 # A page is drawn when its scope line (or the overview's KPI) has text.
-READY = {"/": "#kpi-budget", "/talous": "#finance-scope", "/osallistujat": "#participants-scope", "/alueet": "#areas-scope"}
-TITLES = {"/": "overview.title", "/talous": "finance.title", "/osallistujat": "participants.title", "/alueet": "areas.title"}
+READY = {
+    "/": "#kpi-budget",
+    "/talous": "#finance-scope",
+    "/osallistujat": "#participants-scope",
+    "/alueet": "#areas-scope",
+    "/esitys": "#slide-stamp",
+}
+TITLES = {
+    "/": "overview.title",
+    "/talous": "finance.title",
+    "/osallistujat": "participants.title",
+    "/alueet": "areas.title",
+    "/esitys": "slides.overview.title",
+}
 
 
 def open_page(tab, url: str, ready: str) -> None:
@@ -30,6 +42,7 @@ def open_page(tab, url: str, ready: str) -> None:
 @pytest.mark.parametrize("path", [page.PATH for page in PAGES])
 def test_every_page_speaks_the_language_of_the_url(page, demo_server, path, lang):
     open_page(page, f"{demo_server.url}{path}?lang={lang}", READY[path])
+    expect(page.locator("h1")).to_have_text(translate(TITLES[path], lang), timeout=15000)
     page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=10000)
     assert page.inner_text("h1") == translate(TITLES[path], lang)
     assert page.inner_text("#label-filter-implementer") == translate("filter.implementer", lang)
@@ -38,6 +51,8 @@ def test_every_page_speaks_the_language_of_the_url(page, demo_server, path, lang
     assert translate("filter.implementer", "fi") not in page.inner_text("body")  # no Finnish frame left
     as_of = fmt.date(default_as_of(demo_server.app.server.extensions["esr_seuranta"].current.store), lang)
     assert as_of in page.inner_text(READY[path] if path != "/" else "body")
+    if path == "/esitys":
+        assert page.inner_text("#slide-counter").startswith("1 / ")
     assert page.console_errors == []
     if path == "/":
         screenshot(page, f"overview-{lang}")

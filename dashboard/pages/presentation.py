@@ -1,0 +1,258 @@
+"""Presentation mode (`/esitys`, or `?kiosk=1` on any page): for the steering group's shared screen.
+No chrome, large type, one message a slide: overview, finance, participants, indicators, then one
+slide per area. Arrow keys, a click or `?rotate=N` (seconds) move on; the URL's filters apply."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import formatting as fmt
+from dashboard import state
+from dashboard.figures.chart import Chart
+from dashboard.i18n import translate
+from dashboard.ingest.load import LoadResult
+from dashboard.pages import finance as finance_page
+from dashboard.pages import participants as participants_page
+from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.url_state import ViewFilters, from_inputs
+from dashboard.view import page_view, scope_for
+from queries import areas as area_queries
+from queries import finance
+from queries.participants import INDICATORS, participant_stats
+from queries.summary import Scope, summary, time_elapsed
+
+PATH = "/esitys"
+TITLE_KEY = "nav.presentation"
+FIXED_SLIDES = ("overview", "finance", "participants", "indicators")
+MIN_ROTATE_SECONDS, MAX_ROTATE_SECONDS = 5, 3600
+# The indicators a steering group asks about: who came in, and what happened on leaving.
+HEADLINE_INDICATORS = ("CO01", "CO03", "CO05", "CR02", "CR03", "CR04")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One big number on a slide: what it is, the number, and a line of context."""
+
+    label: str
+    value: str
+    detail: str = ""
+    status: str | None = None  # finance status code: a symbol and a word, never colour alone
+
+
+def layout(lang: str):
+    t = lambda k: translate(k, lang)  # noqa: E731
+    return html.Div(
+        [
+            dcc.Store(id="slide-index", data=0),
+            dcc.Interval(id="slide-timer", disabled=True, interval=30000),
+            html.Div(id="slide", className="slide", n_clicks=0, role="region", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.Button("◀", id="slide-prev", className="slide-button", title=t("slides.prev"), n_clicks=0),
+                    html.Span(id="slide-counter", className="slide-counter"),
+                    html.Button("▶", id="slide-next", className="slide-button", title=t("slides.next"), n_clicks=0),
+                    html.Span(t("slides.help"), className="slide-help"),
+                    html.Span(id="slide-stamp", className="slide-stamp"),
+                ],
+                className="slide-footer",
+            ),
+        ],
+        className="page page-presentation",
+    )
+
+
+def slide_names(result: LoadResult, filters: ViewFilters) -> list[str]:
+    """The fixed slides, then one per area in scope (in the plan's order)."""
+    scope = scope_for(result, filters)
+    areas = finance.implementer_table(result.store, scope, scope.as_of).iloc[:-1]["implementer_id"]
+    return [*FIXED_SLIDES, *(f"area:{i}" for i in areas)]
+
+
+def _against_target(value: float | None, target: float | None, show, lang: str) -> str:
+    if not target:
+        return translate("kpi.no_target", lang)
+    share = fmt.percent(value / target, 0, lang) if value is not None else "–"
+    return translate("slides.of_target", lang, target=show(target, lang), share=share)
+
+
+def overview_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
+    t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    s = summary(result.store, scope)
+    project = result.plan.project
+    elapsed = time_elapsed(scope.as_of, project["start_date"], project["end_date"])
+    status = finance.implementer_table(result.store, scope, scope.as_of).iloc[-1]["status"]
+    budget_used = s["spent_eur"] / s["budget_eur"] if s["budget_eur"] else None
+    days, days_target = s["person_days"]["total"], s["person_days_target"]["total"]
+    return t("slides.overview.title"), [
+        Figure(t("kpi.burn"), fmt.percent(budget_used, 0, lang), t("kpi.burn.time", share=fmt.percent(elapsed, 0, lang)), status),
+        Figure(t("kpi.spent"), fmt.eur(s["spent_eur"], lang), t("slides.of_budget", budget=fmt.eur(s["budget_eur"], lang))),
+        Figure(
+            t("kpi.participants"),
+            fmt.count(s["participants"], lang),
+            _against_target(s["participants"], s["participants_target"], lambda v, lang: fmt.count(int(v), lang), lang),
+        ),
+        Figure(t("kpi.person_days"), fmt.days(days, lang), _against_target(days, days_target, fmt.days, lang)),
+    ]
+
+
+def area_slide(result: LoadResult, scope: Scope, implementer: str, lang: str) -> tuple[str, list[Figure]]:
+    t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    own = replace(scope, implementer=implementer)
+    stats = participant_stats(result.store, own, own.as_of)
+    row = area_queries.area_progress(result.store, own, own.as_of, stats).iloc[0]
+    elapsed = t("kpi.burn.time", share=fmt.percent(row["time_elapsed"], 0, lang))
+    people = t("slides.people", count=fmt.count(row["participants"], lang, suppressed=True))
+    return t("slides.area.title", area=row["area"]), [
+        Figure(t("areas.share.budget_used"), fmt.percent(row["budget_used"], 0, lang), elapsed, row["status"]),
+        Figure(t("areas.share.participants_share"), fmt.percent(row["participants_share"], 0, lang), people),
+        Figure(t("areas.share.person_days_share"), fmt.percent(row["person_days_share"], 0, lang), elapsed),
+    ]
+
+
+def indicator_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
+    stats = participant_stats(result.store, scope, scope.as_of)
+    cells = dict(INDICATORS)
+    figures = [
+        Figure(
+            translate(f"indicator.{code}", lang),
+            fmt.count(stats.view.value(cells[code]), lang, suppressed=True),
+            code,
+        )
+        for code in HEADLINE_INDICATORS
+    ]
+    return translate("slides.indicators.title", lang), figures
+
+
+def _first_line(detail: list) -> str:
+    """The text of a page's first KPI detail line (a list holding one html.P)."""
+    return str(detail[0].children) if detail and isinstance(detail[0].children, str) else ""
+
+
+def for_screen(chart: Chart, height: int = 560) -> Chart:
+    """A page's chart, larger for the back of the room (a copy: the page's own is cached)."""
+    big = copy.deepcopy(chart)
+    big.update_layout(height=height, font={"size": 22}, title={"font": {"size": 28}}, legend={"font": {"size": 22}})
+    big.update_xaxes(tickfont={"size": 20})
+    big.update_yaxes(tickfont={"size": 20})
+    return big
+
+
+def figure_tiles(figures: list[Figure], lang: str):
+    tiles = []
+    for figure in figures:
+        detail = [html.P(figure.detail, className="slide-detail")] if figure.detail else []
+        if figure.status:
+            detail.insert(
+                0,
+                html.P(
+                    translate(f"finance.status.{figure.status}", lang),
+                    className=f"status status-{figure.status.replace('_', '-')} slide-status",
+                ),
+            )
+        tiles.append(
+            html.Section(
+                [html.H2(figure.label, className="slide-label"), html.P(figure.value, className="slide-figure"), *detail],
+                className="slide-tile",
+            )
+        )
+    return html.Div(tiles, className=f"slide-tiles slide-tiles-{len(tiles)}")
+
+
+def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
+    """The contents of one slide: a heading, big figures, and at most one chart."""
+    lang = filters.lang
+    scope = scope_for(result, filters)
+    chart = None
+    if name == "overview":
+        title, figures = overview_slide(result, scope, lang)
+    elif name == "finance":
+        shown = page_view(finance_page.view, result, filters)
+        title = translate("slides.finance.title", lang)
+        figures = [
+            Figure(translate(f"finance.kpi.{k}", lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
+            for k in ("forecast", "variance", "needed")
+        ]
+        chart = for_screen(shown["burn"])
+    elif name == "participants":
+        shown = page_view(participants_page.view, result, filters)
+        title = translate("slides.participants.title", lang)
+        figures = [
+            Figure(translate(label, lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
+            for label, k in (
+                ("kpi.participants", "total"),
+                ("participants.kpi.women", "women"),
+                ("participants.kpi.active", "active"),
+                ("participants.kpi.left", "left"),
+            )
+        ]
+        chart = for_screen(shown["cumulative"], 520)
+    elif name == "indicators":
+        title, figures = indicator_slide(result, scope, lang)
+    else:
+        scope = replace(scope, implementer=name.removeprefix("area:"))
+        title, figures = area_slide(result, scope, scope.implementer, lang)
+    body = [
+        html.H1(title, className="slide-title"),
+        html.P(scope_label(scope, result, lang), className="slide-scope"),
+        figure_tiles(figures, lang),
+    ]
+    if chart is not None:
+        body.append(dcc.Graph(figure=chart, config={"displayModeBar": False, "responsive": True}, className="slide-chart"))
+    return body
+
+
+def rotate_seconds(search: str | None) -> int | None:
+    """?rotate=N: move on every N seconds (bounded; anything else means no rotation)."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs((search or "").lstrip("?")).get("rotate", [])
+    if not values or not values[0].isdigit():
+        return None
+    return max(MIN_ROTATE_SECONDS, min(int(values[0]), MAX_ROTATE_SECONDS))
+
+
+def next_index(index: int, count: int, trigger: str | None) -> int:
+    step = -1 if trigger == "slide-prev" else 1
+    return (index + step) % count if count else 0
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("slide", "children"),
+        Output("slide-counter", "children"),
+        Output("slide-stamp", "children"),
+        Input("slide-index", "data"),
+        *FILTER_INPUTS,
+    )
+    def show_slide(index, implementer, region, municipalities, as_of, lang):
+        result = state.current()
+        filters = from_inputs(implementer, region, municipalities, as_of, lang)
+        names = slide_names(result, filters)
+        position = index % len(names) if isinstance(index, int) else 0
+        scope = scope_for(result, filters)
+        stamp = translate("stamp.as_of", filters.lang, date=fmt.date(scope.as_of, filters.lang))
+        counter = translate("slides.counter", filters.lang, n=position + 1, total=len(names))
+        return slide(result, filters, names[position]), counter, stamp
+
+    @app.callback(
+        Output("slide-index", "data"),
+        Input("slide-next", "n_clicks"),
+        Input("slide-prev", "n_clicks"),
+        Input("slide", "n_clicks"),
+        Input("slide-timer", "n_intervals"),
+        State("slide-index", "data"),
+        *(State(i.component_id, i.component_property) for i in FILTER_INPUTS[:-1]),
+        prevent_initial_call=True,
+    )
+    def move(_next, _prev, _click, _tick, index, implementer, region, municipalities, as_of):
+        filters = from_inputs(implementer, region, municipalities, as_of, None)
+        count = len(slide_names(state.current(), filters))
+        return next_index(index if isinstance(index, int) else 0, count, ctx.triggered_id)
+
+    @app.callback(Output("slide-timer", "interval"), Output("slide-timer", "disabled"), Input("url", "search"))
+    def set_rotation(search):
+        seconds = rotate_seconds(search)
+        return (seconds * 1000, False) if seconds else (no_update, True)
