@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard check|summary`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
+"""Command line: `python -m dashboard check|summary|report`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from dashboard import config
+from dashboard.contract import LANGUAGES
 from dashboard.ingest.load import LoadResult, load_project
 from dashboard.ingest.problems import Problem
+from dashboard.url_state import ViewFilters, to_query
 from queries.summary import Scope, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -45,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(summary_cmd)
     summary_cmd.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
     summary_cmd.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
+    report = commands.add_parser("report", help="write the meeting report as a PDF (needs Chromium)")
+    data_options(report)
+    report.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
+    report.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
+    report.add_argument("--lang", choices=LANGUAGES, default="fi", help="language of the report (default: fi)")
+    report.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
     return parser
 
 
@@ -85,11 +94,30 @@ def run_summary(args) -> int:
     return EXIT_OK
 
 
+def run_report(args) -> int:
+    from dashboard.factory import create_app
+    from dashboard.report_pdf import write_pdf
+
+    result = load(args)  # checked first, so that a bad plan or an unknown implementer is said plainly
+    if not result.ok:
+        for problem in result.problems:
+            print(problem.line(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    implementers = set(result.plan.tables["implementers"]["implementer_id"])
+    if args.implementer is not None and args.implementer not in implementers:
+        raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
+    app = create_app(config.plan_dir(args.plan), config.extracts_dir(args.extracts), warm=False)
+    query = to_query(ViewFilters(implementer=args.implementer, as_of=args.as_of, lang=args.lang))
+    out = write_pdf(app.server, query, Path(args.out), args.lang, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on wrong usage
     try:
-        return {"check": run_check, "summary": run_summary}[args.command](args)
+        return {"check": run_check, "summary": run_summary, "report": run_report}[args.command](args)
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

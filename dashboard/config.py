@@ -16,3 +16,10 @@ def plan_dir(value: str | None = None) -> Path:
 
 def extracts_dir(value: str | None = None) -> Path:
     return Path(value or os.environ.get("ESR_EXTRACTS_DIR") or DEFAULT_EXTRACTS_DIR)
+
+
+def chromium_path() -> Path:
+    """The Chromium that prints reports: CHROMIUM_PATH, else Debian's `chromium` on the PATH."""
+    import shutil
+
+    return Path(os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium")

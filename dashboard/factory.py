@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -9,9 +10,13 @@ import flask
 from dash import Dash
 
 from dashboard import config, exports, shell, state, warmup
+from dashboard import report_pdf as report_pdf_module
 from dashboard.components import table
+from dashboard.i18n import translate
 from dashboard.ingest.load import load_project
 from dashboard.pages import PAGES
+from dashboard.url_state import parse_query, to_query
+from queries.summary import default_as_of
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 
@@ -29,6 +34,23 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
     @server.route(BOOTSTRAP_URL)
     def bootstrap():
         return flask.send_file(css, mimetype="text/css", max_age=86400)
+
+    @server.route(shell.REPORT_PDF)
+    def report_pdf():
+        """The report button: the current view (filters from the query string) as a PDF."""
+        filters = parse_query(flask.request.query_string.decode("utf-8", "replace"))
+        served = server.extensions[state.EXTENSION].current
+        as_of = filters.as_of or (default_as_of(served.store) if served.ok else None)
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "raportti.pdf"
+            try:
+                report_pdf_module.write_pdf(server, to_query(filters), out, filters.lang)
+            except report_pdf_module.ReportError as exc:
+                message = translate("report.failed", filters.lang, reason=str(exc))
+                return flask.Response(message, status=503, mimetype="text/plain; charset=utf-8")
+            data = out.read_bytes()
+        name = f"raportti-{as_of.isoformat() if as_of else 'esr'}.pdf"
+        return flask.Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     app = Dash(
         __name__,

@@ -13,7 +13,7 @@ from dashboard.components.filters import DATE_FORMATS, LABELS, PLACEHOLDERS, dro
 from dashboard.components.notices import demo_badge, plan_error_page, problems_notice
 from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE, translate
-from dashboard.pages import BY_PATH, PAGES
+from dashboard.pages import BY_PATH, NAV_PAGES
 from dashboard.url_state import from_inputs, keep_display_params, parse_query, to_query
 from dashboard.view import cascade, clean_filters, plan_options
 from queries.summary import extract_date_range
@@ -50,12 +50,13 @@ def layout():
                                 id=f"nav-{page.__name__.rsplit('.', 1)[-1]}",
                                 className="nav-link",
                             )
-                            for page in PAGES
+                            for page in NAV_PAGES
                         ],
                         className="app-nav",
                         id="app-nav",
                         **{"aria-label": translate("nav.label", lang)},
                     ),
+                    html.A(translate("nav.report", lang), href=REPORT_PDF, id="report-link", className="report-link"),
                     language_switch(lang),
                 ],
                 className="app-header",
@@ -71,6 +72,9 @@ def layout():
         ],
         className="app",
     )
+
+
+REPORT_PDF = "/raportti.pdf"  # served by the factory's report route
 
 
 def footer_text(result, lang: str) -> str:
@@ -103,7 +107,8 @@ def frame_texts(result, lang: str) -> list:
         t("app.title"),
         t("demo.badge"),
         t("demo.note"),
-        *[t(page.TITLE_KEY) for page in PAGES],
+        *[t(page.TITLE_KEY) for page in NAV_PAGES],
+        t("nav.report"),
         t("nav.label"),
         t("lang.label"),
         *[t(key) for key in LABELS.values()],
@@ -123,7 +128,8 @@ FRAME_OUTPUTS = [
     ("brand-title", "children"),
     ("demo-badge", "children"),
     ("demo-badge", "title"),
-    *[(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "children") for page in PAGES],
+    *[(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "children") for page in NAV_PAGES],
+    ("report-link", "children"),
     ("app-nav", "aria-label"),
     ("lang-switch", "aria-label"),
     *[(f"label-{control}", "children") for control in LABELS],
@@ -164,15 +170,17 @@ def register(app) -> None:
         return href, translate("filter.copied", lang or DEFAULT_LANGUAGE)
 
     @app.callback(
-        [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in PAGES]
-        + [Output(f"lang-{code}", "href") for code in LANGUAGES],
+        [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in NAV_PAGES]
+        + [Output(f"lang-{code}", "href") for code in LANGUAGES]
+        + [Output("report-link", "href")],
         Input("url", "search"),
         State("url", "pathname"),
     )
     def keep_filters_in_links(search, pathname):
         chosen = parse_query(search)
-        page_links = [page.PATH + to_query(chosen) for page in PAGES]
-        return page_links + [(pathname or "/") + to_query(replace(chosen, lang=code)) for code in LANGUAGES]
+        page_links = [page.PATH + to_query(chosen) for page in NAV_PAGES]
+        language_links = [(pathname or "/") + to_query(replace(chosen, lang=code)) for code in LANGUAGES]
+        return [*page_links, *language_links, REPORT_PDF + to_query(chosen)]
 
     @app.callback(
         [Output(i, p, allow_duplicate=(i == "copy-link-status")) for i, p in FRAME_OUTPUTS],
@@ -185,7 +193,7 @@ def register(app) -> None:
     # Presentation mode: the frame (header, filters, footer) goes away on /esitys and with ?kiosk=1.
     app.clientside_callback(
         """function (path, search) {
-            var kiosk = path === "/esitys" || /[?&]kiosk=1(&|$)/.test(search || "");
+            var kiosk = path === "/esitys" || path === "/raportti" || /[?&]kiosk=1(&|$)/.test(search || "");
             document.body.classList.toggle("kiosk", kiosk);
         }""",
         Input("url", "pathname"),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard import formatting as fmt
 from dashboard.i18n import translate
-from dashboard.pages import PAGES
+from dashboard.pages import NAV_PAGES
 from queries.summary import default_as_of
 from tests.browser.conftest import screenshot
 
@@ -39,7 +39,7 @@ def open_page(tab, url: str, ready: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("path", [page.PATH for page in PAGES])
+@pytest.mark.parametrize("path", [page.PATH for page in NAV_PAGES])
 def test_every_page_speaks_the_language_of_the_url(page, demo_server, path, lang):
     open_page(page, f"{demo_server.url}{path}?lang={lang}", READY[path])
     expect(page.locator("h1")).to_have_text(translate(TITLES[path], lang), timeout=15000)

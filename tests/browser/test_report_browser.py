@@ -1,0 +1,61 @@
+"""The meeting report: the CLI and the report button write a PDF whose text holds the same figures
+as `summary --json` for the same as-of date, with page numbers and the data sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard import formatting as fmt
+from dashboard.config import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize(("implementer", "lang"), [(None, "fi"), ("socca", "sv")])
+def test_report_cli_writes_the_summary_figures(tmp_path, implementer, lang):
+    scope = ["--implementer", implementer] if implementer else []
+    out = tmp_path / "raportti.pdf"
+    made = run_cli("report", "--as-of", "2017-12-31", "--lang", lang, "--out", str(out), *scope)
+    assert made.returncode == 0, made.stderr
+    assert "printing" in made.stderr  # progress on the command line
+    figures = json.loads(run_cli("summary", "--json", "--as-of", "2017-12-31", *scope).stdout)
+    text = pdf_text(out)
+    for expected in (
+        fmt.eur(figures["budget_eur"], lang),
+        fmt.eur(figures["spent_eur"], lang),
+        fmt.count(figures["participants"], lang),
+        fmt.days(figures["person_days"]["total"], lang),
+    ):
+        assert expected.replace(fmt.NBSP, " ") in text, expected  # pdftotext gives no-break spaces as spaces
+    assert fmt.date(dt.date(2017, 12, 31), lang) in text
+    assert ("Sivu 1 / " if lang == "fi" else "Sida 1 / ") in text  # page numbers
+    assert "participants.csv" in text and "SHA-256" in text  # the data sources
+    if lang == "sv":
+        assert "Åldersgrupp" in text and "Läge" in text  # Swedish letters come through
+
+
+def test_report_cli_refuses_an_unknown_implementer(tmp_path):
+    made = run_cli("report", "--implementer", "nobody", "--out", str(tmp_path / "x.pdf"))
+    assert made.returncode == 2 and "unknown implementer" in made.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_button_downloads_a_pdf_of_the_current_view(demo_server):
+    client = demo_server.app.server.test_client()
+    response = client.get("/raportti.pdf?implementer=koske&as_of=2018-03-31")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert 'filename="raportti-2018-03-31.pdf"' in response.headers["Content-Disposition"]
