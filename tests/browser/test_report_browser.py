@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -53,9 +54,12 @@ def test_report_cli_refuses_an_unknown_implementer(tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_report_button_downloads_a_pdf_of_the_current_view(demo_server):
-    client = demo_server.app.server.test_client()
-    response = client.get("/raportti.pdf?implementer=koske&as_of=2018-03-31")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
-    assert 'filename="raportti-2018-03-31.pdf"' in response.headers["Content-Disposition"]
+def test_report_button_downloads_a_pdf_of_the_current_view(page, demo_server):
+    page.goto(demo_server.url + "/talous?implementer=koske&as_of=2018-03-31")
+    page.wait_for_selector("#finance-scope:not(:empty)", timeout=20000)
+    assert page.get_attribute("#report-link", "href") == "/raportti.pdf?implementer=koske&as_of=2018-03-31"
+    # Over HTTP, as the browser asks for it (the route runs in a server thread of its own).
+    with urllib.request.urlopen(demo_server.url + "/raportti.pdf?implementer=koske&as_of=2018-03-31", timeout=120) as response:
+        assert response.status == 200 and response.headers["Content-Type"] == "application/pdf"
+        assert 'filename="raportti-2018-03-31.pdf"' in response.headers["Content-Disposition"]
+        assert response.read().startswith(b"%PDF")
