@@ -69,11 +69,13 @@ def data_table(rows: list[dict], columns: list[TableColumn], caption: str, total
     return table(caption, head, body)
 
 
-def table_host(host_id: str, class_name: str | None = None):
+def table_host(host_id: str, class_name: str | None = None, scroll_label: str | None = None):
     """Where a table appears, and the store its description arrives in. A page callback writes to
-    `table_output(host_id)`."""
+    `table_output(host_id)`. A scrolling host is a labelled region that the keyboard can reach
+    (arrow keys scroll it once focused)."""
+    scrolling = {"tabIndex": "0", "role": "region", "aria-label": scroll_label} if scroll_label else {}
     return html.Div(
-        [html.Div(id=host_id, className=class_name), dcc.Store(id={"type": "table-data", "host": host_id})],
+        [html.Div(id=host_id, className=class_name, **scrolling), dcc.Store(id={"type": "table-data", "host": host_id})],
         className="table-host",
     )
 

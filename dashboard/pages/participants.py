@@ -91,7 +91,7 @@ def layout(lang: str):
             ),
             section(
                 "participants.by_municipality.title",
-                [table_host("participants-by-municipality", "scroll-box")],
+                [table_host("participants-by-municipality", "scroll-box", t("participants.by_municipality.title"))],
                 "participants-by-municipality",
             ),
             html.P(t("participants.protection"), className="method-note"),
