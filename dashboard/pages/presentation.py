@@ -18,7 +18,7 @@ from dashboard.pages import finance as finance_page
 from dashboard.pages import participants as participants_page
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, scope_for
+from dashboard.view import page_view, plan_options, scope_for
 from queries import areas as area_queries
 from queries import finance
 from queries.participants import INDICATORS, participant_stats
@@ -192,11 +192,16 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     elif name == "indicators":
         title, figures = indicator_slide(result, scope, lang)
     else:
-        scope = replace(scope, implementer=name.removeprefix("area:"))
-        title, figures = area_slide(result, scope, scope.implementer, lang)
+        implementer = name.removeprefix("area:")
+        scope = replace(scope, implementer=implementer)
+        title, figures = area_slide(result, scope, implementer, lang)
+        # The area's own cost curve against its plan and forecast, as on the finance page.
+        chart = for_screen(page_view(finance_page.view, result, replace(filters, implementer=implementer))["burn"], 500)
+    names = {i: name for i, _, name in plan_options(result).implementers}
+    subtitle = names.get(scope.implementer, "") if name.startswith("area:") else scope_label(scope, result, lang)
     body = [
         html.H1(title, className="slide-title"),
-        html.P(scope_label(scope, result, lang), className="slide-scope"),
+        html.P(subtitle, className="slide-scope"),
         figure_tiles(figures, lang),
     ]
     if chart is not None:
