@@ -201,7 +201,10 @@ class Protected:
                 uses[cell] = uses.get(cell, 0) + 1
         grand = self.grand
         self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
-        rank = lambda c: (self._counts[c], uses.get(c, 0))  # noqa: E731
+        # The cell's identity breaks ties: candidates come out of sets, whose order changes with each
+        # process's hash seed, and every server process must hide the same cells (or two workers'
+        # answers, put side by side, would show what each hides).
+        rank = lambda c: (self._counts[c], uses.get(c, 0), c)  # noqa: E731
         while True:
             _, steps = self._derive()
             revealed = next(((cell, eq) for cell, eq in steps if self._small(cell)), None)

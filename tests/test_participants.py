@@ -239,3 +239,41 @@ def test_no_downloaded_table_gives_a_hidden_count_away_by_subtraction(demo, filt
         _attack_grid([[*r[0:3], r[7]] for r in body], 1, 4)  # genders, with the total row
         _attack_grid([[r[0], *r[3:8]] for r in body], 1, 6)  # age groups, with the total row
     assert "<5" in "".join(";".join(r) for r in matrix)  # the check above had something to check
+
+
+HIDDEN_CELLS_SCRIPT = """
+import json
+from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR
+from dashboard.ingest.load import load_project
+from dashboard.url_state import ViewFilters
+from dashboard.view import scope_for
+from queries.participants import participant_stats
+
+demo = load_project(DEFAULT_PLAN_DIR, DEFAULT_EXTRACTS_DIR)
+hidden = {}
+for implementer in [None, *demo.plan.tables["implementers"]["implementer_id"]]:
+    scope = scope_for(demo, ViewFilters(implementer=implementer))
+    view = participant_stats(demo.store, scope, scope.as_of).view
+    hidden[str(implementer)] = sorted(c.hex() for c in view.suppressed)
+print(json.dumps(hidden))
+"""
+
+
+def test_every_server_process_hides_the_same_cells():
+    """Python seeds its set order per process; gunicorn workers (and a reload) must still hide the
+    same cells, or two answers side by side would give hidden counts away."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from dashboard.config import ROOT
+
+    runs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", HIDDEN_CELLS_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    assert runs[0] == runs[1] == runs[2]
+    assert sum(len(cells) for cells in runs[0].values()) > 0  # there is something hidden to agree on
