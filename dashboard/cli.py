@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard check|summary|report`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
+"""Command line: `python -m dashboard check|summary|reload|report`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(summary_cmd)
     summary_cmd.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
     summary_cmd.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
+    reload_cmd = commands.add_parser("reload", help="check new data, then have the running dashboard load it")
+    data_options(reload_cmd)
     report = commands.add_parser("report", help="write the meeting report as a PDF (needs Chromium)")
     data_options(report)
     report.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
@@ -94,6 +96,26 @@ def run_summary(args) -> int:
     return EXIT_OK
 
 
+def run_reload(args) -> int:
+    """Validate first (one line per problem, as `check`); if the data would be taken into use, touch
+    the reload marker so that every running server process loads it within its watch interval."""
+    from dashboard.reload import RELOAD_MARKER, request_reload
+
+    result = load(args)
+    for problem in result.problems:
+        print(problem.line())
+    rejected = [f.path for f in result.files if f.rejected]
+    if not result.ok or rejected:
+        print("not reloading: the plan does not load or a file is rejected whole (see above)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        marker = request_reload(result.extracts_dir)
+    except OSError as exc:
+        raise UsageError(f"cannot write {result.extracts_dir / RELOAD_MARKER}: {exc}") from exc
+    print(f"reload requested ({marker}); running dashboards load the data within their watch interval", file=sys.stderr)
+    return EXIT_OK
+
+
 def run_report(args) -> int:
     from dashboard.factory import create_app
     from dashboard.report_pdf import write_pdf
@@ -106,7 +128,10 @@ def run_report(args) -> int:
     implementers = set(result.plan.tables["implementers"]["implementer_id"])
     if args.implementer is not None and args.implementer not in implementers:
         raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
-    app = create_app(config.plan_dir(args.plan), config.extracts_dir(args.extracts), warm=False)
+    # Printed on its own loopback server: no watcher, no password.
+    app = create_app(
+        config.plan_dir(args.plan), config.extracts_dir(args.extracts), warm=False, watch_seconds=None, credentials=None
+    )
     query = to_query(ViewFilters(implementer=args.implementer, as_of=args.as_of, lang=args.lang))
     out = write_pdf(app.server, query, Path(args.out), args.lang, progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"wrote {out}", file=sys.stderr)
@@ -117,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on wrong usage
     try:
-        return {"check": run_check, "summary": run_summary, "report": run_report}[args.command](args)
+        return {"check": run_check, "summary": run_summary, "reload": run_reload, "report": run_report}[args.command](args)
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -63,7 +63,9 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def download(clicks, button_id, search):
-        builder = EXPORTS.get((button_id or {}).get("table"))
+        # The id comes back from the browser: only a table that registered itself is built.
+        table = button_id.get("table") if isinstance(button_id, dict) else None
+        builder = EXPORTS.get(table) if isinstance(table, str) else None
         if not clicks or builder is None:
             return no_update
         return download_for(builder, parse_query(search))

@@ -9,7 +9,7 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import config, exports, shell, state, warmup
+from dashboard import auth, config, exports, reload, shell, state, warmup
 from dashboard import report_pdf as report_pdf_module
 from dashboard.components import table
 from dashboard.i18n import translate
@@ -26,9 +26,20 @@ def bootstrap_css() -> Path:
     return Path(str(resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"))
 
 
-def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | None = None, warm: bool = True) -> Dash:
+def create_app(
+    plan_dir: str | Path | None = None,
+    extracts_dir: str | Path | None = None,
+    warm: bool = True,
+    watch_seconds: float | str | None = "env",
+    credentials: auth.Credentials | str | None = "env",
+) -> Dash:
+    """The app on a plan and extracts. `watch_seconds`: how often to look for changed files
+    ("env": ESR_WATCH_SECONDS, default 10; None: never, reload only when asked). `credentials`:
+    the password that protects every page ("env": ESR_USER/ESR_PASSWORD; None: open)."""
     result = load_project(config.plan_dir(plan_dir and str(plan_dir)), config.extracts_dir(extracts_dir and str(extracts_dir)))
     server = flask.Flask("esr_seuranta")
+    auth.protect(server, auth.credentials_from_env() if credentials == "env" else credentials)
+    auth.add_security_headers(server)
     css = bootstrap_css()
 
     @server.route(BOOTSTRAP_URL)
@@ -44,7 +55,7 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "raportti.pdf"
             try:
-                report_pdf_module.write_pdf(server, to_query(filters), out, filters.lang)
+                report_pdf_module.write_pdf(server, to_query(filters), out, filters.lang, server.config["ESR_CREDENTIALS"])
             except report_pdf_module.ReportError as exc:
                 message = translate("report.failed", filters.lang, reason=str(exc))
                 return flask.Response(message, status=503, mimetype="text/plain; charset=utf-8")
@@ -65,7 +76,10 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
     # Screen readers and hyphenation need the page language; the plan names it.
     language = result.plan.project["language"] if result.ok else "fi"
     app.index_string = app.index_string.replace("<html>", f'<html lang="{language}">', 1)
-    state.attach(server, state.DataState(result))
+    data = state.DataState(result)
+    state.attach(server, data)
+    reloader = reload.Reloader(data, reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds)
+    server.extensions[state.RELOADER] = reloader
     app.layout = shell.layout
     shell.register(app)
     exports.register(app)
@@ -74,4 +88,5 @@ def create_app(plan_dir: str | Path | None = None, extracts_dir: str | Path | No
         page.register(app)
     if warm:
         warmup.warm_in_background(result)
+    reloader.start()
     return app

@@ -60,8 +60,16 @@ def footer(title: str, lang: str) -> str:
     )
 
 
-def write_pdf(wsgi_app, query: str, out: Path, lang: str = "fi", progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Print the report for the view `query` (a URL query string, "" for the whole project)."""
+def write_pdf(
+    wsgi_app,
+    query: str,
+    out: Path,
+    lang: str = "fi",
+    credentials=None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Print the report for the view `query` (a URL query string, "" for the whole project).
+    `credentials` (auth.Credentials): the password of a protected app, for its own Chromium."""
     chromium = config.chromium_path()
     if not chromium.exists():
         raise ReportError(f"Chromium not found at {chromium}: install Debian's chromium or set CHROMIUM_PATH")
@@ -74,7 +82,8 @@ def write_pdf(wsgi_app, query: str, out: Path, lang: str = "fi", progress: Calla
         progress("starting Chromium …")
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": VIEWPORT_WIDTH, "height": 1400})
+            login = {"username": credentials.user, "password": credentials.password} if credentials else None
+            page = browser.new_page(viewport={"width": VIEWPORT_WIDTH, "height": 1400}, http_credentials=login)
             progress("drawing the report (charts and tables) …")
             page.goto(url + report.PATH + query)
             page.wait_for_function(READY, arg=[list(report.CHARTS), list(report.TABLES)], timeout=120_000)

@@ -12,7 +12,7 @@ from dashboard import state
 from dashboard.components.filters import DATE_FORMATS, LABELS, PLACEHOLDERS, dropdown_labels, filter_bar
 from dashboard.components.notices import demo_badge, plan_error_page, problems_notice
 from dashboard.contract import LANGUAGES
-from dashboard.i18n import DEFAULT_LANGUAGE, translate
+from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.pages import BY_PATH, NAV_PAGES
 from dashboard.url_state import from_inputs, keep_display_params, parse_query, to_query
 from dashboard.view import cascade, clean_filters, plan_options
@@ -154,8 +154,8 @@ def not_found(lang: str):
 def register(app) -> None:
     @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("lang", "data"))
     def route(pathname, lang):
-        page = BY_PATH.get(pathname or "/")
-        return page.layout(lang or DEFAULT_LANGUAGE) if page else not_found(lang or DEFAULT_LANGUAGE)
+        page = BY_PATH.get(pathname or "/") if isinstance(pathname, str) else None
+        return page.layout(language(lang)) if page else not_found(language(lang))
 
     @app.callback(
         Output("copy-link", "content"),
@@ -167,7 +167,7 @@ def register(app) -> None:
     )
     def copy_link(_clicks, href, lang):
         """The link to exactly this view: the URL holds every filter."""
-        return href, translate("filter.copied", lang or DEFAULT_LANGUAGE)
+        return (href if isinstance(href, str) else no_update), translate("filter.copied", language(lang))
 
     @app.callback(
         [Output(f"nav-{page.__name__.rsplit('.', 1)[-1]}", "href") for page in NAV_PAGES]
@@ -179,7 +179,8 @@ def register(app) -> None:
     def keep_filters_in_links(search, pathname):
         chosen = parse_query(search)
         page_links = [page.PATH + to_query(chosen) for page in NAV_PAGES]
-        language_links = [(pathname or "/") + to_query(replace(chosen, lang=code)) for code in LANGUAGES]
+        here = pathname if isinstance(pathname, str) and pathname in BY_PATH else "/"
+        language_links = [here + to_query(replace(chosen, lang=code)) for code in LANGUAGES]
         return [*page_links, *language_links, REPORT_PDF + to_query(chosen)]
 
     @app.callback(
@@ -188,7 +189,7 @@ def register(app) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def translate_frame(lang):
-        return frame_texts(state.current(), lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        return frame_texts(state.current(), language(lang))
 
     # Presentation mode: the frame (header, filters, footer) goes away on /esitys and with ?kiosk=1.
     app.clientside_callback(

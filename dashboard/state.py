@@ -27,8 +27,16 @@ class DataState:
             self._result = result
 
 
+RELOADER = "esr_seuranta_reloader"
+
+
 def attach(server: flask.Flask, state: DataState) -> None:
     server.extensions[EXTENSION] = state
+
+
+def reloader():
+    """The app's Reloader (dashboard/reload.py), or None in an app built without one."""
+    return flask.current_app.extensions.get(RELOADER)
 
 
 def current() -> LoadResult:

@@ -35,8 +35,9 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def parse_query(search: str | None) -> ViewFilters:
-    params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+def parse_query(search: object) -> ViewFilters:
+    """`search` comes from the browser (or a forged request): anything but a string is no filter."""
+    params = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=False)
 
     def first(key: str) -> str | None:
         values = [v for v in params.get(key, []) if len(v) <= MAX_VALUE_LENGTH]

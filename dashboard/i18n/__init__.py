@@ -7,16 +7,24 @@ import json
 from functools import cache
 from pathlib import Path
 
+from dashboard.contract import LANGUAGES
+
 DEFAULT_LANGUAGE = "fi"
 _HERE = Path(__file__).parent
 
 
+def language(value: object) -> str:
+    """A language the app speaks: anything else (from a URL or a forged request) means Finnish."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    path = _HERE / f"{lang}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    # Only known languages reach the file system: `lang` comes from requests.
+    return json.loads((_HERE / f"{language(lang)}.json").read_text(encoding="utf-8"))
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
+    lang = language(lang)
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return text.format(**params) if params else text

@@ -27,6 +27,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
     is_demo: bool = False
+    # Rows set aside by validation, per file: kept on the server (never sent to a browser) so that
+    # nothing read is lost; the data page counts them.
+    set_aside: dict[str, pd.DataFrame] = field(default_factory=dict)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     @property
@@ -41,7 +44,9 @@ def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
         return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo)
     extracts = load_extracts(extracts_dir, plan)
     store = build_store(plan, extracts)
-    return LoadResult(plan_dir, extracts_dir, store, plan, problems + extracts.problems, extracts.files, is_demo)
+    return LoadResult(
+        plan_dir, extracts_dir, store, plan, problems + extracts.problems, extracts.files, is_demo, extracts.set_aside
+    )
 
 
 def build_store(plan: Plan, extracts: Extracts) -> Store:

@@ -209,12 +209,15 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     return body
 
 
-def rotate_seconds(search: str | None) -> int | None:
+def rotate_seconds(search: object) -> int | None:
     """?rotate=N: move on every N seconds (bounded; anything else means no rotation)."""
     from urllib.parse import parse_qs
 
-    values = parse_qs((search or "").lstrip("?")).get("rotate", [])
-    if not values or not values[0].isdigit():
+    if not isinstance(search, str):
+        return None
+    values = parse_qs(search.lstrip("?")).get("rotate", [])
+    # isascii: "²".isdigit() is true but int() refuses it; the length bound keeps int() cheap.
+    if not values or not (values[0].isascii() and values[0].isdigit() and len(values[0]) <= 6):
         return None
     return max(MIN_ROTATE_SECONDS, min(int(values[0]), MAX_ROTATE_SECONDS))
 

@@ -18,6 +18,7 @@ READY = {
     "/alueet": "#areas-ranking .main-svg",
     "/esitys": "#slide .slide-figure",
     "/raportti": "#report-matrix table",
+    "/aineisto": "#data-file-table table",
     "/talous?implementer=socca&lang=sv": "#finance-status-table table",
     "/esitys?lang=en": "#slide .slide-figure",
 }

@@ -47,3 +47,32 @@ def test_broken_plan_shows_what_to_fix(page, broken_plan_server):
     assert "implementers.csv:2:role:" in text
     screenshot(page, "plan-errors")
     assert page.console_errors == []
+
+
+def test_data_page_lists_files_and_problems_and_reloads_new_data(page, bad_row_server, tiny_copy):
+    page.goto(bad_row_server.url + "/aineisto?lang=sv")
+    page.wait_for_selector("#data-problem-table table", timeout=20000)
+    spending = page.locator("#data-file-table tr", has_text="spending.csv").locator("td")
+    assert (spending.nth(2).inner_text(), spending.nth(3).inner_text()) == ("9", "1")
+    files = page.inner_text("#data-file-table")
+    assert "participants.csv" in files and "spending.csv" in files and "✔ används" in files
+    problems = page.inner_text("#data-problem-table")
+    assert "spending.csv" in problems and "implementer_id" in problems and "11" in problems
+    assert "planen har ingen sådan genomförare: 'zz'" in problems  # in the UI language
+    # New data arrives; "look for new data now" loads it and the page shows it.
+    with (tiny_copy / "extracts" / "spending.csv").open("a") as handle:
+        handle.write("2021-01-06,a,salaries,10.00,V11,Another row\n")
+    loaded_before = page.inner_text("#data-loaded")
+    page.click("#data-refresh")
+    page.wait_for_function(
+        "before => document.getElementById('data-loaded') && document.getElementById('data-loaded').innerText"
+        " && document.getElementById('data-loaded').innerText !== before",
+        arg=loaded_before,
+        timeout=20000,
+    )
+    page.wait_for_selector("#data-file-table table", timeout=20000)
+    spending = page.locator("#data-file-table tr", has_text="spending.csv").locator("td")
+    assert spending.nth(2).inner_text() == "10"  # the 9 good rows and the new one in use
+    assert spending.nth(3).inner_text() == "1"  # the bad row still set aside
+    screenshot(page, "data-page")
+    assert page.console_errors == []

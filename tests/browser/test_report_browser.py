@@ -63,3 +63,23 @@ def test_report_button_downloads_a_pdf_of_the_current_view(page, demo_server):
         assert response.status == 200 and response.headers["Content-Type"] == "application/pdf"
         assert 'filename="raportti-2018-03-31.pdf"' in response.headers["Content-Disposition"]
         assert response.read().startswith(b"%PDF")
+
+
+def test_report_button_prints_behind_the_password(tmp_path):
+    """With a password on, the printer's own browser must sign in too, or the PDF is a 401 page."""
+    import base64
+
+    from dashboard.auth import Credentials
+    from dashboard.factory import create_app
+    from tests.conftest import TINY
+
+    app = create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=Credentials("esr", "pw"))
+    client = app.server.test_client()
+    assert client.get("/raportti.pdf").status_code == 401
+    token = base64.b64encode(b"esr:pw").decode()
+    response = client.get("/raportti.pdf?lang=fi", headers={"Authorization": f"Basic {token}"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    out = tmp_path / "r.pdf"
+    out.write_bytes(response.data)
+    text = pdf_text(out)
+    assert "Tiny" in text and "participants.csv" in text  # the report itself, not a sign-in page

@@ -1,0 +1,131 @@
+"""Reload without restart: new data is built aside and swapped in whole; broken data is refused and
+the last good data keeps being served, also to requests arriving while a reload runs."""
+
+from __future__ import annotations
+
+import threading
+
+from dashboard import reload
+from dashboard.cli import main as cli_main
+from dashboard.factory import create_app
+from dashboard.pages import data as data_page
+from dashboard.state import EXTENSION, RELOADER
+from queries.summary import Scope, summary
+
+NEW_ROW = "q5,b,Bville,2021-02-21,,M,40,employed,,3,\n"
+
+
+def app_on(world):
+    app = create_app(world / "plan", world / "extracts", warm=False, watch_seconds=None)
+    return app, app.server.extensions[EXTENSION], app.server.extensions[RELOADER]
+
+
+def participants(data) -> int:
+    return summary(data.current.store, Scope())["participants"]
+
+
+def test_unchanged_files_are_not_reloaded(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    served = data.current
+    assert reloader.check().outcome == "unchanged"
+    assert data.current is served
+
+
+def test_a_new_row_is_picked_up_and_swapped_in(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    before = participants(data)
+    with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+        handle.write(NEW_ROW)
+    attempt = reloader.check()
+    assert attempt.outcome == "reloaded"
+    assert participants(data) == before + 1
+
+
+def test_a_broken_file_is_refused_and_the_last_good_data_stays(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    served, before = data.current, participants(data)
+    (tiny_copy / "extracts" / "participants.csv").write_bytes(b"\x00\x01 not a table at all")
+    attempt = reloader.check()
+    assert attempt.outcome == "refused"
+    assert data.current is served and participants(data) == before
+    assert any(p.file.endswith("participants.csv") for p in attempt.problems)
+    # The data page says so, naming the file.
+    notice = str(data_page.view(data.current, "fi", reloader.last_attempt)["attempt"])
+    assert "hylättiin" in notice and "participants.csv" in notice
+    # A deleted file is refused the same way.
+    (tiny_copy / "extracts" / "participants.csv").unlink()
+    assert reloader.check().outcome == "refused" and data.current is served
+
+
+def test_bad_rows_do_not_stop_a_reload_but_are_set_aside_and_reported(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+        handle.write(NEW_ROW + "q6,b,Bville,not a date,,M,40,employed,,3,\n")
+    assert reloader.check().outcome == "reloaded"
+    assert any(p.code == "bad_date" and p.row == 14 for p in data.current.problems)
+    assert sum(len(frame) for frame in data.current.set_aside.values()) == 1  # kept on the server
+
+
+def test_requests_during_a_reload_see_old_or_new_data_never_an_error(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    before = participants(data)
+    with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+        handle.write(NEW_ROW)
+    seen, errors, stop = set(), [], threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                seen.add(participants(data))
+            except Exception as exc:
+                errors.append(exc)
+            stop.wait(0.01)  # like requests, not a busy loop that starves the reload of the GIL
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    for _ in range(2):
+        assert reloader.check(force=True).outcome == "reloaded"
+    stop.set()
+    for thread in readers:
+        thread.join()
+    assert errors == []
+    assert seen <= {before, before + 1} and before + 1 in seen
+
+
+def test_a_second_reload_while_one_runs_is_told_busy(tiny_copy):
+    _, _, reloader = app_on(tiny_copy)
+    with reloader._busy:  # as if another request were reloading right now
+        assert reloader.check(force=True).outcome == "busy"
+
+
+def test_watcher_reloads_by_itself(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    reloader.watch_seconds = 0.05
+    before = participants(data)
+    with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+        handle.write(NEW_ROW)
+    thread = reloader.start()
+    try:
+        for _ in range(200):
+            if participants(data) == before + 1:
+                break
+            threading.Event().wait(0.05)
+        assert participants(data) == before + 1
+    finally:
+        reloader.stop()
+        thread.join(timeout=5)
+
+
+def test_reload_command_validates_then_asks_running_servers_to_reload(tiny_copy, capsys):
+    _, data, reloader = app_on(tiny_copy)  # a running server
+    served = data.current
+    args = ["reload", "--plan", str(tiny_copy / "plan"), "--extracts", str(tiny_copy / "extracts")]
+    assert cli_main(args) == 0
+    assert (tiny_copy / "extracts" / reload.RELOAD_MARKER).is_file()
+    assert reloader.check().outcome == "reloaded" and data.current is not served  # the marker is a change
+    (tiny_copy / "extracts" / reload.RELOAD_MARKER).unlink()
+    (tiny_copy / "extracts" / "spending.csv").write_text("nothing useful\n", encoding="utf-8")
+    assert cli_main(args) == 1  # a file rejected whole: no reload is asked for
+    assert not (tiny_copy / "extracts" / reload.RELOAD_MARKER).exists()
+    assert "spending.csv" in capsys.readouterr().out

@@ -1,0 +1,181 @@
+"""Serving: the optional password, the response headers, and gunicorn with several workers that
+each read the same data, answer alike, pick up new extracts and run without debug mode."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dashboard import auth
+from dashboard.config import ROOT
+from dashboard.dash_http import HttpSession, call, server_callbacks
+from dashboard.factory import create_app
+from tests.conftest import TINY
+from tests.test_app_entry import free_port
+
+PASSWORD = "kokous-salasana"
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+@pytest.fixture(scope="module")
+def protected():
+    app = create_app(
+        TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=auth.Credentials("esr", PASSWORD)
+    )
+    return app.server.test_client()
+
+
+ROUTES = ["/", "/talous", "/aineisto", "/_dash-layout", "/_dash-dependencies", "/assets/style.css", "/vendor/bootstrap.min.css"]
+
+
+@pytest.mark.parametrize("path", ROUTES)
+def test_every_route_asks_for_the_password(protected, path):
+    for headers in ({}, basic("esr", "wrong"), basic("someone", PASSWORD), {"Authorization": "Bearer " + PASSWORD}):
+        response = protected.get(path, headers=headers)
+        assert response.status_code == 401, (path, headers)
+        assert response.headers["WWW-Authenticate"].startswith('Basic realm="ESR-seuranta"')
+        assert b"ESR" not in response.data and b"Tiny" not in response.data  # nothing of the app leaks
+    assert protected.get(path, headers=basic("esr", PASSWORD)).status_code == 200
+
+
+def test_callbacks_and_downloads_ask_for_the_password_too(protected):
+    callback = next(c for c in server_callbacks(_open_client()) if c.output.startswith("..participants-scope"))
+    values = {"filter-implementer.value": None, "lang.data": "fi"}
+    assert call(protected, callback, values).status_code == 401
+    answer = call(protected, callback, values, headers=basic("esr", PASSWORD))
+    assert answer.status_code == 200 and "participants-kpi-total" in answer.get_data(as_text=True)
+
+
+def _open_client():
+    return create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=None).server.test_client()
+
+
+def test_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("ESR_PASSWORD", raising=False)
+    monkeypatch.delenv("ESR_USER", raising=False)
+    assert auth.credentials_from_env() is None
+    monkeypatch.setenv("ESR_PASSWORD", "s3cret")
+    assert auth.credentials_from_env() == auth.Credentials("esr", "s3cret")
+    monkeypatch.setenv("ESR_USER", "ohjausryhma")
+    client = create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None).server.test_client()
+    assert client.get("/").status_code == 401
+    assert client.get("/", headers=basic("ohjausryhma", "s3cret")).status_code == 200
+
+
+def test_open_by_default_with_protective_headers(monkeypatch):
+    monkeypatch.delenv("ESR_PASSWORD", raising=False)
+    client = create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None).server.test_client()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+# gunicorn with several workers ----------------------------------------------------------------
+
+
+class Gunicorn:
+    """`gunicorn -w 3 app:server` on a free loopback port, on a copy of the tiny world."""
+
+    def __init__(self, world, workers: int = 3):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "ESR_PLAN_DIR": str(world / "plan"),
+            "ESR_EXTRACTS_DIR": str(world / "extracts"),
+            "ESR_WATCH_SECONDS": "0.5",
+        }
+        env.pop("ESR_PASSWORD", None)
+        env.pop("ESR_DEBUG", None)
+        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "app:server"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.session = HttpSession(f"http://127.0.0.1:{self.port}", timeout=30)
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if self.session.get("/_dash-layout").status_code == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError("gunicorn did not start:\n" + self.process.stdout.read().decode())
+            time.sleep(0.3)
+
+    def worker_pids(self) -> set[int]:
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
+        return {int(pid) for pid in children.stdout.split()}
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.stdout.read().decode()
+
+
+def participants_answer(session) -> str:
+    """The participants page's figures for the whole project, as the browser gets them."""
+    callback = next(c for c in server_callbacks(session) if c.output.startswith("..participants-scope"))
+    response = call(session, callback, {"filter-implementer.value": None, "lang.data": "fi"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
+
+
+def add_participant_rows(extracts, count: int) -> None:
+    """More participants in the extract: copies of its last row under new ids."""
+    path = extracts / "participants.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, last = lines[0].split(","), lines[-1].split(",")
+    at = header.index("participant_id")
+    for number in range(count):
+        row = list(last)
+        row[at] = f"NEW-{number:06d}"
+        lines.append(",".join(row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_gunicorn_workers_serve_the_same_figures_and_pick_up_new_extracts(tiny_copy):
+    server = Gunicorn(tiny_copy, workers=3)
+    try:
+        assert len(server.worker_pids()) == 3
+        index = server.session.get("/").get_data(as_text=True)
+        assert re.search(r'"ui":\s*false', index), "Dash debug tools must be off under gunicorn"
+        expected = participants_answer(HttpSession(server.session.base))
+        # Many requests, spread over the workers by the kernel: every one answers, and alike.
+        answers = {participants_answer(server.session) for _ in range(30)}
+        assert answers == {expected}
+
+        add_participant_rows(tiny_copy / "extracts", 3)
+        fresh = create_app(tiny_copy / "plan", tiny_copy / "extracts", warm=False, watch_seconds=None, credentials=None)
+        wanted = participants_answer(fresh.server.test_client())
+        assert wanted != expected
+        # Each worker watches the folder and swaps the new data in on its own.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            answers = {participants_answer(server.session) for _ in range(15)}
+            if answers == {wanted}:
+                break
+            assert answers <= {expected, wanted}  # old or new, never anything else
+            time.sleep(0.5)
+        assert answers == {wanted}
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log, log
+    assert "Booting worker" in log
