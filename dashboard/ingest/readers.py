@@ -31,7 +31,7 @@ def read_table(path: Path) -> RawTable:
         if suffix == ".csv":
             frame = _read_csv(path.read_bytes())
         elif suffix == ".parquet":
-            frame = _cells_to_text(pd.read_parquet(path))
+            frame = _read_parquet(path)
         elif suffix == ".xlsx":
             frame = _read_xlsx(path)
         else:
@@ -80,6 +80,42 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     return frame.map(lambda v: v.strip()) if len(frame) else frame
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Typed Parquet columns become text column by column in Arrow (millions of rows in a second),
+    written as _cell_text writes a cell: dates ISO, whole numbers without ".0", nulls empty."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    names = [str(name) for name in table.column_names]
+    if len(set(names)) != len(names):
+        raise ReadError("two columns have the same name")
+    return pd.DataFrame({name: _arrow_text(column) for name, column in zip(names, table.columns, strict=True)})
+
+
+def _arrow_text(column) -> pd.Series:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            column = column.cast(pa.timestamp(kind.unit))
+        seconds = column.cast(pa.timestamp("s"), safe=False)
+        midnight = pc.equal(seconds.cast(pa.date32()).cast(pa.timestamp("s")), seconds)
+        text = pc.if_else(midnight, pc.strftime(seconds, "%Y-%m-%d"), pc.strftime(seconds, "%Y-%m-%dT%H:%M:%S"))
+    elif pa.types.is_date(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        text = column.cast(pa.string())
+    elif pa.types.is_floating(kind):
+        text = pc.if_else(pc.is_nan(column), pa.scalar(None, pa.string()), column.cast(pa.string()))
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = pc.utf8_trim_whitespace(column)
+    else:  # decimals, binary, nested types: the general, slower way
+        return column.to_pandas().astype(object).map(_cell_text)
+    return pd.Series(pc.fill_null(text, "").to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow")))
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:

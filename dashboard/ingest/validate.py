@@ -153,8 +153,9 @@ def _parse(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple
         values = values.where(~empty, None)
     elif column.kind == "enum":
         lookup = {code.lower(): code for code in column.codes} | column.code_aliases
-        key = text.map(normalise_header)
-        values = key.map(lookup).where(~empty, None)
+        # Each distinct spelling is normalised once: a column of millions holds a handful of codes.
+        codes = {spelling: lookup.get(normalise_header(spelling)) for spelling in text.unique()}
+        values = text.map(codes).where(~empty, None)
         faults.append(("bad_code", ~empty & values.isna()))
     else:  # pragma: no cover - a contract edit that adds a kind must add its parser here
         raise ValueError(f"unknown column kind {column.kind}")
@@ -166,7 +167,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     iso = text.str.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T][0-9:.]+)?")
     if iso.any():
-        out[iso] = pd.to_datetime(text[iso].str.split(r"[ T]", regex=True).str[0], format="%Y-%m-%d", errors="coerce")
+        out[iso] = pd.to_datetime(text[iso].str.replace(r"[ T].*$", "", regex=True), format="%Y-%m-%d", errors="coerce")
     finnish = text.str.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}")
     if finnish.any():
         out[finnish] = pd.to_datetime(text[finnish], format="%d.%m.%Y", errors="coerce")
