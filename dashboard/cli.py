@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
     report.add_argument("--lang", choices=LANGUAGES, default="fi", help="language of the report (default: fi)")
     report.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
+    bench = commands.add_parser("bench", help="measure ingest, callbacks and the naive way on the given data")
+    data_options(bench)
+    bench.add_argument("--out", metavar="FILE.json", required=True, help="where to write the figures")
+    bench.add_argument("--views", type=int, default=30, help="filter changes per callback (default: 30)")
+    bench.add_argument("--naive-views", type=int, default=5, help="views done the naive way (default: 5)")
+    bench.add_argument("--budget", type=float, default=120, help="seconds per callback before it stops (default: 120)")
     return parser
 
 
@@ -138,11 +144,27 @@ def run_report(args) -> int:
     return EXIT_OK
 
 
+def run_bench(args) -> int:
+    from dashboard import bench
+
+    if args.views < 2 or args.naive_views < 1:
+        raise UsageError("--views must be at least 2 and --naive-views at least 1")
+    bench.run(
+        config.plan_dir(args.plan),
+        config.extracts_dir(args.extracts),
+        Path(args.out),
+        args.views,
+        min(args.naive_views, args.views),
+    )
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on wrong usage
     try:
-        return {"check": run_check, "summary": run_summary, "reload": run_reload, "report": run_report}[args.command](args)
+        commands = {"check": run_check, "summary": run_summary, "reload": run_reload, "report": run_report, "bench": run_bench}
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
