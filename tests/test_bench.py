@@ -1,0 +1,66 @@
+"""The national-scale generator writes contract-valid data, and the benchmark runs on it and writes
+its figures. Small sizes here: the real run is in README. Nothing here asserts a time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.config import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def programme(tmp_path_factory):
+    out = tmp_path_factory.mktemp("national")
+    made = run(
+        "scripts/generate_national.py",
+        "--out", str(out), "--implementers", "4", "--participants", "400",
+        "--bookings", "3000", "--person-days", "900", "--rows-per-file", "1000",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return out
+
+
+def test_generated_programme_is_contract_valid(programme):
+    checked = run("-m", "dashboard", "check", "--plan", str(programme / "plan"), "--extracts", str(programme / "extracts"))
+    assert checked.returncode == 0, checked.stdout[:2000]
+    assert len(list((programme / "extracts").glob("spending_*.parquet"))) == 3  # split as offices deliver
+    summary = run(
+        "-m", "dashboard", "summary", "--json", "--plan", str(programme / "plan"), "--extracts", str(programme / "extracts")
+    )
+    figures = json.loads(summary.stdout)
+    assert figures["participants"] == 400 and figures["budget_eur"] > 0
+
+
+def test_generator_is_seeded(programme, tmp_path):
+    again = run(
+        "scripts/generate_national.py",
+        "--out", str(tmp_path), "--implementers", "4", "--participants", "400",
+        "--bookings", "3000", "--person-days", "900", "--rows-per-file", "1000",
+    )  # fmt: skip
+    assert again.returncode == 0
+    for name in ("participants_001.parquet", "spending_002.parquet"):
+        assert (tmp_path / "extracts" / name).read_bytes() == (programme / "extracts" / name).read_bytes()
+
+
+def test_bench_writes_every_measure(programme, tmp_path):
+    out = tmp_path / "bench.json"
+    made = run(
+        "-m", "dashboard", "bench", "--plan", str(programme / "plan"), "--extracts", str(programme / "extracts"),
+        "--out", str(out), "--views", "3", "--naive-views", "1",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "ingest took" in made.stderr  # progress
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["data"]["rows"] == {"participants": 400, "person_days": 900, "spending": 3000}
+    assert report["ingest"]["peak_rss_mib"] > 0
+    for page in ("overview", "finance", "participants", "areas", "presentation", "report"):
+        assert report["callbacks"][page]["first_view"]["n"] == 3
+    assert report["naive"]["n"] == 1 and report["naive"]["ratio_to_app_first_view"] > 0
