@@ -17,6 +17,7 @@ from dashboard import auth
 from dashboard.config import ROOT
 from dashboard.dash_http import HttpSession, call, server_callbacks
 from dashboard.factory import create_app
+from scripts.load_test import add_participants
 from tests.conftest import TINY
 from tests.test_app_entry import free_port
 
@@ -138,19 +139,6 @@ def participants_answer(session) -> str:
     return response.get_data(as_text=True)
 
 
-def add_participant_rows(extracts, count: int) -> None:
-    """More participants in the extract: copies of its last row under new ids."""
-    path = extracts / "participants.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header, last = lines[0].split(","), lines[-1].split(",")
-    at = header.index("participant_id")
-    for number in range(count):
-        row = list(last)
-        row[at] = f"NEW-{number:06d}"
-        lines.append(",".join(row))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def test_gunicorn_workers_serve_the_same_figures_and_pick_up_new_extracts(tiny_copy):
     server = Gunicorn(tiny_copy, workers=3)
     try:
@@ -162,7 +150,7 @@ def test_gunicorn_workers_serve_the_same_figures_and_pick_up_new_extracts(tiny_c
         answers = {participants_answer(server.session) for _ in range(30)}
         assert answers == {expected}
 
-        add_participant_rows(tiny_copy / "extracts", 3)
+        add_participants(tiny_copy / "extracts", 3)
         fresh = create_app(tiny_copy / "plan", tiny_copy / "extracts", warm=False, watch_seconds=None, credentials=None)
         wanted = participants_answer(fresh.server.test_client())
         assert wanted != expected
