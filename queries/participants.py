@@ -14,6 +14,7 @@ The scope's grand total is always shown."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -97,14 +98,21 @@ _COLUMNS = {
 }
 
 
+# Dimensions with many values (a national programme has thousands of municipalities): their cells
+# are found from row lists made in one pass, not from one full-length mask per value.
+_MANY_VALUES = ("impl", "muni", "region")
+
+
 class Cube:
-    """Counts any key over the profile (one row per combination of characteristics, with a count)."""
+    """Counts any key over the profile (one row per combination of characteristics, with a count).
+    A cell is worked with as the ascending numbers of the profile rows it selects."""
 
     def __init__(self, profile: pd.DataFrame):
         self.profile = profile
         self._weights = profile["participants"].to_numpy()
         self._atoms: dict[tuple[str, str], np.ndarray] = {}
-        self._counts: dict[Key, int] = {}
+        self._groups: dict[str, dict[str, np.ndarray]] = {}
+        self._known: dict[Key, tuple[bytes, int]] = {}  # cell -> (identity, count)
 
     def _mask(self, atom: tuple[str, str]) -> np.ndarray:
         if atom not in self._atoms:
@@ -118,21 +126,69 @@ class Cube:
             self._atoms[atom] = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
         return self._atoms[atom]
 
-    def _rows(self, cell: Key) -> np.ndarray:
-        mask = np.ones(len(self.profile), dtype=bool)
-        for atom in cell:
-            mask &= self._mask(atom)
-        return mask
+    def _group(self, dimension: str, value: str) -> np.ndarray:
+        if dimension not in self._groups:
+            column = self.profile[_COLUMNS[dimension]]
+            self._groups[dimension] = {k: np.asarray(v) for k, v in column.groupby(column, sort=False).indices.items()}
+        return self._groups[dimension].get(value, np.empty(0, dtype=np.int64))
+
+    def rows(self, cell: Key) -> np.ndarray:
+        many = sorted((a for a in cell if a[0] in _MANY_VALUES), key=lambda a: (len(self._group(*a)), a))
+        few = [self._mask(a) for a in sorted(cell) if a[0] not in _MANY_VALUES]
+        if many:
+            rows = self._group(*many[0])
+            for dimension, value in many[1:]:
+                rows = rows[self.profile[_COLUMNS[dimension]].to_numpy()[rows] == value]
+        elif few:
+            mask = few.pop(0).copy()
+            for other in few:
+                mask &= other
+            return np.flatnonzero(mask)
+        else:
+            return np.arange(len(self.profile))
+        for mask in few:
+            rows = rows[mask[rows]]
+        return rows
+
+    def _measure(self, cell: Key) -> tuple[bytes, int]:
+        if cell not in self._known:
+            rows = self.rows(cell)
+            identity = hashlib.blake2b(rows.astype(np.int64).tobytes(), digest_size=16).digest()
+            self._known[cell] = (identity, int(self._weights[rows].sum()))
+        return self._known[cell]
 
     def count(self, cell: Key) -> int:
-        if cell not in self._counts:
-            self._counts[cell] = int(self._weights[self._rows(cell)].sum())
-        return self._counts[cell]
+        return self._measure(cell)[1]
 
     def identity(self, cell: Key) -> bytes:
         """Cells that select the same people are one cell, however their conditions are written
         ({impl=a, gender=F} is {gender=F} when a is the only implementer in scope)."""
-        return np.packbits(self._rows(cell)).tobytes() + len(self.profile).to_bytes(8, "little")
+        return self._measure(cell)[0]
+
+    def forget_rows(self) -> None:
+        """Drop the masks and row lists (kept counts stay): a protected view is kept for a while."""
+        self._atoms.clear()
+        self._groups.clear()
+
+
+class RowOrder:
+    """Orders cells as the bitmaps of the rows they select would compare: at the first row that one
+    selects and the other does not, the one that selects it is the greater. A fixed order, the same
+    in every process, for breaking ties."""
+
+    def __init__(self, rows: np.ndarray):
+        self.rows = rows
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RowOrder) and np.array_equal(self.rows, other.rows)
+
+    def __lt__(self, other: RowOrder) -> bool:
+        a, b = self.rows, other.rows
+        n = min(len(a), len(b))
+        differ = np.flatnonzero(a[:n] != b[:n])
+        if len(differ):
+            return bool(a[differ[0]] > b[differ[0]])
+        return len(a) < len(b)
 
 
 @dataclass
@@ -146,11 +202,16 @@ class Protected:
     equations: list[dict[bytes, int]] = field(default_factory=list)  # cell -> coefficient; Σ = 0
     suppressed: set[bytes] = field(default_factory=set)
     _counts: dict[bytes, int] = field(default_factory=dict)
+    _cells: dict[bytes, Key] = field(default_factory=dict)  # one name of each cell
 
     def _id(self, cell: Key) -> bytes:
         identity = self.cube.identity(cell)
         self._counts.setdefault(identity, self.cube.count(cell))
+        self._cells.setdefault(identity, cell)
         return identity
+
+    def _order(self, identity: bytes) -> RowOrder:
+        return RowOrder(self.cube.rows(self._cells[identity]))
 
     @property
     def grand(self) -> bytes:
@@ -201,10 +262,10 @@ class Protected:
                 uses[cell] = uses.get(cell, 0) + 1
         grand = self.grand
         self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
-        # The cell's identity breaks ties: candidates come out of sets, whose order changes with each
+        # The rows a cell selects break ties: candidates come out of sets, whose order changes with each
         # process's hash seed, and every server process must hide the same cells (or two workers'
         # answers, put side by side, would show what each hides).
-        rank = lambda c: (self._counts[c], uses.get(c, 0), c)  # noqa: E731
+        rank = lambda c: (self._counts[c], uses.get(c, 0), self._order(c))  # noqa: E731
         while True:
             _, steps = self._derive()
             revealed = next(((cell, eq) for cell, eq in steps if self._small(cell)), None)
@@ -288,10 +349,13 @@ def build_view(
     for dimension, values in (("impl", implementers), ("muni", municipalities), ("region", regions or [])):
         _split_table(view, dimension, values)
     # A region is the sum of its municipalities.
+    pairs = profile[["region", "municipality"]].drop_duplicates()
     for region in regions or []:
-        towns = sorted(set(view.cube.profile.loc[view.cube.profile["region"] == region, "municipality"]))
+        towns = sorted(pairs.loc[pairs["region"] == region, "municipality"])
         view.equate(key(region=region), [key(muni=m) for m in towns])
-    return view.protect()
+    view.protect()
+    view.cube.forget_rows()
+    return view
 
 
 def _split_table(view: Protected, dimension: str, values: list[str]) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA = Path(__file__).parent / "schema.sql"
+DERIVED = Path(__file__).parent / "derived.sql"
 
 
 @cache
@@ -54,6 +55,15 @@ class Store:
             cursor.register("incoming", frame[columns])
             cursor.execute(f"insert into {_identifier(table)} select * from incoming")
             cursor.unregister("incoming")
+        finally:
+            cursor.close()
+
+    def derive(self) -> None:
+        """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
+        self._cache.clear()
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(DERIVED.read_text(encoding="utf-8"))
         finally:
             cursor.close()
 

@@ -59,4 +59,5 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     store.insert("participants", participants)
     store.insert("person_days", extracts.tables["person_days"])
     store.insert("spending", extracts.tables["spending"])
+    store.derive()
     return store

@@ -29,14 +29,19 @@ booked as (
         coalesce(sum(amount_eur) filter (where cost_category = 'salaries'), 0) as salaries_eur,
         coalesce(sum(amount_eur) filter (where cost_category = 'purchased_services'), 0) as purchased_services_eur,
         coalesce(sum(amount_eur) filter (where cost_category = 'other_costs'), 0) as other_costs_eur,
-        coalesce(sum(amount_eur) filter (where cost_category = 'revenue'), 0) as revenue_eur,
-        coalesce(sum(amount_eur) filter (where cost_category = 'salaries' and date > $window_start::date), 0)
-            as window_salaries_eur,
-        coalesce(sum(net_cost(cost_category, amount_eur, 0))
-            filter (where cost_category <> 'salaries' and date > $window_start::date), 0)
+        coalesce(sum(amount_eur) filter (where cost_category = 'revenue'), 0) as revenue_eur
+    from spending_to($as_of::date)
+    group by implementer_id
+),
+
+recent as (
+    select
+        implementer_id,
+        coalesce(sum(amount_eur) filter (where cost_category = 'salaries'), 0) as window_salaries_eur,
+        coalesce(sum(net_cost(cost_category, amount_eur, 0)) filter (where cost_category <> 'salaries'), 0)
             as window_other_net_eur
-    from spending
-    where date <= $as_of::date
+    from spending_daily
+    where day > $window_start::date and day <= $as_of::date
     group by implementer_id
 ),
 
@@ -53,12 +58,13 @@ final as (
         coalesce(b.other_costs_eur, 0)::double as other_costs_eur,
         round(coalesce(b.salaries_eur, 0) * period.flat_rate, 2) as flat_rate_eur,
         coalesce(b.revenue_eur, 0)::double as revenue_eur,
-        (coalesce(b.window_salaries_eur, 0) * (1 + period.flat_rate)
-            + coalesce(b.window_other_net_eur, 0))::double as window_net_eur
+        (coalesce(r.window_salaries_eur, 0) * (1 + period.flat_rate)
+            + coalesce(r.window_other_net_eur, 0))::double as window_net_eur
     from scoped_implementers i
     cross join period
     left join planned p using (implementer_id)
     left join booked b using (implementer_id)
+    left join recent r using (implementer_id)
 )
 
 select

@@ -8,16 +8,15 @@ scoped_implementers as (
 ),
 
 people as (
-    select implementer_id, count(distinct participant_id) as participants
-    from participants
+    select implementer_id, count(distinct person) as participants
+    from entries
     where start_date <= $as_of::date
     group by implementer_id
 ),
 
 days as (
     select implementer_id, sum(days) as person_days
-    from person_days
-    where date <= $as_of::date
+    from person_days_to($as_of::date)
     group by implementer_id
 ),
 

@@ -9,13 +9,13 @@ period as (
 final as (
     select
         implementer_id,
-        date,
+        day as date,
         sum(net_cost(cost_category, amount_eur, period.flat_rate))::double as net_eur
-    from spending, period
-    where date > $window_start::date
-      and date <= $as_of::date
+    from spending_daily, period
+    where day > $window_start::date
+      and day <= $as_of::date
       and implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
-    group by implementer_id, date
+    group by implementer_id, day
 )
 
 select * from final order by implementer_id, date

@@ -3,16 +3,16 @@
 with
 
 scoped as (
-    select implementer_id, participant_id, gender
-    from participants
+    select person, gender
+    from entries
     where start_date <= $as_of::date
       and row_in_scope(implementer_id, municipality, $implementer, $region, $municipalities)
 ),
 
 final as (
     select
-        count(distinct (implementer_id, participant_id)) as participants,
-        count(distinct (implementer_id, participant_id)) filter (where gender = 'F') as participants_women
+        count(distinct person) as participants,
+        count(distinct person) filter (where gender = 'F') as participants_women
     from scoped
 )
 

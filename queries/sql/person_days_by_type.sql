@@ -4,9 +4,8 @@ with
 
 scoped as (
     select day_type, days
-    from person_days
-    where date <= $as_of::date
-      and row_in_scope(implementer_id, municipality, $implementer, $region, $municipalities)
+    from person_days_to($as_of::date)
+    where row_in_scope(implementer_id, municipality, $implementer, $region, $municipalities)
 ),
 
 final as (

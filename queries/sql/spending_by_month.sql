@@ -7,10 +7,9 @@ period as (
 ),
 
 booked as (
-    select implementer_id, date_trunc('month', date)::date as month, cost_category, sum(amount_eur)::double as amount_eur
-    from spending
-    where date <= $as_of::date
-      and implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
+    select implementer_id, date_trunc('month', day)::date as month, cost_category, sum(amount_eur)::double as amount_eur
+    from spending_to($as_of::date)
+    where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
     group by all
 ),
 

@@ -8,11 +8,10 @@ period as (
 final as (
     select
         implementer_id,
-        year(date) as year,
+        year(day) as year,
         sum(net_cost(cost_category, amount_eur, period.flat_rate))::double as net_eur
-    from spending, period
-    where date <= $as_of::date
-      and implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
+    from spending_to($as_of::date), period
+    where implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
     group by all
 )
 
