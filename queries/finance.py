@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from queries.store import Store
@@ -60,10 +61,9 @@ def forecast_band(daily: pd.DataFrame, spent: float, budget: float, period: Peri
     if period.as_of < period.start or period.as_of >= period.end or window_days <= 0:
         return forecast, forecast, forecast
     bucket_days = window_days / BAND_BUCKETS
-    sums = [0.0] * BAND_BUCKETS
-    for day, amount in zip(daily["date"], daily["net_eur"], strict=True):
-        index = min(int((period.as_of - _date(day)).days / bucket_days), BAND_BUCKETS - 1)
-        sums[index] += float(amount)
+    age = (np.datetime64(period.as_of, "D") - pd.to_datetime(daily["date"]).to_numpy().astype("datetime64[D]")).astype(int)
+    index = np.minimum((age / bucket_days).astype(int), BAND_BUCKETS - 1)
+    sums = np.bincount(index, weights=daily["net_eur"].to_numpy(dtype=float), minlength=BAND_BUCKETS).tolist()
     mean = sum(sums) / BAND_BUCKETS
     spread = math.sqrt(sum((s - mean) ** 2 for s in sums) / (BAND_BUCKETS - 1))
     half = BAND_Z * spread * math.sqrt(period.remaining_days / bucket_days)
@@ -100,22 +100,25 @@ def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str,
     project's (the plan of PRO SOS, like most ESR plans, sets indicator targets for the whole project)."""
     rows = store.fetch("indicator_totals_targets")
     project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
+    own: dict[tuple[str, str], float] = {}
+    for r in rows[rows["implementer_id"].notna()].itertuples():
+        own.setdefault((r.implementer_id, r.indicator), float(r.target))  # the first row, as the plan lists them
+    whole: dict[str, float | None] = {k: None for k in EV_WEIGHTS}
+    for r in rows[rows["implementer_id"].isna()].itertuples():
+        whole.setdefault(r.indicator, None)
+        if whole[r.indicator] is None:  # the first row, as the plan lists them
+            whole[r.indicator] = float(r.target)
     found: dict[str, dict[str, float | None]] = {}
     for implementer, budget in budgets.items():
         found[implementer] = {}
         for indicator in EV_WEIGHTS:
-            own = rows[(rows["indicator"] == indicator) & (rows["implementer_id"] == implementer)]["target"]
-            whole = rows[(rows["indicator"] == indicator) & rows["implementer_id"].isna()]["target"]
-            if len(own):
-                found[implementer][indicator] = float(own.iloc[0])
-            elif len(whole) and project_budget:
-                found[implementer][indicator] = float(whole.iloc[0]) * float(budget) / project_budget
+            if (implementer, indicator) in own:
+                found[implementer][indicator] = own[(implementer, indicator)]
+            elif whole[indicator] is not None and project_budget:
+                found[implementer][indicator] = whole[indicator] * float(budget) / project_budget
             else:
                 found[implementer][indicator] = None
-    found["__project__"] = {
-        k: (float(v.iloc[0]) if len(v := rows[(rows["indicator"] == k) & rows["implementer_id"].isna()]["target"]) else None)
-        for k in EV_WEIGHTS
-    }
+    found["__project__"] = {k: whole[k] for k in EV_WEIGHTS}
     return found
 
 
@@ -133,9 +136,11 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
     progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
     targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
 
+    daily_of = {implementer: frame for implementer, frame in daily.groupby("implementer_id", sort=False)}
+    no_days = daily.iloc[0:0]
     rows = []
     for row in finance.itertuples():
-        own = daily[daily["implementer_id"] == row.implementer_id]
+        own = daily_of.get(row.implementer_id, no_days)
         achieved = {
             "participants": float(progress.at[row.implementer_id, "participants"]),
             "person_days": float(progress.at[row.implementer_id, "person_days"]),
@@ -223,22 +228,26 @@ def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.D
     monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
     monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
     period = period_of(store, as_of)
-    months = pd.date_range(pd.Timestamp(period.start).to_period("M").to_timestamp(), pd.Timestamp(as_of), freq="MS")
-    points = []
-    for implementer in planned["implementer_id"].unique():
-        own = monthly[monthly["implementer_id"] == implementer]
-        by_month = own.groupby(pd.to_datetime(own["month"]))["net_eur"].sum() if len(own) else pd.Series(dtype=float)
-        total = float(
-            own.loc[pd.to_datetime(own["month"]) < pd.Timestamp(period.start).to_period("M").to_timestamp(), "net_eur"].sum()
-        )
-        points.append((implementer, period.start - dt.timedelta(days=1), total))
-        for month in months:
-            total += float(by_month.get(month, 0.0))
-            end_of_month = (month + pd.offsets.MonthEnd(0)).date()
-            points.append((implementer, min(end_of_month, as_of), total))
-    actual = pd.DataFrame(points, columns=["implementer_id", "day", "actual_eur"]).drop_duplicates(
-        ["implementer_id", "day"], keep="last"
+    first_month = pd.Timestamp(period.start).to_period("M").to_timestamp()
+    months = pd.date_range(first_month, pd.Timestamp(as_of), freq="MS")
+    implementers = planned["implementer_id"].unique()
+    month = pd.to_datetime(monthly["month"])
+    before = monthly[month < first_month].groupby("implementer_id")["net_eur"].sum()
+    by_month = (
+        monthly.assign(month=month)[month >= first_month].groupby(["implementer_id", "month"])["net_eur"].sum().unstack("month")
     )
+    # Column 0: everything booked before the project's first month; then one column per month.
+    steps = pd.concat([before.rename(first_month - pd.Timedelta(days=1)), by_month], axis=1)
+    steps = steps.reindex(index=implementers, columns=[first_month - pd.Timedelta(days=1), *months]).fillna(0.0)
+    running = steps.to_numpy(dtype=float).cumsum(axis=1)
+    days = [period.start - dt.timedelta(days=1)] + [min((m + pd.offsets.MonthEnd(0)).date(), as_of) for m in months]
+    actual = pd.DataFrame(
+        {
+            "implementer_id": np.repeat(implementers, len(days)),
+            "day": days * len(implementers),
+            "actual_eur": running.ravel(),
+        }
+    ).drop_duplicates(["implementer_id", "day"], keep="last")
     actual["day"] = pd.to_datetime(actual["day"])
     planned["day"] = pd.to_datetime(planned["day"])
     return planned, actual

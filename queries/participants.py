@@ -407,7 +407,7 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
 
 def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
-    profile = store.fetch("participant_profile", as_of=as_of, **scope.params())
+    profile = store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
     profile["is_over_54"] = profile["is_over_54"].astype(bool)
     profile["has_left"] = profile["has_left"].astype(bool)
     profile["is_active"] = profile["is_active"].astype(bool)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 from plotly.io.json import to_json_plotly
 
 from dashboard import warmup
 from dashboard.components.table import TableColumn, cell, data_table, message, part, row, table
-from dashboard.figures.chart import Chart, merge, panel_grid
+from dashboard.figures.chart import MAX_PANELS, Chart, merge, panel_grid
+from dashboard.figures.finance import burn_small_multiples
+from dashboard.figures.participants import implementer_multiples
 from dashboard.pages import finance as finance_page
 from dashboard.url_state import ViewFilters
 from dashboard.view import page_view
@@ -93,3 +97,68 @@ def test_page_view_is_computed_once_per_view(tiny):
 def test_warm_up_computes_every_view_for_the_project_and_each_area(tiny):
     assert warmup.warm(tiny) == (1 + 2) * len(warmup.VIEWS)  # the whole project and areas a and b
     assert page_view(finance_page.view, tiny, ViewFilters()) is page_view(finance_page.view, tiny, ViewFilters())
+
+
+def _burn_inputs(count: int):
+    """count implementers; t05 is off track, t11 to watch, the rest on track with growing variance."""
+    ids = [f"t{n:02d}" for n in range(count)]
+    statuses = {"t05": "off_track", "t11": "watch"}
+    forecasts = pd.DataFrame(
+        {
+            "implementer_id": ids,
+            "area": [f"Alue {n}" for n in range(count)],
+            "status": [statuses.get(i, "on_track") for i in ids],
+            "budget_eur": 1000.0,
+            "variance_at_completion_eur": [float(n) for n in range(count)],
+            "spent_eur": 100.0,
+            "forecast_eur": 900.0,
+            "forecast_low_eur": 800.0,
+            "forecast_high_eur": 1000.0,
+            "as_of": dt.date(2017, 6, 30),
+            "end": dt.date(2018, 12, 31),
+        }
+    )
+    planned = pd.DataFrame({"implementer_id": ids, "day": pd.Timestamp("2016-01-01"), "planned_eur": 0.0})
+    actual = pd.DataFrame({"implementer_id": ids, "day": pd.Timestamp("2017-06-30"), "actual_eur": 100.0})
+    return planned, actual, forecasts
+
+
+def test_small_multiples_draw_every_implementer_when_they_fit():
+    chart = burn_small_multiples(*_burn_inputs(MAX_PANELS), "fi")
+    assert len(chart.layout["annotations"]) == MAX_PANELS
+    assert "<br>" not in chart.layout["title"]["text"]
+
+
+def test_small_multiples_of_a_national_programme_show_those_furthest_from_plan_and_say_so():
+    chart = burn_small_multiples(*_burn_inputs(300), "en")
+    titles = [a["text"] for a in chart.layout["annotations"]]
+    assert len(titles) == MAX_PANELS
+    # Off track first, then watch, then the largest variances at completion.
+    assert titles[0].startswith("Alue 5 ·") and titles[1].startswith("Alue 11 ·")
+    assert [t.split(" ·")[0] for t in titles[2:4]] == ["Alue 299", "Alue 298"]
+    assert f"{MAX_PANELS} of 300 shown" in chart.layout["title"]["text"]
+
+
+def test_warnings_list_shows_the_first_fifty_and_counts_the_rest():
+    found = [{"kind": "year_over_budget", "implementer_id": "a", "year": 2017, "budget_eur": 1.0, "actual_eur": 2.0}] * 130
+    items = finance_page.warnings_list(found, {"a": "Alue A"}, "fi").children
+    assert len(items) == finance_page.MAX_WARNINGS + 1
+    assert items[-1].children == "… ja 80 muuta: latauksessa ovat kaikki."
+
+
+def test_participant_multiples_show_those_furthest_behind_their_targets():
+    ids = [f"t{n:02d}" for n in range(20)]
+    # Each has entered (n + 1) × 10 of a target of 200; t07's count is hidden (1-4 people): furthest behind.
+    monthly = pd.DataFrame(
+        {
+            "day": pd.Timestamp("2017-06-30"),
+            "implementer_id": ids,
+            "entered": [float("nan") if i == "t07" else (n + 1) * 10.0 for n, i in enumerate(ids)],
+        }
+    )
+    chart = implementer_multiples(
+        monthly, {i: f"Alue {i}" for i in ids}, dict.fromkeys(ids, 200.0), dt.date(2016, 1, 1), dt.date(2018, 12, 31), "en"
+    )
+    titles = [a["text"] for a in chart.layout["annotations"]]
+    assert titles == ["Alue t07", *(f"Alue t{n:02d}" for n in range(MAX_PANELS) if n != 7)]
+    assert "12 of 20 shown" in chart.layout["title"]["text"]

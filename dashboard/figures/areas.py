@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid
-from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top
+from dashboard.figures.chart import Chart, panel_grid, panels_to_show
+from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top, panels_title
 from dashboard.i18n import translate
 
 SHARES = (("budget_used", BLUE), ("participants_share", ORANGE), ("person_days_share", PURPLE))
@@ -81,7 +81,17 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
 
 def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> Chart:
     """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
-    implementers = [i for i in areas if i in set(over_time["implementer_id"])]
+    drawn = set(over_time["implementer_id"])
+    present = [i for i in areas if i in drawn]
+    # Furthest from the even path (either way) first.
+    latest = over_time.sort_values("day").groupby("implementer_id").last()
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days or 1
+    urgency = {
+        i: abs(row.budget_share - (pd.Timestamp(row.day) - pd.Timestamp(start)).days / days)
+        for i, row in latest.iterrows()
+        if pd.notna(row.budget_share)
+    }
+    implementers = panels_to_show(present, urgency)
     figure, position_of, rows = panel_grid([areas[i] for i in implementers], shared_yaxes=True)
     actual_name, path_name = translate("areas.multiples.actual", lang), translate("areas.multiples.path", lang)
     for index, implementer in enumerate(implementers):
@@ -110,7 +120,10 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
             **position,
         )
     figure.update_layout(
-        **base_layout(translate("areas.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        **base_layout(
+            panels_title(translate("areas.multiples.title", lang), len(implementers), len(present), lang),
+            fmt.PLOTLY_SEPARATORS[lang],
+        ),
         height=max(320, 270 * rows),
         hovermode="x unified",
     )

@@ -144,6 +144,18 @@ class Chart:
         return self
 
 
+# More panels than this are unreadable on a shared screen and slow to draw: a national programme has
+# hundreds of implementers. Beyond it, the panels shown are those that most need attention.
+MAX_PANELS = 12
+
+
+def panels_to_show(ids: list[str], urgency: dict[str, float]) -> list[str]:
+    """Every id, in its order, when they fit; else the MAX_PANELS most urgent, most urgent first."""
+    if len(ids) <= MAX_PANELS:
+        return ids
+    return sorted(ids, key=lambda i: (-urgency.get(i, 0.0), i))[:MAX_PANELS]
+
+
 def panel_grid(titles: list[str], shared_yaxes: bool = False) -> tuple[Chart, Any, int]:
     """Small multiples: up to four panels a row, one time axis per column. Returns the chart, a
     function from a panel's index to its row/col keywords, and the number of rows."""

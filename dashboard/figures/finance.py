@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid, scatter
+from dashboard.figures.chart import Chart, panel_grid, panels_to_show, scatter
 from dashboard.figures.theme import (
     BLUE,
     INK,
@@ -20,6 +20,7 @@ from dashboard.figures.theme import (
     VERMILLION,
     base_layout,
     legend_on_top,
+    panels_title,
 )
 from dashboard.i18n import translate
 
@@ -109,8 +110,20 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
     return figure
 
 
+STATUS_URGENCY = {"off_track": 2, "watch": 1}
+
+
 def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> Chart:
     """One small panel per implementer, each on its own scale so small areas stay readable."""
+    count = len(forecasts)
+    urgency = {
+        row.implementer_id: STATUS_URGENCY.get(row.status, 0) + min(abs(row.variance_at_completion_eur) / row.budget_eur, 1.0)
+        if row.budget_eur
+        else STATUS_URGENCY.get(row.status, 0)
+        for row in forecasts.itertuples()
+    }
+    shown = panels_to_show(list(forecasts["implementer_id"]), urgency)
+    forecasts = forecasts.set_index("implementer_id", drop=False).loc[shown]
     titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
     figure, position_of, rows = panel_grid(titles)
     for index, row in enumerate(forecasts.itertuples()):
@@ -133,7 +146,9 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
             figure.add_trace(trace, **position)
         figure.add_hline(y=row.budget_eur, line={"color": MUTED, "width": 1}, **position)
     figure.update_layout(
-        **base_layout(translate("finance.chart.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        **base_layout(
+            panels_title(translate("finance.chart.multiples.title", lang), len(shown), count, lang), fmt.PLOTLY_SEPARATORS[lang]
+        ),
         height=max(340, 300 * rows),
         hovermode="x unified",
     )

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid
+from dashboard.figures.chart import Chart, panel_grid, panels_to_show
 from dashboard.figures.theme import (
     BLUE,
     GREEN,
@@ -21,6 +21,7 @@ from dashboard.figures.theme import (
     VERMILLION,
     base_layout,
     legend_on_top,
+    panels_title,
 )
 from dashboard.i18n import translate
 
@@ -87,7 +88,12 @@ def implementer_multiples(
     monthly: pd.DataFrame, areas: dict[str, str], targets: dict[str, float | None], start: dt.date, end: dt.date, lang: str
 ) -> Chart:
     """monthly: day, implementer_id, entered (NaN where suppressed)."""
-    implementers = [i for i in areas if i in set(monthly["implementer_id"])]
+    drawn = set(monthly["implementer_id"])
+    present = [i for i in areas if i in drawn]
+    latest = monthly.sort_values("day").groupby("implementer_id")["entered"].last()
+    # Furthest behind its target first; a hidden count (1-4 people) is as far behind as can be.
+    urgency = {i: 1 - latest.get(i, 0) / targets[i] if pd.notna(latest.get(i)) else 1.0 for i in present if targets.get(i)}
+    implementers = panels_to_show(present, urgency)
     figure, position_of, rows = panel_grid([areas[i] for i in implementers])
     entered = translate("participants.chart.entered", lang)
     for index, implementer in enumerate(implementers):
@@ -118,7 +124,10 @@ def implementer_multiples(
             **position,
         )
     figure.update_layout(
-        **base_layout(translate("participants.chart.multiples.title", lang), fmt.PLOTLY_SEPARATORS[lang]),
+        **base_layout(
+            panels_title(translate("participants.chart.multiples.title", lang), len(implementers), len(present), lang),
+            fmt.PLOTLY_SEPARATORS[lang],
+        ),
         height=max(320, 280 * rows),
         hovermode="x unified",
     )

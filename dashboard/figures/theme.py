@@ -1,9 +1,18 @@
 """Colours, type and shared layout for every chart: the Okabe–Ito palette, safe for colour-vision
 deficiency; legends above the plot."""
 
+from dashboard.i18n import translate
+
 BLUE, ORANGE, VERMILLION, SKY, GREEN, YELLOW, PURPLE = "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7"
 INK, MUTED, TRACK = "#1b1f24", "#4d5560", "#dfe3e8"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def panels_title(title: str, shown: int, count: int, lang: str) -> str:
+    """A small-multiples title, with a second line when only some of the panels are drawn."""
+    if shown >= count:
+        return title
+    return f"{title}<br><sup>{translate('chart.panels.limited', lang, shown=shown, count=count)}</sup>"
 
 
 def base_layout(title: str, separators: str) -> dict:

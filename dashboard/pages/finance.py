@@ -225,13 +225,17 @@ def warning_text(warning: dict, areas: dict[str, str], lang: str) -> str:
     return translate(f"finance.warning.{warning['kind']}", lang, **facts)
 
 
+# A national programme can have thousands of findings: the page lists the first ones, the download all.
+MAX_WARNINGS = 50
+
+
 def warnings_list(found: list[dict], areas: dict[str, str], lang: str):
     if not found:
         return html.P(translate("finance.warnings.none", lang), className="all-clear")
-    return html.Ul(
-        [html.Li([html.Span("⚠ ", **{"aria-hidden": "true"}), warning_text(w, areas, lang)]) for w in found],
-        className="warning-list",
-    )
+    items = [html.Li([html.Span("⚠ ", **{"aria-hidden": "true"}), warning_text(w, areas, lang)]) for w in found[:MAX_WARNINGS]]
+    if len(found) > MAX_WARNINGS:
+        items.append(html.Li(translate("finance.warnings.more", lang, count=fmt.count(len(found) - MAX_WARNINGS, lang))))
+    return html.Ul(items, className="warning-list")
 
 
 def _scope_and_as_of(result: LoadResult, filters: ViewFilters) -> tuple[Scope, dt.date]:

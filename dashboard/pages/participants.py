@@ -264,7 +264,8 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     as_of = scope.as_of
     project = result.plan.project
     options = plan_options(result)
-    areas = {i: area for i, area in options.areas.items() if i in set(stats.implementers) or not scope.narrowed_by_area}
+    present = set(stats.implementers)
+    areas = {i: area for i, area in options.areas.items() if i in present or not scope.narrowed_by_area}
     finance_table = finance.implementer_table(result.store, scope, as_of)
     targets = finance.implementer_targets(result.store, finance_table.iloc[:-1].set_index("implementer_id")["budget_eur"])
     total, target = stats.view.value(GRAND), stats.target(GRAND)
