@@ -132,6 +132,33 @@ def make_participants(rng, count: int, shares: np.ndarray, ids: np.ndarray, each
     )
 
 
+def add_reentries(rng, frame: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Turn `share` of the rows into later entries of people who have left: the same implementer,
+    id, municipality, gender and age, starting 1-199 days after the exit (while inside the data)."""
+    left = np.flatnonzero(frame["end_date"].notna().to_numpy())
+    count = min(int(share * len(frame)), len(left) // 2)
+    earlier = rng.choice(left, size=count, replace=False)
+    later = rng.choice(np.setdiff1d(np.arange(len(frame)), earlier), size=count, replace=False)
+    exit_day = frame["end_date"].to_numpy().astype("datetime64[D]")[earlier]
+    start = exit_day + rng.integers(1, 200, size=count).astype("timedelta64[D]")
+    fits = start <= np.datetime64(DATA_UNTIL)
+    earlier, later, start = earlier[fits], later[fits], start[fits]
+    stay = (
+        frame["end_date"].to_numpy().astype("datetime64[D]")[later]
+        - frame["start_date"].to_numpy().astype("datetime64[D]")[later]
+    )
+    stay = np.where(np.isnat(stay), rng.integers(30, 700, size=len(later)).astype("timedelta64[D]"), stay)
+    end = start + stay
+    ended = end <= np.datetime64(DATA_UNTIL)
+    frame = frame.copy()
+    for column in ("participant_id", "implementer_id", "municipality", "gender", "age_at_start"):
+        frame.loc[later, column] = frame[column].to_numpy()[earlier]
+    frame.loc[later, "start_date"] = start
+    frame.loc[later, "end_date"] = pd.Series(np.where(ended, end, np.datetime64("NaT")), index=later).astype("datetime64[s]")
+    frame.loc[later, "exit_status"] = np.where(ended, rng.choice(EXITS, size=len(later)), None)
+    return frame
+
+
 def make_person_days(rng, count: int, shares: np.ndarray, ids: np.ndarray, each: int) -> pd.DataFrame:
     who = rng.choice(len(ids), size=count, p=shares)
     return pd.DataFrame(
@@ -181,9 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--implementers", type=int, default=300)
     parser.add_argument("--municipalities-each", type=int, default=4)
-    parser.add_argument("--participants", type=int, default=1_000_000)
+    parser.add_argument("--participants", type=int, default=1_000_000, help="participant rows (entries)")
     parser.add_argument("--bookings", type=int, default=10_000_000)
     parser.add_argument("--person-days", type=int, default=3_000_000)
+    parser.add_argument("--reentries", type=float, default=0.05, help="share of participant rows that re-enter someone")
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--rows-per-file", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=2021)
@@ -212,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"participants: {args.participants:,} rows …")
     participants = make_participants(rng, args.participants, shares, ids, args.municipalities_each)
+    participants = add_reentries(rng, participants, args.reentries)
     write(participants, extracts_dir, "participants", args.format, args.rows_per_file)
     log(f"person_days: {args.person_days:,} rows …")
     person_days = make_person_days(rng, args.person_days, shares, ids, args.municipalities_each)

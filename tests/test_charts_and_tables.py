@@ -63,7 +63,9 @@ def test_hline_is_a_shape_across_its_panel_with_a_label():
 
 def test_a_chart_serialises_as_plotly_json():
     chart = Chart().add_bar(x=["a"], y=[1]).update_layout(height=300)
-    assert json.loads(to_json_plotly(chart)) == {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {"height": 300}}
+    served = json.loads(to_json_plotly(chart))
+    assert served["data"] == [{"type": "bar", "x": ["a"], "y": [1]}]
+    assert served["layout"]["height"] == 300 and served["layout"]["margin"]["l"] > 0  # room for the labels
 
 
 def test_table_description_keeps_text_as_text():
@@ -162,3 +164,28 @@ def test_participant_multiples_show_those_furthest_behind_their_targets():
     titles = [a["text"] for a in chart.layout["annotations"]]
     assert titles == ["Alue t07", *(f"Alue t{n:02d}" for n in range(MAX_PANELS) if n != 7)]
     assert "12 of 20 shown" in chart.layout["title"]["text"]
+
+
+def test_left_margin_is_reserved_for_the_tick_labels_so_plotly_draws_once():
+    names = Chart().add_bar(y=["SONet BOTNIA", "Socca"], x=[1, 2], orientation="h")
+    numbers = Chart().add_scatter(x=[1, 2], y=[10.0, 2_400_000.0])
+    numbers.update_yaxes(tickformat=",.0f", ticksuffix=" €")
+    small = Chart().add_scatter(x=[1, 2], y=[3, 40])
+    margins = {name: chart.to_plotly_json()["layout"]["margin"]["l"] for name, chart in
+               {"names": names, "numbers": numbers, "small": small}.items()}  # fmt: skip
+    assert margins["names"] >= 12 * 9  # "SONet BOTNIA": 12 characters
+    assert margins["numbers"] >= len("3 000 000 €") * 8  # the top tick may lie above the data
+    assert margins["small"] < 50
+    roomy = Chart().add_scatter(x=[1], y=[5]).update_layout(margin={"l": 200})
+    assert roomy.to_plotly_json()["layout"]["margin"]["l"] == 200  # more room asked for is kept
+
+
+def test_left_margin_of_small_multiples_follows_the_left_column():
+    chart, position_of, _ = panel_grid(list("ABCDE"))
+    chart.add_scatter(x=[1], y=[5], **position_of(0))
+    chart.add_scatter(x=[1], y=[99_000_000], **position_of(1))  # second column: its labels sit inside
+    assert chart.to_plotly_json()["layout"]["margin"]["l"] < 40
+    chart, position_of, _ = panel_grid(list("ABCDE"))
+    chart.add_scatter(x=[1], y=[5], **position_of(0))
+    chart.add_scatter(x=[1], y=[99_000_000], **position_of(4))  # first column, second row
+    assert chart.to_plotly_json()["layout"]["margin"]["l"] >= len("120 000 000") * 8

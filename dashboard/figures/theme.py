@@ -22,7 +22,8 @@ def base_layout(title: str, separators: str) -> dict:
         "separators": separators,
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
-        "margin": {"l": 10, "r": 20, "t": 60, "b": 40},
+        # Room for x tick labels and the last one's overhang: automargin would need a second drawing.
+        "margin": {"l": 10, "r": 24, "t": 60, "b": 50},
         "legend": {"orientation": "h", "y": -0.12, "x": 0},
         "hoverlabel": {"font": {"family": FONT, "size": 14}},
         # Every axis, also each panel's of a grid, makes room for its own tick labels.
