@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.dash_http import call, server_callbacks
+from dashboard.dash_http import call, callbacks_by_first_output, server_callbacks
 from dashboard.ingest.extracts import find_extract_files
+from dashboard.measure import percentile
 
 # The callbacks that draw each page's figures, by their first output's id.
 PAGE_CALLBACKS = {
@@ -48,9 +49,11 @@ def _peak_rss_mib() -> float:
 
 
 def _stats(seconds: list[float]) -> dict:
-    ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"n": len(ordered), "p50_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1)}
+    return {
+        "n": len(seconds),
+        "p50_ms": round(1000 * statistics.median(seconds), 1),
+        "p95_ms": round(1000 * percentile(seconds, 0.95), 1),
+    }
 
 
 def views(result, count: int, seed: int = 7) -> list[dict]:
@@ -80,11 +83,7 @@ def _date_after(rng: random.Random, start: dt.date) -> str:
 
 def time_callbacks(client, filters: list[dict], progress, budget_seconds: float = 120) -> dict:
     callbacks = {c.output: c for c in server_callbacks(client)}
-    chosen = {}
-    for page, first_id in PAGE_CALLBACKS.items():
-        found = [c for key, c in callbacks.items() if key.startswith(f"..{first_id}.")]
-        if found:
-            chosen[page] = found[0]
+    chosen = callbacks_by_first_output(client, PAGE_CALLBACKS)
     chosen["page layout"] = callbacks["page-content.children"]
     chosen["filters from url"] = next(c for key, c in callbacks.items() if key.startswith("..url.search...filter-implementer"))
     results = {}

@@ -49,6 +49,18 @@ def server_callbacks(client, match: str = "x") -> list[Callback]:
     return callbacks
 
 
+def callbacks_by_first_output(client, first_ids: dict) -> dict:
+    """{key: the server callback whose first output is that component}, for each key of first_ids
+    that has one: how the benchmark and the load test find the callback that draws a page."""
+    callbacks = server_callbacks(client)
+    found = {}
+    for key, first_id in first_ids.items():
+        match = [c for c in callbacks if c.output.startswith(f"..{first_id}.")]
+        if match:
+            found[key] = match[0]
+    return found
+
+
 def body(callback: Callback, values: dict[str, object], default=None) -> dict:
     """The request a browser sends, every input changed. `values` maps "id.property" (or just the
     property) to the value sent; the rest get `default`."""

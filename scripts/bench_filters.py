@@ -26,6 +26,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from dashboard import state, warmup  # noqa: E402
 from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
+from dashboard.measure import percentile  # noqa: E402
 
 PAGES = {"/": "overview-scope", "/talous": "finance-scope", "/osallistujat": "participants-scope", "/alueet": "areas-scope"}
 AREAS = ["Socca", "Verso", "Pikassos", "KOSKE", "Socom", "Vasso", "Chydenius", "SONet BOTNIA"]
@@ -54,11 +55,6 @@ SETTLED = """([scopeId, area]) => {
   const replied = Math.max(0, ...replies.map(e => e.responseEnd)) - window.__clicked;
   return [performance.now() - window.__clicked, replied];
 }"""
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(runs: int, pages: list[str], cold: bool) -> dict:

@@ -18,9 +18,6 @@ import os
 import platform
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR  # noqa: E402
-from dashboard.dash_http import Callback, HttpSession, call, server_callbacks  # noqa: E402
+from dashboard.dash_http import Callback, HttpSession, call, callbacks_by_first_output, server_callbacks  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
+from dashboard.measure import Gunicorn, percentile  # noqa: E402
 from dashboard.pages import areas as areas_page  # noqa: E402
 from dashboard.pages import finance, overview, participants, presentation, report  # noqa: E402
 
@@ -47,17 +45,6 @@ PAGE_FIGURES = {
     presentation.PATH: "slide",
     report.PATH: "report-title",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def add_participants(extracts: Path, count: int) -> None:
@@ -74,11 +61,7 @@ def add_participants(extracts: Path, count: int) -> None:
 
 
 def figure_callbacks(client) -> dict[str, Callback]:
-    callbacks = server_callbacks(client)
-    found = {}
-    for path, first_id in PAGE_FIGURES.items():
-        found[path] = next(c for c in callbacks if c.output.startswith(f"..{first_id}."))
-    return found
+    return callbacks_by_first_output(client, PAGE_FIGURES)
 
 
 def canonical(text: str) -> str:
@@ -202,26 +185,6 @@ class User(threading.Thread):
             time.sleep(self.random.uniform(0, 2 * self.think))
 
 
-def start_gunicorn(plan: Path, extracts: Path, workers: int, threads: int, watch: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "ESR_PLAN_DIR": str(plan), "ESR_EXTRACTS_DIR": str(extracts), "ESR_WATCH_SECONDS": str(watch)}
-    env.pop("ESR_PASSWORD", None)
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}"]
-    process = subprocess.Popen([*command, "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if HttpSession(base, timeout=5).get("/_dash-layout").status_code == 200:
-                return process, base
-        except OSError:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            break
-    process.kill()
-    raise SystemExit("gunicorn did not start:\n" + process.stderr.read().decode())
-
-
 def phases(timeline, seconds: float, reload_at: float | None, stats) -> dict:
     """Latency in the first 10 s (every worker's caches cold), in the 10 s after the data changed
     (every worker reloading at once), and the rest (steady state)."""
@@ -304,9 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy2(original, extracts / "participants.csv")
 
         print(f"starting gunicorn ({args.workers} workers × {args.threads} threads) …", file=sys.stderr, flush=True)
-        process, base = start_gunicorn(plan, extracts, args.workers, args.threads, watch=1.0)
+        server = Gunicorn(plan, extracts, args.workers, args.threads, watch_seconds=1.0)
         try:
-            client = HttpSession(base)
+            client = HttpSession(server.base)
             callbacks = {
                 "figures": figure_callbacks(client),
                 "page": next(c for c in server_callbacks(client) if c.output == "page-content.children"),
@@ -316,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             stop_at = started + args.seconds
             users = [
-                User(n, base, callbacks, implementers, expected, tally, stop_at, args.max_requests, args.think, started)
+                User(n, server.base, callbacks, implementers, expected, tally, stop_at, args.max_requests, args.think, started)
                 for n in range(args.users)
             ]
             for user in users:
@@ -334,11 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{now:5.0f} s  {done} requests, {errors} errors, {wrong} wrong figures", file=sys.stderr, flush=True)
             seconds = time.monotonic() - started
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            server.stop()
     result = summarise(tally, args, seconds, reload_at)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import importlib
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 from dashboard.config import ROOT
+from dashboard.measure import free_port
 from tests.conftest import TINY
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_app_py_serves_the_given_plan_and_extracts():

@@ -4,22 +4,17 @@ each read the same data, answer alike, pick up new extracts and run without debu
 from __future__ import annotations
 
 import base64
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from dashboard import auth
-from dashboard.config import ROOT
 from dashboard.dash_http import HttpSession, call, server_callbacks
 from dashboard.factory import create_app
+from dashboard.measure import Gunicorn
 from scripts.load_test import add_participants
 from tests.conftest import TINY
-from tests.test_app_entry import free_port
 
 PASSWORD = "kokous-salasana"
 
@@ -86,51 +81,6 @@ def test_open_by_default_with_protective_headers(monkeypatch):
 # gunicorn with several workers ----------------------------------------------------------------
 
 
-class Gunicorn:
-    """`gunicorn -w 3 app:server` on a free loopback port, on a copy of the tiny world."""
-
-    def __init__(self, world, workers: int = 3):
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "ESR_PLAN_DIR": str(world / "plan"),
-            "ESR_EXTRACTS_DIR": str(world / "extracts"),
-            "ESR_WATCH_SECONDS": "0.5",
-        }
-        env.pop("ESR_PASSWORD", None)
-        env.pop("ESR_DEBUG", None)
-        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "app:server"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.session = HttpSession(f"http://127.0.0.1:{self.port}", timeout=30)
-        self._wait_until_up()
-
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if self.session.get("/_dash-layout").status_code == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError("gunicorn did not start:\n" + self.process.stdout.read().decode())
-            time.sleep(0.3)
-
-    def worker_pids(self) -> set[int]:
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
-        return {int(pid) for pid in children.stdout.split()}
-
-    def stop(self) -> str:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        return self.process.stdout.read().decode()
-
-
 def participants_answer(session) -> str:
     """The participants page's figures for the whole project, as the browser gets them."""
     callback = next(c for c in server_callbacks(session) if c.output.startswith("..participants-scope"))
@@ -140,7 +90,7 @@ def participants_answer(session) -> str:
 
 
 def test_gunicorn_workers_serve_the_same_figures_and_pick_up_new_extracts(tiny_copy):
-    server = Gunicorn(tiny_copy, workers=3)
+    server = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=3)
     try:
         assert len(server.worker_pids()) == 3
         index = server.session.get("/").get_data(as_text=True)
