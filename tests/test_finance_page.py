@@ -64,3 +64,18 @@ def test_download_callback_sends_the_file():
     assert sent["filename"] == "kustannuslajit-2021-02-28.csv"
     assert sent["content"].startswith("\ufeffKustannuslaji;Budjetti;Toteutunut;Käytetty (%)")
     assert "Flat rate;600;140;23,33" in sent["content"]
+
+
+def test_per_implementer_burn_charts_hide_for_one_implementer(tiny):
+    from dash import no_update
+
+    from dashboard.components.charts import outputs_hiding_comparisons
+    from dashboard.pages import finance as finance_page
+    from dashboard.url_state import ViewFilters
+
+    index = list(finance_page.OUTPUTS).index("multiples")
+    whole = outputs_hiding_comparisons(finance_page.view(tiny, ViewFilters()), finance_page.OUTPUTS, finance_page.COMPARING)
+    assert whole[-1] is False and whole[index] is not no_update
+    one = finance_page.view(tiny, ViewFilters(implementer="b"))
+    shown = outputs_hiding_comparisons(one, finance_page.OUTPUTS, finance_page.COMPARING)
+    assert shown[-1] is True and shown[index] is no_update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dashboard.pages  # noqa: F401 - registers the exports
+from dashboard.components.charts import outputs_hiding_comparisons
 from dashboard.exports import EXPORTS, finnish_csv
 from dashboard.pages import participants as page
 from dashboard.url_state import ViewFilters
@@ -35,3 +36,24 @@ def test_indicator_export_writes_hidden_cells_as_under_five(tiny):
 def test_person_day_export(tiny):
     frame, _ = EXPORTS["person-days"](tiny, ViewFilters())
     assert frame.iloc[-1].tolist()[:3] == ["Yhteensä", 8, 30]
+
+
+def _outputs(shown_now: dict) -> list:
+    return outputs_hiding_comparisons(shown_now, page.OUTPUTS, page.COMPARING)
+
+
+def test_charts_comparing_implementers_are_hidden_and_not_redrawn_for_one_implementer(tiny):
+    from dash import no_update
+
+    hidden_at = [len(page.OUTPUTS), len(page.OUTPUTS) + 1]
+    keys = list(page.OUTPUTS)
+    whole = _outputs(page.view(tiny, ViewFilters()))
+    assert [whole[i] for i in hidden_at] == [False, False]
+    assert whole[keys.index("multiples")] is not no_update
+    one = _outputs(page.view(tiny, ViewFilters(implementer="a")))
+    assert [one[i] for i in hidden_at] == [True, True]
+    assert one[keys.index("multiples")] is no_update and one[keys.index("days-implementers")] is no_update
+    assert one[keys.index("cumulative")] is not no_update  # the scope's own charts are drawn
+    # A municipality served by one implementer is one implementer's view too.
+    town = _outputs(page.view(tiny, ViewFilters(municipalities=("Aburg",))))
+    assert [town[i] for i in hidden_at] == [True, True]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dash import dcc
+from dash import dcc, no_update
 
 
 def graph(graph_id: str, filename: str, toolbar: bool = True):
@@ -26,3 +26,13 @@ def clicked(click_data) -> str | None:
     except (TypeError, KeyError, IndexError):
         return None
     return value if isinstance(value, str) else None
+
+
+def outputs_hiding_comparisons(shown_now: dict, outputs: dict, comparing: dict[str, str]) -> list:
+    """A page callback's values: the view's figures in `outputs` order, then whether each figure of
+    `comparing` (view key -> the id of its html.Figure) is hidden. A chart that compares implementers
+    repeats its neighbour when one implementer is in scope (the view's "one-implementer"): it is then
+    hidden and left as it was, so a filter change draws one chart fewer."""
+    single = bool(shown_now["one-implementer"])
+    values = [no_update if single and key in comparing else shown_now[key] for key in outputs]
+    return values + [single for _ in comparing]

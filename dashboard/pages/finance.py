@@ -10,7 +10,7 @@ from dash import Output, html
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.charts import graph
+from dashboard.components.charts import graph, outputs_hiding_comparisons
 from dashboard.components.kpi import kpi_card
 from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
@@ -67,7 +67,9 @@ def layout(lang: str):
                 ],
                 className="table-section",
             ),
-            html.Figure(graph("finance-multiples", "toteuttajat-kustannukset"), className="chart-figure"),
+            html.Figure(
+                graph("finance-multiples", "toteuttajat-kustannukset"), id="finance-multiples-figure", className="chart-figure"
+            ),
             html.Div(
                 [
                     html.Figure(graph("finance-monthly", "kuukausikustannukset"), className="chart-figure"),
@@ -323,6 +325,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             budget=fmt.eur(total["budget_eur"], lang),
         ),
         "status-table": status_table(table, lang),
+        "one-implementer": len(implementers) <= 1,
         "multiples": burn_small_multiples(planned, actual, implementers, lang),
         "monthly": monthly_category_chart(finance.monthly_by_category(store, scope, as_of), lang),
         "category-table": category_table(finance.category_table(store, scope, as_of), lang),
@@ -368,12 +371,17 @@ OUTPUTS = {
 }
 
 
+# The per-implementer burn charts repeat the scope's own when one implementer is in scope: hidden then.
+COMPARING = {"multiples": "finance-multiples-figure"}
+
+
 def register(app) -> None:
-    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
+    outputs = [Output(i, p) for i, p in OUTPUTS.values()] + [Output(i, "hidden") for i in COMPARING.values()]
+
+    @app.callback(outputs, *FILTER_INPUTS)
     def update_finance(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
-        shown = page_view(view, state.current(), filters)
-        return [shown[key] for key in OUTPUTS]
+        return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
 
 
 # CSV exports: numbers as numbers, headers in the UI language.

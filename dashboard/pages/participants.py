@@ -10,7 +10,7 @@ from dash import Output, html
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.charts import graph
+from dashboard.components.charts import graph, outputs_hiding_comparisons
 from dashboard.components.kpi import kpi_card
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
@@ -70,14 +70,22 @@ def layout(lang: str):
             html.Div(
                 [
                     html.Figure(graph("participants-cumulative", "osallistujat-kertyma"), className="chart-figure"),
-                    html.Figure(graph("participants-multiples", "osallistujat-toteuttajittain"), className="chart-figure"),
+                    html.Figure(
+                        graph("participants-multiples", "osallistujat-toteuttajittain"),
+                        id="participants-multiples-figure",
+                        className="chart-figure",
+                    ),
                 ]
             ),
             section("person_days.title", [table_host("person-days-table")], "person-days"),
             html.Div(
                 [
                     html.Figure(graph("person-days-chart", "henkilopaivat"), className="chart-figure"),
-                    html.Figure(graph("person-days-implementers", "henkilopaivat-toteuttajittain"), className="chart-figure"),
+                    html.Figure(
+                        graph("person-days-implementers", "henkilopaivat-toteuttajittain"),
+                        id="person-days-implementers-figure",
+                        className="chart-figure",
+                    ),
                 ],
                 className="two-columns even",
             ),
@@ -307,6 +315,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "cumulative": cumulative_chart(
             scope_monthly(result.store, scope, as_of), target, project["start_date"], project["end_date"], lang
         ),
+        "one-implementer": scope.implementer is not None or len(present) <= 1,
         "multiples": implementer_multiples(
             monthly_participants(result.store, scope, as_of),
             areas,
@@ -351,12 +360,17 @@ OUTPUTS = {
 }
 
 
+# Charts that compare implementers, hidden when one implementer is in scope.
+COMPARING = {"multiples": "participants-multiples-figure", "days-implementers": "person-days-implementers-figure"}
+
+
 def register(app) -> None:
-    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
+    outputs = [Output(i, p) for i, p in OUTPUTS.values()] + [Output(i, "hidden") for i in COMPARING.values()]
+
+    @app.callback(outputs, *FILTER_INPUTS)
     def update_participants(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
-        shown_now = page_view(view, state.current(), filters)
-        return [shown_now[k] for k in OUTPUTS]
+        return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
 
 
 # CSV exports carry exactly what the page shows: suppressed cells as "<5".

@@ -32,3 +32,21 @@ def test_participants_page_renders_protected_tables(page, demo_server):
             assert not re.fullmatch(r"[1-4]", count), (table, cell)
     screenshot(page, "participants")
     assert page.console_errors == []
+
+
+def test_charts_comparing_implementers_hide_for_one_implementer_and_return(page, demo_server):
+    page.goto(demo_server.url + "/osallistujat")
+    page.wait_for_selector("#participants-multiples .main-svg", timeout=30000)
+    page.click("#filter-implementer")
+    page.locator(".dash-dropdown-search").fill("Socca")
+    page.get_by_role("option", name="Socca").first.click()
+    page.wait_for_selector("#participants-multiples-figure[hidden]", state="attached", timeout=30000)
+    assert page.locator("#person-days-implementers-figure").is_hidden()
+    chart = page.locator("#person-days-chart").bounding_box()
+    row = page.locator("#person-days-chart").locator("xpath=ancestor::div[contains(@class,'two-columns')]").bounding_box()
+    assert chart["width"] > 0.9 * row["width"]  # the day-type chart takes the whole row
+    page.go_back()  # the whole project again, without reloading the page
+    page.wait_for_selector("#participants-multiples-figure:not([hidden])", timeout=30000)
+    page.wait_for_function("document.querySelectorAll('#participants-multiples .annotation-text').length === 8")
+    assert page.locator("#person-days-implementers").is_visible()
+    assert page.console_errors == []
