@@ -82,8 +82,9 @@ def _date_after(rng: random.Random, start: dt.date) -> str:
 
 
 def time_callbacks(client, filters: list[dict], progress, budget_seconds: float = 120) -> dict:
-    callbacks = {c.output: c for c in server_callbacks(client)}
-    chosen = callbacks_by_first_output(client, PAGE_CALLBACKS)
+    listed = server_callbacks(client)
+    callbacks = {c.output: c for c in listed}
+    chosen = callbacks_by_first_output(listed, PAGE_CALLBACKS)
     chosen["page layout"] = callbacks["page-content.children"]
     chosen["filters from url"] = next(c for key, c in callbacks.items() if key.startswith("..url.search...filter-implementer"))
     results = {}

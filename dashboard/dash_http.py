@@ -49,10 +49,9 @@ def server_callbacks(client, match: str = "x") -> list[Callback]:
     return callbacks
 
 
-def callbacks_by_first_output(client, first_ids: dict) -> dict:
-    """{key: the server callback whose first output is that component}, for each key of first_ids
-    that has one: how the benchmark and the load test find the callback that draws a page."""
-    callbacks = server_callbacks(client)
+def callbacks_by_first_output(callbacks: list[Callback], first_ids: dict) -> dict:
+    """{key: the callback whose first output is that component}, for each key of first_ids that has
+    one: how the benchmark and the load test find the callback that draws a page."""
     found = {}
     for key, first_id in first_ids.items():
         match = [c for c in callbacks if c.output.startswith(f"..{first_id}.")]

@@ -103,22 +103,20 @@ def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str,
     own: dict[tuple[str, str], float] = {}
     for r in rows[rows["implementer_id"].notna()].itertuples():
         own.setdefault((r.implementer_id, r.indicator), float(r.target))  # the first row, as the plan lists them
-    whole: dict[str, float | None] = {k: None for k in EV_WEIGHTS}
+    whole: dict[str, float] = {}
     for r in rows[rows["implementer_id"].isna()].itertuples():
-        whole.setdefault(r.indicator, None)
-        if whole[r.indicator] is None:  # the first row, as the plan lists them
-            whole[r.indicator] = float(r.target)
+        whole.setdefault(r.indicator, float(r.target))  # the first row, as the plan lists them
     found: dict[str, dict[str, float | None]] = {}
     for implementer, budget in budgets.items():
         found[implementer] = {}
         for indicator in EV_WEIGHTS:
             if (implementer, indicator) in own:
                 found[implementer][indicator] = own[(implementer, indicator)]
-            elif whole[indicator] is not None and project_budget:
+            elif indicator in whole and project_budget:
                 found[implementer][indicator] = whole[indicator] * float(budget) / project_budget
             else:
                 found[implementer][indicator] = None
-    found["__project__"] = {k: whole[k] for k in EV_WEIGHTS}
+    found["__project__"] = {k: whole.get(k) for k in EV_WEIGHTS}
     return found
 
 

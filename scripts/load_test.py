@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR  # noqa: E402
-from dashboard.dash_http import Callback, HttpSession, call, callbacks_by_first_output, server_callbacks  # noqa: E402
+from dashboard.dash_http import HttpSession, call, callbacks_by_first_output, server_callbacks  # noqa: E402
 from dashboard.factory import create_app  # noqa: E402
 from dashboard.measure import Gunicorn, percentile  # noqa: E402
 from dashboard.pages import areas as areas_page  # noqa: E402
@@ -60,10 +60,6 @@ def add_participants(extracts: Path, count: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def figure_callbacks(client) -> dict[str, Callback]:
-    return callbacks_by_first_output(client, PAGE_FIGURES)
-
-
 def canonical(text: str) -> str:
     """An answer with its JSON keys sorted and floats to 10 significant digits: DuckDB's parallel
     sums may differ in the last bit between processes, and attribute order means nothing. The
@@ -91,7 +87,7 @@ def expected_answers(plan: Path, extracts: Path, implementers: list[str | None])
     """What each page's figure callback answers for each area, computed in-process."""
     client = create_app(plan, extracts, warm=False, watch_seconds=None, credentials=None).server.test_client()
     answers = {}
-    for path, callback in figure_callbacks(client).items():
+    for path, callback in callbacks_by_first_output(server_callbacks(client), PAGE_FIGURES).items():
         for implementer in implementers:
             answers[(path, implementer)] = canonical(call(client, callback, view_values(implementer)).get_data(as_text=True))
     return answers
@@ -270,10 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         server = Gunicorn(plan, extracts, args.workers, args.threads, watch_seconds=1.0)
         try:
             client = HttpSession(server.base)
+            listed = server_callbacks(client)
             callbacks = {
-                "figures": figure_callbacks(client),
-                "page": next(c for c in server_callbacks(client) if c.output == "page-content.children"),
-                "sync": next(c for c in server_callbacks(client) if c.output.startswith("..url.search...filter-implementer")),
+                "figures": callbacks_by_first_output(listed, PAGE_FIGURES),
+                "page": next(c for c in listed if c.output == "page-content.children"),
+                "sync": next(c for c in listed if c.output.startswith("..url.search...filter-implementer")),
             }
             tally = Tally()
             started = time.monotonic()

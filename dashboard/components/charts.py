@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dash import dcc, no_update
+from dash import Output, dcc, no_update
 
 
 def graph(graph_id: str, filename: str, toolbar: bool = True):
@@ -26,6 +26,11 @@ def clicked(click_data) -> str | None:
     except (TypeError, KeyError, IndexError):
         return None
     return value if isinstance(value, str) else None
+
+
+def outputs_with_comparisons(outputs: dict, comparing: dict[str, str]) -> list[Output]:
+    """A page callback's outputs: the view's, then the `hidden` of each comparing chart's figure."""
+    return [Output(i, p) for i, p in outputs.values()] + [Output(i, "hidden") for i in comparing.values()]
 
 
 def outputs_hiding_comparisons(shown_now: dict, outputs: dict, comparing: dict[str, str]) -> list:

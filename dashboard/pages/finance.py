@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import Output, html
+from dash import html
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.charts import graph, outputs_hiding_comparisons
+from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
 from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
@@ -376,9 +376,7 @@ COMPARING = {"multiples": "finance-multiples-figure"}
 
 
 def register(app) -> None:
-    outputs = [Output(i, p) for i, p in OUTPUTS.values()] + [Output(i, "hidden") for i in COMPARING.values()]
-
-    @app.callback(outputs, *FILTER_INPUTS)
+    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS)
     def update_finance(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
         return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import Output, html
+from dash import html
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.charts import graph, outputs_hiding_comparisons
+from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
@@ -315,7 +315,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "cumulative": cumulative_chart(
             scope_monthly(result.store, scope, as_of), target, project["start_date"], project["end_date"], lang
         ),
-        "one-implementer": scope.implementer is not None or len(present) <= 1,
+        "one-implementer": len(present) <= 1,
         "multiples": implementer_multiples(
             monthly_participants(result.store, scope, as_of),
             areas,
@@ -365,9 +365,7 @@ COMPARING = {"multiples": "participants-multiples-figure", "days-implementers": 
 
 
 def register(app) -> None:
-    outputs = [Output(i, p) for i, p in OUTPUTS.values()] + [Output(i, "hidden") for i in COMPARING.values()]
-
-    @app.callback(outputs, *FILTER_INPUTS)
+    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS)
     def update_participants(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
         return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
