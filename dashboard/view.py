@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, restrict
@@ -15,19 +16,19 @@ class PlanOptions:
     implementers: tuple[tuple[str, str, str], ...]  # (implementer_id, area, name)
     municipalities: tuple[tuple[str, str, str], ...]  # (municipality, region, implementer_id)
 
-    @property
+    @cached_property
     def implementer_ids(self) -> set[str]:
         return {i for i, _, _ in self.implementers}
 
-    @property
+    @cached_property
     def regions(self) -> list[str]:
         return sorted({r for _, r, _ in self.municipalities})
 
-    @property
+    @cached_property
     def municipality_names(self) -> list[str]:
         return sorted({m for m, _, _ in self.municipalities})
 
-    @property
+    @cached_property
     def areas(self) -> dict[str, str]:
         """implementer_id -> area, in the plan's order (main implementer first)."""
         return {i: area for i, area, _ in self.implementers}
@@ -37,6 +38,12 @@ class PlanOptions:
 
 
 def plan_options(result: LoadResult) -> PlanOptions:
+    """Built once per loaded data set: every callback asks for it, and a national plan lists
+    thousands of municipalities."""
+    return result.store.memo(("plan_options",), lambda: _plan_options(result))
+
+
+def _plan_options(result: LoadResult) -> PlanOptions:
     implementers = result.store.fetch("implementers")
     municipalities = result.store.fetch("municipalities")
     return PlanOptions(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -153,9 +154,27 @@ class Cube:
     def _measure(self, cell: Key) -> tuple[bytes, int]:
         if cell not in self._known:
             rows = self.rows(cell)
-            identity = hashlib.blake2b(rows.astype(np.int64).tobytes(), digest_size=16).digest()
-            self._known[cell] = (identity, int(self._weights[rows].sum()))
+            self._known[cell] = (_identity_of(rows), int(self._weights[rows].sum()))
         return self._known[cell]
+
+    def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> None:
+        """Measure {dimension=v} and {dimension=v} | split for every value at once, as `_measure`
+        would one by one: a national split table has ten thousand cells, and sorting the profile
+        once per split costs less than a row list per cell."""
+        codes, uniques = pd.factorize(self.profile[_COLUMNS[dimension]], use_na_sentinel=True)
+        code_of = {value: number for number, value in enumerate(uniques)}
+        for split in [GRAND, *splits]:
+            selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([self._mask(a) for a in split])
+            rows = np.flatnonzero(selected & (codes >= 0))
+            rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value, ascending within each
+            ends = np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))
+            weights = np.concatenate(([0], np.cumsum(self._weights[rows])))
+            raw = rows.astype(np.int64).tobytes()
+            for value in values:
+                number = code_of.get(value)
+                begin, end = (0, 0) if number is None else (int(ends[number - 1]) if number else 0, int(ends[number]))
+                cell = key(**{dimension: value}) | split
+                self._known.setdefault(cell, (_identity_of(raw[8 * begin : 8 * end]), int(weights[end] - weights[begin])))
 
     def count(self, cell: Key) -> int:
         return self._measure(cell)[1]
@@ -169,6 +188,12 @@ class Cube:
         """Drop the masks and row lists (kept counts stay): a protected view is kept for a while."""
         self._atoms.clear()
         self._groups.clear()
+
+
+def _identity_of(rows: np.ndarray | bytes) -> bytes:
+    """A cell's identity: a digest of the ascending profile row numbers it selects."""
+    raw = rows if isinstance(rows, bytes) else rows.astype(np.int64).tobytes()
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 class RowOrder:
@@ -189,6 +214,31 @@ class RowOrder:
         if len(differ):
             return bool(a[differ[0]] > b[differ[0]])
         return len(a) < len(b)
+
+
+@dataclass
+class _Reading:
+    """Where a reader starts: the cells shown and not hidden, and how many unknowns each equation has."""
+
+    known: set[bytes]
+    unknowns: list[int]
+    containing: dict[bytes, list[int]]  # cell -> the numbers of the equations it is in
+
+    @classmethod
+    def of(cls, view: Protected) -> _Reading:
+        known = {c for c in view.displayed if c not in view.suppressed}
+        containing: dict[bytes, list[int]] = {}
+        for number, equation in enumerate(view.equations):
+            for cell in equation:
+                containing.setdefault(cell, []).append(number)
+        return cls(known, [sum(c not in known for c in equation) for equation in view.equations], containing)
+
+    def forget(self, cell: bytes) -> None:
+        """The cell is hidden from now on."""
+        if cell in self.known:
+            self.known.discard(cell)
+            for number in self.containing.get(cell, ()):
+                self.unknowns[number] += 1
 
 
 @dataclass
@@ -238,21 +288,34 @@ class Protected:
     def _small(self, cell: bytes) -> bool:
         return 0 < self._counts[cell] < self.threshold
 
-    def _derive(self) -> tuple[set[bytes], list[tuple[bytes, dict[bytes, int]]]]:
+    def _derive(self, reading: _Reading | None = None, stop_at_small: bool = False):
         """What a reader can work out: start from the shown cells and solve any equation with a single
-        unknown, again and again. Returns the known cells and each derivation (cell, equation) in order."""
-        known = {c for c in self.displayed if c not in self.suppressed}
+        unknown, again and again. Returns the known cells and each derivation (cell, equation) in order;
+        with stop_at_small, stops after the first derivation of a small count."""
+        # Read as passes over the equations in list order, an equation with one unknown at its turn
+        # solving it at once. Done with a count of unknowns per equation and a heap of the equations
+        # left to visit in the current pass: the same steps in the same order, without rescanning
+        # thousands of equations per pass.
+        reading = reading or _Reading.of(self)
+        known, unknowns, equations = set(reading.known), list(reading.unknowns), self.equations
         steps = []
-        changed = True
-        while changed:
-            changed = False
-            for equation in self.equations:
-                unknown = {c for c in equation if c not in known}
-                if len(unknown) == 1:
-                    cell = unknown.pop()
-                    known.add(cell)
-                    steps.append((cell, equation))
-                    changed = True
+        ones = {number for number, count in enumerate(unknowns) if count == 1}
+        while ones:
+            visit, ones = sorted(ones), set()  # a sorted list is a valid heap
+            while visit:
+                number = heapq.heappop(visit)
+                if unknowns[number] != 1:
+                    continue
+                cell = next(c for c in equations[number] if c not in known)
+                known.add(cell)
+                steps.append((cell, equations[number]))
+                if stop_at_small and self._small(cell):
+                    return known, steps
+                for other in reading.containing[cell]:
+                    unknowns[other] -= 1
+                    if unknowns[other] == 1:
+                        # Later in this pass, or else in the next one.
+                        heapq.heappush(visit, other) if other > number else ones.add(other)
         return known, steps
 
     def protect(self) -> Protected:
@@ -262,23 +325,27 @@ class Protected:
                 uses[cell] = uses.get(cell, 0) + 1
         grand = self.grand
         self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
+        reading = _Reading.of(self)
         # The rows a cell selects break ties: candidates come out of sets, whose order changes with each
         # process's hash seed, and every server process must hide the same cells (or two workers'
         # answers, put side by side, would show what each hides).
         rank = lambda c: (self._counts[c], uses.get(c, 0), self._order(c))  # noqa: E731
         while True:
-            _, steps = self._derive()
-            revealed = next(((cell, eq) for cell, eq in steps if self._small(cell)), None)
-            if revealed is None:
+            # Only the first derivation of a small count is acted on, and everything its chain goes
+            # back through was derived before it.
+            _, steps = self._derive(reading, stop_at_small=True)
+            if not steps or not self._small(steps[-1][0]):
                 return self
             # Break the first derivation that reveals a small count: hide the smallest shown cell
             # anywhere in its chain (fewest equations first among equals), so a big total such as all
             # women is never given up to protect a handful.
-            cell, equation = revealed
+            cell, equation = steps[-1]
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
                 return self  # nothing left to hide; leaks() will report it
-            self.suppressed.add(min(candidates, key=rank))
+            hidden = min(candidates, key=rank)
+            self.suppressed.add(hidden)
+            reading.forget(hidden)
 
     def _breakable(self, cell: bytes, equation, steps) -> list[bytes]:
         """Shown cells whose hiding breaks a derivation of `cell`: those of its equation and of every
@@ -360,6 +427,7 @@ def build_view(
 
 def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
     splits = [key(gender=g) for g in GENDERS] + [key(age=a) for a in AGE_GROUPS]
+    view.cube.measure_split(dimension, values, splits)
     for value in values:
         row = key(**{dimension: value})
         view.show(row, *(row | s for s in splits))
