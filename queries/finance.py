@@ -54,16 +54,34 @@ def period_of(store: Store, as_of: dt.date) -> Period:
 def forecast_band(daily: pd.DataFrame, spent: float, budget: float, period: Period) -> tuple[float, float, float]:
     """(forecast, low, high). The band assumes the coming months vary as much as the window's
     six equal periods did: forecast ± 1.28 × their standard deviation × √(periods remaining)."""
+    net = float(daily["net_eur"].sum()) if len(daily) else 0.0
+    return band_from(net, window_periods(daily, period)[0], spent, budget, period)
+
+
+def window_periods(daily: pd.DataFrame, period: Period, codes: np.ndarray | None = None, groups: int = 1) -> np.ndarray:
+    """The net spend of each of the window's six equal periods, as a (groups × 6) array: one row
+    per group where `codes` numbers each day's group (all of them at once: a national programme
+    has hundreds of implementers), else one row for all."""
+    window_days = (period.as_of - period.window_start).days
+    sums = np.zeros(groups * BAND_BUCKETS)
+    if window_days > 0 and len(daily):
+        bucket_days = window_days / BAND_BUCKETS
+        age = (np.datetime64(period.as_of, "D") - pd.to_datetime(daily["date"]).to_numpy().astype("datetime64[D]")).astype(int)
+        bucket = np.minimum((age / bucket_days).astype(int), BAND_BUCKETS - 1)
+        at = bucket if codes is None else codes * BAND_BUCKETS + bucket
+        sums = np.bincount(at, weights=daily["net_eur"].to_numpy(dtype=float), minlength=groups * BAND_BUCKETS)
+    return sums.reshape(groups, BAND_BUCKETS)
+
+
+def band_from(net: float, sums: np.ndarray, spent: float, budget: float, period: Period) -> tuple[float, float, float]:
+    """forecast_band from the window's net spend and its six periods' sums."""
     window_start = period.window_start
     window_days = (period.as_of - window_start).days
-    net = float(daily["net_eur"].sum()) if len(daily) else 0.0
     forecast = forecast_at_completion(spent, net, budget, period.as_of, period.start, period.end, window_start)
     if period.as_of < period.start or period.as_of >= period.end or window_days <= 0:
         return forecast, forecast, forecast
     bucket_days = window_days / BAND_BUCKETS
-    age = (np.datetime64(period.as_of, "D") - pd.to_datetime(daily["date"]).to_numpy().astype("datetime64[D]")).astype(int)
-    index = np.minimum((age / bucket_days).astype(int), BAND_BUCKETS - 1)
-    sums = np.bincount(index, weights=daily["net_eur"].to_numpy(dtype=float), minlength=BAND_BUCKETS).tolist()
+    sums = sums.tolist()
     mean = sum(sums) / BAND_BUCKETS
     spread = math.sqrt(sum((s - mean) ** 2 for s in sums) / (BAND_BUCKETS - 1))
     half = BAND_Z * spread * math.sqrt(period.remaining_days / bucket_days)
@@ -134,11 +152,13 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
     progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
     targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
 
-    daily_of = {implementer: frame for implementer, frame in daily.groupby("implementer_id", sort=False)}
-    no_days = daily.iloc[0:0]
+    number = {implementer: n for n, implementer in enumerate(finance["implementer_id"])}
+    codes = daily["implementer_id"].map(number).to_numpy(dtype=np.int64)
+    periods = window_periods(daily, period, codes, len(number))
+    nets = np.bincount(codes, weights=daily["net_eur"].to_numpy(dtype=float), minlength=len(number))
     rows = []
     for row in finance.itertuples():
-        own = daily_of.get(row.implementer_id, no_days)
+        n = number[row.implementer_id]
         achieved = {
             "participants": float(progress.at[row.implementer_id, "participants"]),
             "person_days": float(progress.at[row.implementer_id, "person_days"]),
@@ -150,7 +170,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
                 row.budget_eur,
                 row.planned_to_date_eur,
                 row.spent_eur,
-                own,
+                (nets[n], periods[n]),
                 achieved,
                 targets[row.implementer_id],
                 period,
@@ -163,7 +183,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
         finance["budget_eur"].sum(),
         finance["planned_to_date_eur"].sum(),
         finance["spent_eur"].sum(),
-        daily,
+        (float(daily["net_eur"].sum()) if len(daily) else 0.0, window_periods(daily, period)[0]),
         total_achieved,
         _scope_targets(scope, targets),
         period,
@@ -192,8 +212,9 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator if numerator is not None and denominator else None
 
 
-def _row(implementer, area, budget, planned, spent, daily, achieved, targets, period) -> dict:
-    forecast, low, high = forecast_band(daily, float(spent), float(budget), period)
+def _row(implementer, area, budget, planned, spent, window, achieved, targets, period) -> dict:
+    """window: the run-rate window's net spend and its six periods' sums."""
+    forecast, low, high = band_from(float(window[0]), window[1], float(spent), float(budget), period)
     share = progress_share(achieved, targets)
     earned = None if share is None else float(budget) * share
     return {
@@ -296,10 +317,8 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
     by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
     totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
-    by_implementer["implied_eur"] = [
-        finance.at[i, "spent_eur"] * amount / total if total else 0.0
-        for i, amount, total in zip(by_implementer["implementer_id"], by_implementer["amount_eur"], totals, strict=True)
-    ]
+    spent_by = by_implementer["implementer_id"].map(finance["spent_eur"]).astype(float)
+    by_implementer["implied_eur"] = (spent_by * by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
     table = by_implementer.groupby("source")[["amount_eur", "implied_eur"]].sum().reset_index()
     table = table.rename(columns={"amount_eur": "plan_eur"})
     table["plan_share"] = table["plan_eur"] / table["plan_eur"].sum()
@@ -326,10 +345,11 @@ def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
     budget = store.fetch("budget_by_category", **scope.params())
     by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
+    actuals = finance[[f"{c}_eur" for c in CATEGORIES]].rename(columns=lambda c: c.removesuffix("_eur")).stack().to_dict()
     for (implementer, category), planned in by_category.items():
         if category == "revenue":
             continue
-        actual = float(finance.at[implementer, f"{category}_eur"])
+        actual = float(actuals[(implementer, category)])
         if actual > planned + 0.005:
             found.append(
                 {

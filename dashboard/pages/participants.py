@@ -34,7 +34,7 @@ from queries.participants import (
     person_days_monthly,
     scope_monthly,
 )
-from queries.summary import DAY_TYPES, Scope, summary
+from queries.summary import DAY_TYPES, Scope, finance_by_implementer, summary
 
 PATH = "/osallistujat"
 TITLE_KEY = "nav.participants"
@@ -274,8 +274,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     options = plan_options(result)
     present = set(stats.implementers)
     areas = {i: area for i, area in options.areas.items() if i in present or not scope.narrowed_by_area}
-    finance_table = finance.implementer_table(result.store, scope, as_of)
-    targets = finance.implementer_targets(result.store, finance_table.iloc[:-1].set_index("implementer_id")["budget_eur"])
+    # Only the budgets are needed (targets follow them), not the finance page's forecasts.
+    budgets = finance_by_implementer(result.store, scope, as_of).set_index("implementer_id")["budget_eur"]
+    targets = finance.implementer_targets(result.store, budgets)
     total, target = stats.view.value(GRAND), stats.target(GRAND)
     women, women_target = stats.view.value(key(gender="F")), stats.target(key(gender="F"))
     left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
