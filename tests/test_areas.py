@@ -58,6 +58,23 @@ def test_ranking_and_tiles_always_show_every_area(tiny):
     assert len(tile_names) == 19
 
 
+def test_choosing_a_region_redraws_the_tiles_not_the_charts_of_every_area(tiny_copy, monkeypatch):
+    from dashboard.ingest.load import load_project
+    from dashboard.view import page_view
+
+    world = load_project(tiny_copy / "plan", tiny_copy / "extracts")  # its own store: nothing cached yet
+    drawn = []
+    real = page.areas.area_progress
+    monkeypatch.setattr(page.areas, "area_progress", lambda *a: drawn.append(a) or real(*a))
+    first = page_view(page.all_areas_view, world, ViewFilters(as_of=AS_OF))
+    second = page_view(page.all_areas_view, world, ViewFilters(as_of=AS_OF, region="North"))
+    assert len(drawn) == 1
+    assert second["ranking"] is first["ranking"] and second["multiples"] is first["multiples"]
+    assert second["ranking-text"] == first["ranking-text"]
+    page_view(page.all_areas_view, world, ViewFilters(as_of=dt.date(2021, 3, 31), region="North"))
+    assert len(drawn) == 2  # a new date is a new ranking
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
