@@ -170,7 +170,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
                 row.budget_eur,
                 row.planned_to_date_eur,
                 row.spent_eur,
-                (nets[n], periods[n]),
+                band_from(float(nets[n]), periods[n], float(row.spent_eur), float(row.budget_eur), period),
                 achieved,
                 targets[row.implementer_id],
                 period,
@@ -183,7 +183,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
         finance["budget_eur"].sum(),
         finance["planned_to_date_eur"].sum(),
         finance["spent_eur"].sum(),
-        (float(daily["net_eur"].sum()) if len(daily) else 0.0, window_periods(daily, period)[0]),
+        forecast_band(daily, float(finance["spent_eur"].sum()), float(finance["budget_eur"].sum()), period),
         total_achieved,
         _scope_targets(scope, targets),
         period,
@@ -212,9 +212,9 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator if numerator is not None and denominator else None
 
 
-def _row(implementer, area, budget, planned, spent, window, achieved, targets, period) -> dict:
-    """window: the run-rate window's net spend and its six periods' sums."""
-    forecast, low, high = band_from(float(window[0]), window[1], float(spent), float(budget), period)
+def _row(implementer, area, budget, planned, spent, band, achieved, targets, period) -> dict:
+    """band: (forecast, low, high) at completion."""
+    forecast, low, high = band
     share = progress_share(achieved, targets)
     earned = None if share is None else float(budget) * share
     return {

@@ -95,19 +95,23 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
 def all_areas_view(result: LoadResult, filters: ViewFilters) -> dict:
     """Every area whatever is chosen, so that one can be compared with the others and clicked; only
     the as-of date, the language and the highlighted region change these."""
-    everything = page_view(_all_areas_charts, result, ViewFilters(as_of=filters.as_of, lang=filters.lang))
-    scope = scope_for(result, ViewFilters(as_of=filters.as_of))
-    all_stats = participant_stats(result.store, scope, scope.as_of)
+    charts = page_view(_all_areas_charts, result, ViewFilters(as_of=filters.as_of, lang=filters.lang))
+    _, all_stats = _everything(result, filters)
     region = filters.region if filters.region in plan_options(result).regions else None
-    return everything | {"tiles": region_tiles(areas.region_counts(all_stats), region, filters.lang)}
+    return charts | {"tiles": region_tiles(areas.region_counts(all_stats), region, filters.lang)}
+
+
+def _everything(result: LoadResult, filters: ViewFilters):
+    """The whole project at the filters' as-of date, and its protected participant counts."""
+    everything = scope_for(result, ViewFilters(as_of=filters.as_of))
+    return everything, participant_stats(result.store, everything, everything.as_of)
 
 
 def _all_areas_charts(result: LoadResult, filters: ViewFilters) -> dict:
     """The charts of every area at an as-of date: drawn once, whichever region is highlighted (a
     national programme has 300 areas to rank and draw)."""
     lang = filters.lang
-    everything = scope_for(result, ViewFilters(as_of=filters.as_of, lang=lang))
-    all_stats = participant_stats(result.store, everything, everything.as_of)
+    everything, all_stats = _everything(result, filters)
     progress = areas.area_progress(result.store, everything, everything.as_of, all_stats)
     names = plan_options(result).areas
     project = result.plan.project
