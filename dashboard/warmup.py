@@ -1,6 +1,5 @@
-"""Right after data is loaded, compute each page's figures for the whole project, each area and each
-region in the background, so that the first look at an area or a region in a meeting is as quick as
-the second."""
+"""Right after data is loaded, compute each page's figures for the whole project and for each area
+in the background, so that the first look at an area in a meeting is as quick as the second."""
 
 from __future__ import annotations
 
@@ -13,10 +12,9 @@ from dashboard.pages import areas, finance, overview, participants
 from dashboard.url_state import ViewFilters
 from dashboard.view import page_view, plan_options
 
-# A programme of hundreds of implementers warms only the whole-programme view (and its regions, if
-# few): warming every area would keep a core busy for minutes after each reload.
+# A programme of hundreds of implementers warms only the whole-programme view: warming every area
+# would keep a core busy for minutes after each reload.
 WARM_AREAS_AT_MOST = 20
-WARM_REGIONS_AT_MOST = 20
 VIEWS = (overview.view, finance.view, participants.view, areas.scope_view, areas.all_areas_view)
 
 log = logging.getLogger(__name__)
@@ -31,16 +29,13 @@ def warm(result: LoadResult) -> int:
     """Fill the page caches; returns how many views were computed."""
     if not result.ok:
         return 0
-    options = plan_options(result)
-    implementers, regions = list(options.areas), options.regions
-    chosen = [ViewFilters()]
-    chosen += [ViewFilters(implementer=i) for i in implementers] if len(implementers) <= WARM_AREAS_AT_MOST else []
-    chosen += [ViewFilters(region=r) for r in regions] if len(regions) <= WARM_REGIONS_AT_MOST else []
-    for filters in chosen:
+    implementers = list(plan_options(result).areas)
+    chosen = [None, *(implementers if len(implementers) <= WARM_AREAS_AT_MOST else [])]
+    for implementer in chosen:
         for view in VIEWS:
             if _stopping.is_set():
                 return 0
-            page_view(view, result, filters)
+            page_view(view, result, ViewFilters(implementer=implementer))
     return len(chosen) * len(VIEWS)
 
 

@@ -96,19 +96,8 @@ def test_page_view_is_computed_once_per_view(tiny):
     assert page_view(finance_page.view, tiny, ViewFilters(implementer="a", lang="en")) is not first
 
 
-def test_warm_up_computes_every_view_for_the_project_each_area_and_each_region(tiny, monkeypatch):
-    computed = []
-    real = finance_page.view
-    monkeypatch.setattr(warmup, "VIEWS", (lambda result, filters: computed.append(filters) or real(result, filters),))
-    # the whole project, areas a and b, regions North and South
-    assert warmup.warm(tiny) == 1 + 2 + 2
-    assert {(f.implementer, f.region) for f in computed} == {
-        (None, None),
-        ("a", None),
-        ("b", None),
-        (None, "North"),
-        (None, "South"),
-    }
+def test_warm_up_computes_every_view_for_the_project_and_each_area(tiny):
+    assert warmup.warm(tiny) == (1 + 2) * len(warmup.VIEWS)  # the whole project and areas a and b
     assert page_view(finance_page.view, tiny, ViewFilters()) is page_view(finance_page.view, tiny, ViewFilters())
 
 
