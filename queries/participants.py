@@ -319,17 +319,14 @@ class Protected:
         return known, steps
 
     def protect(self) -> Protected:
-        uses: dict[bytes, int] = {}
-        for equation in self.equations:
-            for cell in equation:
-                uses[cell] = uses.get(cell, 0) + 1
         grand = self.grand
         self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
         reading = _Reading.of(self)
+        uses = lambda c: len(reading.containing.get(c, ()))  # noqa: E731 - the equations a cell is in
         # The rows a cell selects break ties: candidates come out of sets, whose order changes with each
         # process's hash seed, and every server process must hide the same cells (or two workers'
         # answers, put side by side, would show what each hides).
-        rank = lambda c: (self._counts[c], uses.get(c, 0), self._order(c))  # noqa: E731
+        rank = lambda c: (self._counts[c], uses(c), self._order(c))  # noqa: E731
         while True:
             # Only the first derivation of a small count is acted on, and everything its chain goes
             # back through was derived before it.
