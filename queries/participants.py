@@ -14,7 +14,6 @@ The scope's grand total is always shown."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import heapq
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -111,6 +110,7 @@ class Cube:
     def __init__(self, profile: pd.DataFrame):
         self.profile = profile
         self._weights = profile["participants"].to_numpy()
+        self._prints = _fingerprints(len(profile))
         self._atoms: dict[tuple[str, str], np.ndarray] = {}
         self._groups: dict[str, dict[str, np.ndarray]] = {}
         self._known: dict[Key, tuple[bytes, int]] = {}  # cell -> (identity, count)
@@ -154,27 +154,34 @@ class Cube:
     def _measure(self, cell: Key) -> tuple[bytes, int]:
         if cell not in self._known:
             rows = self.rows(cell)
-            self._known[cell] = (_identity_of(rows), int(self._weights[rows].sum()))
+            self._known[cell] = (_identity_of(self._prints[rows].sum(axis=0, dtype=np.uint64)), int(self._weights[rows].sum()))
         return self._known[cell]
 
-    def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> None:
+    def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> list[list[tuple[Key, bytes, int]]]:
         """Measure {dimension=v} and {dimension=v} | split for every value at once, as `_measure`
         would one by one: a national split table has ten thousand cells, and sorting the profile
-        once per split costs less than a row list per cell."""
+        once per split costs less than a row list per cell. Returns, for the whole row and then each
+        split, every value's (cell, identity, count)."""
         codes, uniques = pd.factorize(self.profile[_COLUMNS[dimension]], use_na_sentinel=True)
         code_of = {value: number for number, value in enumerate(uniques)}
+        columns = []
         for split in [GRAND, *splits]:
             selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([self._mask(a) for a in split])
             rows = np.flatnonzero(selected & (codes >= 0))
-            rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value, ascending within each
+            rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value
             ends = np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))
             weights = np.concatenate(([0], np.cumsum(self._weights[rows])))
-            raw = rows.astype(np.int64).tobytes()
+            prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(self._prints[rows], axis=0, dtype=np.uint64)))
+            column = []
             for value in values:
                 number = code_of.get(value)
                 begin, end = (0, 0) if number is None else (int(ends[number - 1]) if number else 0, int(ends[number]))
-                cell = key(**{dimension: value}) | split
-                self._known.setdefault(cell, (_identity_of(raw[8 * begin : 8 * end]), int(weights[end] - weights[begin])))
+                cell = frozenset(((dimension, value), *split))
+                identity = _identity_of(prints[end] - prints[begin])
+                measured = self._known.setdefault(cell, (identity, int(weights[end] - weights[begin])))
+                column.append((cell, *measured))
+            columns.append(column)
+        return columns
 
     def count(self, cell: Key) -> int:
         return self._measure(cell)[1]
@@ -190,10 +197,21 @@ class Cube:
         self._groups.clear()
 
 
-def _identity_of(rows: np.ndarray | bytes) -> bytes:
-    """A cell's identity: a digest of the ascending profile row numbers it selects."""
-    raw = rows if isinstance(rows, bytes) else rows.astype(np.int64).tobytes()
-    return hashlib.blake2b(raw, digest_size=16).digest()
+FINGERPRINT_SEED = 2016  # fixed: every server process must give a cell the same identity
+
+
+def _fingerprints(rows: int) -> np.ndarray:
+    """Two random 64-bit numbers per profile row, the same in every process (the profile's row
+    order is fixed by its query)."""
+    return np.random.default_rng(FINGERPRINT_SEED).integers(0, 2**64 - 1, size=(rows, 2), dtype=np.uint64, endpoint=True)
+
+
+def _identity_of(summed: np.ndarray) -> bytes:
+    """A cell's identity: the sum, modulo 2**64 in each of two lanes, of the fingerprints of the
+    rows it selects. The same rows give the same identity; other rows another, but for a chance of
+    one in 2**128 per pair. Sums, unlike a digest of the row list, come from running sums: a split
+    table's ten thousand cells cost one pass."""
+    return summed.tobytes()
 
 
 class RowOrder:
@@ -223,6 +241,7 @@ class _Reading:
     known: set[bytes]
     unknowns: list[int]
     containing: dict[bytes, list[int]]  # cell -> the numbers of the equations it is in
+    ones: set[int]  # the equations with a single unknown, kept up to date (a national view has 10 000)
 
     @classmethod
     def of(cls, view: Protected) -> _Reading:
@@ -231,7 +250,8 @@ class _Reading:
         for number, equation in enumerate(view.equations):
             for cell in equation:
                 containing.setdefault(cell, []).append(number)
-        return cls(known, [sum(c not in known for c in equation) for equation in view.equations], containing)
+        unknowns = [sum(c not in known for c in equation) for equation in view.equations]
+        return cls(known, unknowns, containing, {number for number, count in enumerate(unknowns) if count == 1})
 
     def forget(self, cell: bytes) -> None:
         """The cell is hidden from now on."""
@@ -239,6 +259,10 @@ class _Reading:
             self.known.discard(cell)
             for number in self.containing.get(cell, ()):
                 self.unknowns[number] += 1
+                if self.unknowns[number] == 1:
+                    self.ones.add(number)
+                elif self.unknowns[number] == 2:
+                    self.ones.discard(number)
 
 
 @dataclass
@@ -255,8 +279,11 @@ class Protected:
     _cells: dict[bytes, Key] = field(default_factory=dict)  # one name of each cell
 
     def _id(self, cell: Key) -> bytes:
-        identity = self.cube.identity(cell)
-        self._counts.setdefault(identity, self.cube.count(cell))
+        identity, count = self.cube._measure(cell)
+        return self._register(cell, identity, count)
+
+    def _register(self, cell: Key, identity: bytes, count: int) -> bytes:
+        self._counts.setdefault(identity, count)
         self._cells.setdefault(identity, cell)
         return identity
 
@@ -277,10 +304,13 @@ class Protected:
     def equate(self, total: Key, members: list[Key]) -> None:
         """total = Σ members, kept as coefficients so that a cell on both sides cancels out
         (with an empty member, CO03 women = in-education women + outside women is just A = A)."""
-        coefficients: dict[bytes, int] = {}
-        for cell, sign in [(total, 1), *((m, -1) for m in members)]:
-            identity = self._id(cell)
-            coefficients[identity] = coefficients.get(identity, 0) + sign
+        self.equate_ids(self._id(total), [self._id(m) for m in members])
+
+    def equate_ids(self, total: bytes, members: list[bytes]) -> None:
+        """equate, for cells already known by their identities."""
+        coefficients: dict[bytes, int] = {total: 1}
+        for identity in members:
+            coefficients[identity] = coefficients.get(identity, 0) - 1
         equation = {c: k for c, k in coefficients.items() if k}
         if equation:
             self.equations.append(equation)
@@ -299,7 +329,7 @@ class Protected:
         reading = reading or _Reading.of(self)
         known, unknowns, equations = set(reading.known), list(reading.unknowns), self.equations
         steps = []
-        ones = {number for number, count in enumerate(unknowns) if count == 1}
+        ones = reading.ones
         while ones:
             visit, ones = sorted(ones), set()  # a sorted list is a valid heap
             while visit:
@@ -424,16 +454,20 @@ def build_view(
 
 def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
     splits = [key(gender=g) for g in GENDERS] + [key(age=a) for a in AGE_GROUPS]
-    view.cube.measure_split(dimension, values, splits)
-    for value in values:
-        row = key(**{dimension: value})
-        view.show(row, *(row | s for s in splits))
-        view.equate(row, [row | key(gender=g) for g in GENDERS])
-        view.equate(row, [row | key(age=a) for a in AGE_GROUPS])
-    for split in splits:
+    # Worked with by identity: a national split table has ten thousand cells.
+    measured = view.cube.measure_split(dimension, values, splits)
+    rows, *columns = [[view._register(*cell) for cell in column] for column in measured]
+    by_gender, by_age = columns[: len(GENDERS)], columns[len(GENDERS) :]
+    view.displayed.update(rows)
+    for column in columns:
+        view.displayed.update(column)
+    for n, row in enumerate(rows):
+        view.equate_ids(row, [column[n] for column in by_gender])
+        view.equate_ids(row, [column[n] for column in by_age])
+    for split, column in zip(splits, columns, strict=True):
         view.show(split)
-        view.equate(split, [key(**{dimension: v}) | split for v in values])
-    view.equate(GRAND, [key(**{dimension: v}) for v in values])
+        view.equate_ids(view._id(split), column)
+    view.equate_ids(view.grand, rows)
 
 
 @dataclass

@@ -90,7 +90,7 @@ def test_a_reading_forgets_a_hidden_cell_as_if_started_without_it():
     reading.forget(cell)
     view.suppressed.add(cell)
     fresh = _Reading.of(view)
-    assert (reading.known, reading.unknowns) == (fresh.known, fresh.unknowns)
+    assert (reading.known, reading.unknowns, reading.ones) == (fresh.known, fresh.unknowns, fresh.ones)
     assert np.all(np.array(reading.unknowns) >= 0)
 
 
