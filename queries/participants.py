@@ -164,21 +164,24 @@ class Cube:
         split, every value's (cell, identity, count)."""
         codes, uniques = pd.factorize(self.profile[_COLUMNS[dimension]], use_na_sentinel=True)
         code_of = {value: number for number, value in enumerate(uniques)}
+        numbers = [code_of.get(value) for value in values]
         columns = []
         for split in [GRAND, *splits]:
             selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([self._mask(a) for a in split])
             rows = np.flatnonzero(selected & (codes >= 0))
             rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value
-            ends = np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))
+            ends = np.concatenate(([0], np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))))
             weights = np.concatenate(([0], np.cumsum(self._weights[rows])))
             prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(self._prints[rows], axis=0, dtype=np.uint64)))
+            # Each value's rows are ends[n]:ends[n + 1]; a value not in the profile has none (0:0).
+            begin = np.array([ends[n] if n is not None else 0 for n in numbers], dtype=np.int64)
+            end = np.array([ends[n + 1] if n is not None else 0 for n in numbers], dtype=np.int64)
+            identities = (prints[end] - prints[begin]).tobytes()
+            counts = (weights[end] - weights[begin]).tolist()
             column = []
-            for value in values:
-                number = code_of.get(value)
-                begin, end = (0, 0) if number is None else (int(ends[number - 1]) if number else 0, int(ends[number]))
+            for n, value in enumerate(values):
                 cell = frozenset(((dimension, value), *split))
-                identity = _identity_of(prints[end] - prints[begin])
-                measured = self._known.setdefault(cell, (identity, int(weights[end] - weights[begin])))
+                measured = self._known.setdefault(cell, (identities[16 * n : 16 * n + 16], int(counts[n])))
                 column.append((cell, *measured))
             columns.append(column)
         return columns
@@ -356,7 +359,7 @@ class Protected:
         # The rows a cell selects break ties: candidates come out of sets, whose order changes with each
         # process's hash seed, and every server process must hide the same cells (or two workers'
         # answers, put side by side, would show what each hides).
-        rank = lambda c: (self._counts[c], uses(c), self._order(c))  # noqa: E731
+        rank = lambda c: (self._counts[c], uses(c))  # noqa: E731
         while True:
             # Only the first derivation of a small count is acted on, and everything its chain goes
             # back through was derived before it.
@@ -370,7 +373,9 @@ class Protected:
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
                 return self  # nothing left to hide; leaks() will report it
-            hidden = min(candidates, key=rank)
+            best = min(map(rank, candidates))
+            tied = [c for c in candidates if rank(c) == best]
+            hidden = min(tied, key=self._order) if len(tied) > 1 else tied[0]  # rows only where needed
             self.suppressed.add(hidden)
             reading.forget(hidden)
 

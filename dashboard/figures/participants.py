@@ -174,6 +174,7 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
 def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lang: str) -> Chart:
     totals = monthly.groupby(["implementer_id", "day_type"])["days"].sum().unstack(fill_value=0.0)
     order = [i for i in areas if i in totals.index]
+    totals = totals.reindex(order)  # a column at a time: a national programme has 300 implementers
     figure = Chart()
     for day_type, colour in DAY_TYPE_COLOURS.items():
         if day_type not in totals or not totals[day_type].any():
@@ -181,7 +182,7 @@ def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lan
         name = translate(f"day_type.{day_type}", lang)
         figure.add_bar(
             y=[areas[i] for i in order],
-            x=[totals.at[i, day_type] for i in order],
+            x=totals[day_type].tolist(),
             orientation="h",
             name=name,
             marker={"color": colour},
