@@ -109,13 +109,19 @@ def time_callbacks(client, filters: list[dict], progress, budget_seconds: float 
                 bucket.append(time.perf_counter() - began)
                 if response.status_code not in (200, 204):
                     raise RuntimeError(f"{page}: HTTP {response.status_code} for {values}")
-        results[page] = {"first_view": _stats(first), "view_again": _stats(again)}
+        results[page] = {"first_view": _stats(first), "view_again": _stats(again), "slowest_first_views": _slowest(first, filters)}
         if len(first) < len(filters):
             results[page]["stopped_after_views"] = len(first)
         progress(
             f"{page}: first view p50 {results[page]['first_view']['p50_ms']} ms, again {results[page]['view_again']['p50_ms']} ms"
         )
     return results
+
+
+def _slowest(seconds: list[float], filters: list[dict], count: int = 3) -> list[dict]:
+    """The filter changes behind the tail, to know what the 95th percentile is made of."""
+    ranked = sorted(zip(seconds, filters, strict=False), key=lambda pair: -pair[0])[:count]
+    return [{"ms": round(1000 * s, 1), "filters": values} for s, values in ranked]
 
 
 # The naive way: pandas over the raw extracts, read and aggregated inside the callback --------------

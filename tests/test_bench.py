@@ -67,4 +67,8 @@ def test_bench_writes_every_measure(programme, tmp_path):
     assert report["ingest"]["peak_rss_mib"] > 0
     for page in ("overview", "finance", "participants", "areas", "presentation", "report"):
         assert report["callbacks"][page]["first_view"]["n"] == 3
+        slowest = report["callbacks"][page]["slowest_first_views"]
+        assert len(slowest) == 3 and slowest[0]["ms"] >= slowest[-1]["ms"]
+        assert slowest[0]["ms"] >= report["callbacks"][page]["first_view"]["p50_ms"]
+        assert all(isinstance(view["filters"], dict) for view in slowest)
     assert report["naive"]["n"] == 1 and report["naive"]["ratio_to_app_first_view"] > 0
