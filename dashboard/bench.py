@@ -109,7 +109,11 @@ def time_callbacks(client, filters: list[dict], progress, budget_seconds: float 
                 bucket.append(time.perf_counter() - began)
                 if response.status_code not in (200, 204):
                     raise RuntimeError(f"{page}: HTTP {response.status_code} for {values}")
-        results[page] = {"first_view": _stats(first), "view_again": _stats(again), "slowest_first_views": _slowest(first, filters)}
+        results[page] = {
+            "first_view": _stats(first),
+            "view_again": _stats(again),
+            "slowest_first_views": _slowest(first, filters),
+        }
         if len(first) < len(filters):
             results[page]["stopped_after_views"] = len(first)
         progress(

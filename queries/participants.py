@@ -101,78 +101,107 @@ _COLUMNS = {
 # Dimensions with many values (a national programme has thousands of municipalities): their cells
 # are found from row lists made in one pass, not from one full-length mask per value.
 _MANY_VALUES = ("impl", "muni", "region")
+PLACE_DIMENSIONS = ("impl", "muni", "region", "gender", "age")  # what the "places" grain is grouped by
 
 
-class Cube:
-    """Counts any key over the profile (one row per combination of characteristics, with a count).
-    A cell is worked with as the ascending numbers of the profile rows it selects."""
+class _Grain:
+    """One grouping of the profile: rows of characteristics with their count of people and the sum
+    of those people's fingerprints. A cell is worked with as the numbers of the rows it selects."""
 
-    def __init__(self, profile: pd.DataFrame):
-        self.profile = profile
-        self._weights = profile["participants"].to_numpy()
-        self._prints = _fingerprints(len(profile))
+    def __init__(self, frame: pd.DataFrame, prints: np.ndarray):
+        self.frame = frame
+        self.weights = frame["participants"].to_numpy()
+        self.prints = prints
         self._atoms: dict[tuple[str, str], np.ndarray] = {}
         self._groups: dict[str, dict[str, np.ndarray]] = {}
-        self._known: dict[Key, tuple[bytes, int]] = {}  # cell -> (identity, count)
 
-    def _mask(self, atom: tuple[str, str]) -> np.ndarray:
+    def mask(self, atom: tuple[str, str]) -> np.ndarray:
         if atom not in self._atoms:
             dimension, value = atom
             if dimension == "ind":
-                mask = CONDITIONS[value](self.profile)
+                mask = CONDITIONS[value](self.frame)
             elif atom == ("gender", "MX"):
-                mask = self.profile["gender"] != "F"
+                mask = self.frame["gender"] != "F"
             else:
-                mask = self.profile[_COLUMNS[dimension]] == value
+                mask = self.frame[_COLUMNS[dimension]] == value
             self._atoms[atom] = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
         return self._atoms[atom]
 
-    def _group(self, dimension: str, value: str) -> np.ndarray:
+    def group(self, dimension: str, value: str) -> np.ndarray:
         if dimension not in self._groups:
-            column = self.profile[_COLUMNS[dimension]]
+            column = self.frame[_COLUMNS[dimension]]
             self._groups[dimension] = {k: np.asarray(v) for k, v in column.groupby(column, sort=False).indices.items()}
         return self._groups[dimension].get(value, np.empty(0, dtype=np.int64))
 
     def rows(self, cell: Key) -> np.ndarray:
-        many = sorted((a for a in cell if a[0] in _MANY_VALUES), key=lambda a: (len(self._group(*a)), a))
-        few = [self._mask(a) for a in sorted(cell) if a[0] not in _MANY_VALUES]
+        many = sorted((a for a in cell if a[0] in _MANY_VALUES), key=lambda a: (len(self.group(*a)), a))
+        few = [self.mask(a) for a in sorted(cell) if a[0] not in _MANY_VALUES]
         if many:
-            rows = self._group(*many[0])
+            rows = self.group(*many[0])
             for dimension, value in many[1:]:
-                rows = rows[self.profile[_COLUMNS[dimension]].to_numpy()[rows] == value]
+                rows = rows[self.frame[_COLUMNS[dimension]].to_numpy()[rows] == value]
         elif few:
             mask = few.pop(0).copy()
             for other in few:
                 mask &= other
             return np.flatnonzero(mask)
         else:
-            return np.arange(len(self.profile))
+            return np.arange(len(self.frame))
         for mask in few:
             rows = rows[mask[rows]]
         return rows
 
+    def forget_rows(self) -> None:
+        self._atoms.clear()
+        self._groups.clear()
+
+
+class Cube:
+    """Counts any key over the profile. The participant_profile query gives it in two grains
+    (`grain`): "people", every characteristic but the place, and "places", the place with gender and
+    age group; a cell is counted in the grain that has its conditions. Both grains hold the same
+    people, so a cell's identity, the sum of its people's fingerprints, is comparable across them.
+    A profile without grains (one row per combination of everything, as tests build them) serves
+    every cell itself, each row with a fingerprint of its own."""
+
+    def __init__(self, profile: pd.DataFrame):
+        if "grain" in profile.columns:
+            self.people, self.places = (_grain_of(profile[profile["grain"] == name]) for name in ("people", "places"))
+        else:
+            self.people = self.places = _Grain(profile.reset_index(drop=True), _fingerprints(len(profile)))
+        self._known: dict[Key, tuple[bytes, int]] = {}  # cell -> (identity, count)
+
+    def grain(self, cell: Key) -> _Grain:
+        return self.places if any(dimension in _MANY_VALUES for dimension, _ in cell) else self.people
+
+    def rows(self, cell: Key) -> np.ndarray:
+        """The numbers of the rows of its grain that the cell selects."""
+        return self.grain(cell).rows(cell)
+
     def _measure(self, cell: Key) -> tuple[bytes, int]:
         if cell not in self._known:
-            rows = self.rows(cell)
-            self._known[cell] = (_identity_of(self._prints[rows].sum(axis=0, dtype=np.uint64)), int(self._weights[rows].sum()))
+            grain = self.grain(cell)
+            rows = grain.rows(cell)
+            self._known[cell] = (_identity_of(grain.prints[rows].sum(axis=0, dtype=np.uint64)), int(grain.weights[rows].sum()))
         return self._known[cell]
 
     def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> list[list[tuple[Key, bytes, int]]]:
         """Measure {dimension=v} and {dimension=v} | split for every value at once, as `_measure`
-        would one by one: a national split table has ten thousand cells, and sorting the profile
-        once per split costs less than a row list per cell. Returns, for the whole row and then each
+        would one by one: a national split table has ten thousand cells, and sorting the grain once
+        per split costs less than a row list per cell. Returns, for the whole row and then each
         split, every value's (cell, identity, count)."""
-        codes, uniques = pd.factorize(self.profile[_COLUMNS[dimension]], use_na_sentinel=True)
+        grain = self.places
+        codes, uniques = pd.factorize(grain.frame[_COLUMNS[dimension]], use_na_sentinel=True)
         code_of = {value: number for number, value in enumerate(uniques)}
         numbers = [code_of.get(value) for value in values]
         columns = []
         for split in [GRAND, *splits]:
-            selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([self._mask(a) for a in split])
+            selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([grain.mask(a) for a in split])
             rows = np.flatnonzero(selected & (codes >= 0))
             rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value
             ends = np.concatenate(([0], np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))))
-            weights = np.concatenate(([0], np.cumsum(self._weights[rows])))
-            prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(self._prints[rows], axis=0, dtype=np.uint64)))
+            weights = np.concatenate(([0], np.cumsum(grain.weights[rows])))
+            prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(grain.prints[rows], axis=0, dtype=np.uint64)))
             # Each value's rows are ends[n]:ends[n + 1]; a value not in the profile has none (0:0).
             begin = np.array([ends[n] if n is not None else 0 for n in numbers], dtype=np.int64)
             end = np.array([ends[n + 1] if n is not None else 0 for n in numbers], dtype=np.int64)
@@ -196,45 +225,32 @@ class Cube:
 
     def forget_rows(self) -> None:
         """Drop the masks and row lists (kept counts stay): a protected view is kept for a while."""
-        self._atoms.clear()
-        self._groups.clear()
+        self.people.forget_rows()
+        self.places.forget_rows()
+
+
+def _grain_of(rows: pd.DataFrame) -> _Grain:
+    frame = rows.reset_index(drop=True)
+    for column in ("is_over_54", "has_left", "is_active"):
+        frame[column] = frame[column].astype(bool)
+    return _Grain(frame, frame[["print_a", "print_b"]].to_numpy(dtype=np.uint64))
 
 
 FINGERPRINT_SEED = 2016  # fixed: every server process must give a cell the same identity
 
 
 def _fingerprints(rows: int) -> np.ndarray:
-    """Two random 64-bit numbers per profile row, the same in every process (the profile's row
-    order is fixed by its query)."""
+    """Two random 64-bit numbers per row of a profile built without fingerprints (tests), the same
+    in every process."""
     return np.random.default_rng(FINGERPRINT_SEED).integers(0, 2**64 - 1, size=(rows, 2), dtype=np.uint64, endpoint=True)
 
 
 def _identity_of(summed: np.ndarray) -> bytes:
     """A cell's identity: the sum, modulo 2**64 in each of two lanes, of the fingerprints of the
-    rows it selects. The same rows give the same identity; other rows another, but for a chance of
-    one in 2**128 per pair. Sums, unlike a digest of the row list, come from running sums: a split
-    table's ten thousand cells cost one pass."""
+    people it selects. The same people give the same identity; other people another, but for a
+    chance of one in 2**128 per pair. Sums, unlike a digest of a list, come from running sums: a
+    split table's ten thousand cells cost one pass."""
     return summed.tobytes()
-
-
-class RowOrder:
-    """Orders cells as the bitmaps of the rows they select would compare: at the first row that one
-    selects and the other does not, the one that selects it is the greater. A fixed order, the same
-    in every process, for breaking ties."""
-
-    def __init__(self, rows: np.ndarray):
-        self.rows = rows
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RowOrder) and np.array_equal(self.rows, other.rows)
-
-    def __lt__(self, other: RowOrder) -> bool:
-        a, b = self.rows, other.rows
-        n = min(len(a), len(b))
-        differ = np.flatnonzero(a[:n] != b[:n])
-        if len(differ):
-            return bool(a[differ[0]] > b[differ[0]])
-        return len(a) < len(b)
 
 
 @dataclass
@@ -289,9 +305,6 @@ class Protected:
         self._counts.setdefault(identity, count)
         self._cells.setdefault(identity, cell)
         return identity
-
-    def _order(self, identity: bytes) -> RowOrder:
-        return RowOrder(self.cube.rows(self._cells[identity]))
 
     @property
     def grand(self) -> bytes:
@@ -356,10 +369,11 @@ class Protected:
         self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
         reading = _Reading.of(self)
         uses = lambda c: len(reading.containing.get(c, ()))  # noqa: E731 - the equations a cell is in
-        # The rows a cell selects break ties: candidates come out of sets, whose order changes with each
-        # process's hash seed, and every server process must hide the same cells (or two workers'
-        # answers, put side by side, would show what each hides).
-        rank = lambda c: (self._counts[c], uses(c))  # noqa: E731
+        # Ties are broken by the cell's identity, which comes from the people it selects: candidates
+        # come out of sets, whose order changes with each process's hash seed, and every server
+        # process must hide the same cells (or two workers' answers, side by side, would show what
+        # each hides).
+        rank = lambda c: (self._counts[c], uses(c), c)  # noqa: E731
         while True:
             # Only the first derivation of a small count is acted on, and everything its chain goes
             # back through was derived before it.
@@ -373,9 +387,7 @@ class Protected:
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
                 return self  # nothing left to hide; leaks() will report it
-            best = min(map(rank, candidates))
-            tied = [c for c in candidates if rank(c) == best]
-            hidden = min(tied, key=self._order) if len(tied) > 1 else tied[0]  # rows only where needed
+            hidden = min(candidates, key=rank)
             self.suppressed.add(hidden)
             reading.forget(hidden)
 
@@ -448,7 +460,7 @@ def build_view(
     for dimension, values in (("impl", implementers), ("muni", municipalities), ("region", regions or [])):
         _split_table(view, dimension, values)
     # A region is the sum of its municipalities.
-    pairs = profile[["region", "municipality"]].drop_duplicates()
+    pairs = view.cube.places.frame[["region", "municipality"]].drop_duplicates()
     for region in regions or []:
         towns = sorted(pairs.loc[pairs["region"] == region, "municipality"])
         view.equate(key(region=region), [key(muni=m) for m in towns])
@@ -512,12 +524,10 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
 def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
     profile = store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
-    profile["is_over_54"] = profile["is_over_54"].astype(bool)
-    profile["has_left"] = profile["has_left"].astype(bool)
-    profile["is_active"] = profile["is_active"].astype(bool)
-    implementers = sorted(profile["implementer_id"].unique())
-    municipalities = sorted(profile["municipality"].unique())
-    regions = sorted(profile["region"].unique())
+    places = profile[profile["grain"] == "places"]
+    implementers = sorted(places["implementer_id"].unique())
+    municipalities = sorted(places["municipality"].unique())
+    regions = sorted(places["region"].unique())
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
         targets = store.fetch("participant_targets", implementer=scope.implementer)

@@ -2,6 +2,11 @@
 -- the database. A person counts once: characteristics from the first entry, the result from the
 -- last exit up to $as_of. People with one entry (most) are counted straight from it; only those
 -- with several need grouping.
+--
+-- Two groupings, told apart by `grain`: "people" by every characteristic but the place, "places"
+-- by implementer, municipality and region with gender and age group (what the split tables need).
+-- Each row also carries the sum, modulo 2^64, of its people's fingerprints (two hashes of the
+-- person number) so that any two cells, from either grain, can be told to hold the same people.
 with
 
 in_scope as (
@@ -13,6 +18,7 @@ in_scope as (
 
 once as (
     select
+        person,
         implementer_id,
         municipality,
         gender,
@@ -60,6 +66,7 @@ people as (
     select * from once
     union all
     select
+        f.person,
         f.implementer_id,
         f.municipality,
         f.gender,
@@ -81,6 +88,7 @@ regions as (
 
 final as (
     select
+        case when grouping(p.implementer_id) = 0 then 'places' else 'people' end as grain,
         p.implementer_id,
         p.municipality,
         r.region,
@@ -93,13 +101,19 @@ final as (
         p.exit_status,
         p.has_left,
         p.is_active,
-        count(*) as participants
+        count(*) as participants,
+        (sum(hash(p.person)) % 18446744073709551616)::ubigint as print_a,
+        (sum(hash(p.person::varchar)) % 18446744073709551616)::ubigint as print_b
     from people p
     join regions r on r.municipality = p.municipality
-    group by all
+    group by grouping sets (
+        (
+            p.gender, p.age_group, p.age_at_start > 54, p.labour_market_status, p.long_term_unemployed,
+            p.education_isced, p.exit_status, p.has_left, p.is_active
+        ),
+        (p.implementer_id, p.municipality, r.region, p.gender, p.age_group)
+    )
 )
 
--- A fixed row order: small-cell protection breaks ties by the rows a cell selects, and every server
--- process must hide the same cells.
+-- In no particular order: a cell is known by the people it selects, whatever the rows' order.
 select * from final
-order by all
