@@ -96,12 +96,8 @@ def summary(store: Store, scope: Scope) -> dict:
     as_of = scope.as_of or default_as_of(store)
     finance = finance_by_implementer(store, scope, as_of)
     people = store.fetch_one("participants_summary", as_of=as_of, **scope.params())
-    days = store.fetch("person_days_by_type", as_of=as_of, **scope.params())
     targets = _targets(store, scope)
-
-    by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float), strict=False))
-    person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
-
+    person_days, person_days_target = person_days_figures(store, scope, as_of, targets)
     return {
         "project": project["name"],
         "as_of": as_of.isoformat(),
@@ -116,8 +112,18 @@ def summary(store: Store, scope: Scope) -> dict:
         "participants_target": targets.get(("participants", None)),
         "participants_women_target": targets.get(("participants", "F")),
         "person_days": person_days,
-        "person_days_target": {key: targets.get(("person_days", key)) for key in person_days},
+        "person_days_target": person_days_target,
     }
+
+
+def person_days_figures(store: Store, scope: Scope, as_of: dt.date, targets: dict | None = None) -> tuple[dict, dict]:
+    """(person-days by day type and in total, their targets), as the summary gives them: for the
+    participants page, which needs these without the rest of the summary."""
+    targets = _targets(store, scope) if targets is None else targets
+    days = store.fetch("person_days_by_type", as_of=as_of, **scope.params())
+    by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float), strict=False))
+    person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
+    return person_days, {key: targets.get(("person_days", key)) for key in person_days}
 
 
 def _targets(store: Store, scope: Scope) -> dict:

@@ -34,7 +34,7 @@ from queries.participants import (
     person_days_monthly,
     scope_monthly,
 )
-from queries.summary import DAY_TYPES, Scope, finance_by_implementer, summary
+from queries.summary import DAY_TYPES, Scope, finance_by_implementer, person_days_figures
 
 PATH = "/osallistujat"
 TITLE_KEY = "nav.participants"
@@ -233,10 +233,10 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
 
 
 def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
-    figures = summary(result.store, scope)
+    days, targets = person_days_figures(result.store, scope, scope.as_of)
     rows = []
     for day_type in (*DAY_TYPES, "total"):
-        actual, target = figures["person_days"][day_type], figures["person_days_target"][day_type]
+        actual, target = days[day_type], targets[day_type]
         rows.append({"day_type": day_type, "actual": actual, "target": target, "share": actual / target if target else None})
     return rows
 
