@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from queries import spending
 from queries.store import Store
 from queries.summary import Scope, _date, finance_by_implementer, forecast_at_completion, run_rate_window_start
 
@@ -148,7 +149,7 @@ def implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFram
 def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     period = period_of(store, as_of)
     finance = finance_by_implementer(store, scope, as_of)
-    daily = store.fetch("net_spend_by_day", as_of=as_of, window_start=period.window_start, **scope.params())
+    daily = spending.net_spend_by_day(store, scope, period.window_start, as_of)
     progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
     targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
 
@@ -244,7 +245,7 @@ def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.Da
 
 def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     planned = store.fetch("planned_curve", **scope.params())
-    monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
+    monthly = spending.spending_by_month(store, scope, as_of)
     monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
     period = period_of(store, as_of)
     first_month = pd.Timestamp(period.start).to_period("M").to_timestamp()
@@ -256,8 +257,9 @@ def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.D
         monthly.assign(month=month)[month >= first_month].groupby(["implementer_id", "month"])["net_eur"].sum().unstack("month")
     )
     # Column 0: everything booked before the project's first month; then one column per month.
-    steps = pd.concat([before.rename(first_month - pd.Timedelta(days=1)), by_month], axis=1)
-    steps = steps.reindex(index=implementers, columns=[first_month - pd.Timedelta(days=1), *months]).fillna(0.0)
+    # (Built by reindexing, not concatenating: before the first booking both parts are empty.)
+    steps = by_month.reindex(index=implementers, columns=months).astype(float).fillna(0.0)
+    steps.insert(0, first_month - pd.Timedelta(days=1), before.reindex(implementers).astype(float).fillna(0.0))
     running = steps.to_numpy(dtype=float).cumsum(axis=1)
     days = [period.start - dt.timedelta(days=1)] + [min((m + pd.offsets.MonthEnd(0)).date(), as_of) for m in months]
     actual = pd.DataFrame(
@@ -274,7 +276,7 @@ def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.D
 
 def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Month × category of the scope's actual cost; revenue negative, as it reduces the net cost."""
-    monthly = store.fetch("spending_by_month", as_of=as_of, **scope.params())
+    monthly = spending.spending_by_month(store, scope, as_of)
     monthly["amount_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
     monthly["month"] = pd.to_datetime(monthly["month"])
     table = monthly.pivot_table(index="month", columns="cost_category", values="amount_eur", aggfunc="sum", fill_value=0.0)
@@ -362,7 +364,7 @@ def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
             )
     budget["net_eur"] = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
     yearly_plan = budget.groupby(["implementer_id", "year"])["net_eur"].sum()
-    for row in store.fetch("spending_by_year", as_of=as_of, **scope.params()).itertuples():
+    for row in spending.spending_by_year(store, scope, as_of).itertuples():
         planned = float(yearly_plan.get((row.implementer_id, row.year), 0.0))
         if row.net_eur > planned + 0.005:
             found.append(

@@ -60,7 +60,18 @@ def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
     window_start = run_rate_window_start(start, as_of)
-    frame = store.fetch("finance_by_implementer", as_of=as_of, window_start=window_start, **scope.params())
+    from queries.spending import booked_by_implementer  # late: queries.spending reads Scope from here
+
+    plan = store.fetch("finance_plan_by_implementer", as_of=as_of, **scope.params())
+    booked = booked_by_implementer(store, plan["implementer_id"].tolist(), as_of, window_start)
+    frame = pd.concat([plan, booked], axis=1)
+    frame["spent_eur"] = (
+        frame["salaries_eur"]
+        + frame["purchased_services_eur"]
+        + frame["other_costs_eur"]
+        + frame["flat_rate_eur"]
+        - frame["revenue_eur"]
+    )
     frame["forecast_at_completion_eur"] = [
         forecast_at_completion(row.spent_eur, row.window_net_eur, row.budget_eur, as_of, start, end, window_start)
         for row in frame.itertuples()

@@ -79,3 +79,13 @@ def test_per_implementer_burn_charts_hide_for_one_implementer(tiny):
     one = finance_page.view(tiny, ViewFilters(implementer="b"))
     shown = outputs_hiding_comparisons(one, finance_page.OUTPUTS, finance_page.COMPARING)
     assert shown[-1] is True and shown[index] is no_update
+
+
+def test_finance_view_before_the_first_booking(tiny):
+    """An as-of date after the start but before anything is booked (the first weeks of a project)."""
+    import datetime as dt
+
+    shown = finance_page.view(tiny, ViewFilters(as_of=dt.date(2020, 7, 10)))
+    assert shown["kpi-forecast"] == f"0{NB}€"  # nothing spent, no run rate yet
+    actual = next(t for t in shown["burn"].data if t["name"] == "Toteutunut")
+    assert set(actual["y"]) == {0}

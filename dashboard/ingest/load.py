@@ -14,6 +14,7 @@ from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
 from queries import Store
+from queries.spending import running_spend
 
 DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
 
@@ -60,4 +61,5 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     store.insert("person_days", extracts.tables["person_days"])
     store.insert("spending", extracts.tables["spending"])
     store.derive()
+    running_spend(store)  # the finance pages' running totals, made now rather than at a first request
     return store

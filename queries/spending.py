@@ -1,0 +1,200 @@
+"""Spending as running totals in cents per implementer, booked cost category and booking day, made
+once per data set. Every "up to the as-of date" figure of the finance pages is then a lookup in
+arrays, not a DuckDB question over hundreds of thousands of day rows (a national programme's finance
+page asked four of them, 10-40 ms each, at every new as-of date). Amounts are DECIMAL(18, 2), so
+sums in whole cents are exact and equal DuckDB's; the frames returned are those the SQL queries they
+replace gave (tests/test_derived_tables.py holds them to the straightforward queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from queries.store import Store
+
+if TYPE_CHECKING:  # queries.summary reads its figures from here
+    from queries.summary import Scope
+
+BOOKED = ("salaries", "purchased_services", "other_costs", "revenue")  # the flat rate is computed
+SALARIES, PURCHASED, OTHER, REVENUE = range(len(BOOKED))
+
+
+@dataclass(frozen=True)
+class RunningSpend:
+    implementers: dict[str, int]  # implementer -> its row (implementers without bookings have none)
+    days: np.ndarray  # the booking days, ascending (datetime64[D])
+    cents: np.ndarray  # (implementers, categories, days + 1): cents booked on the days before, [..., 0] = 0
+    rows: np.ndarray  # the same shape: how many (implementer, day, category) sums there were before
+    flat_rate: float
+
+    def position(self, day: dt.date) -> int:
+        """How many booking days are on or before `day`: the running totals' column for it."""
+        return int(np.searchsorted(self.days, np.datetime64(day, "D"), side="right"))
+
+    def _rows_of(self, implementers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers, which of the implementers have bookings at all)."""
+        found = np.array([i in self.implementers for i in implementers], dtype=bool)
+        return np.array([self.implementers.get(i, 0) for i in implementers], dtype=np.int64), found
+
+    def between(self, implementers: list[str], after: dt.date | None, through: dt.date) -> np.ndarray:
+        """Cents booked in (after, through] by implementer and category (after None: since ever)."""
+        rows, found = self._rows_of(implementers)
+        last = self.position(through)
+        first = min(self.position(after), last) if after is not None else 0  # an empty window has nothing
+        return np.where(found[:, None], self.cents[rows, :, last] - self.cents[rows, :, first], 0)
+
+
+def running_spend(store: Store) -> RunningSpend:
+    """The data set's running totals, made at the first use (load_project makes them at load)."""
+    return store.memo(("running_spend",), lambda: _running_spend(store))
+
+
+def _running_spend(store: Store) -> RunningSpend:
+    sums = store.fetch_many_rows("spending_cents")
+    flat_rate = float(store.fetch_one("project")["flat_rate"])
+    codes, implementers = pd.factorize(sums["implementer_id"])
+    day = sums["day"].to_numpy().astype("datetime64[D]")
+    days = np.unique(day)
+    category = sums["cost_category"].map({c: n for n, c in enumerate(BOOKED)}).to_numpy(dtype=np.int64)
+    shape = (len(implementers), len(BOOKED), len(days))
+    at = np.ravel_multi_index((codes, category, np.searchsorted(days, day)), shape)
+    size = int(np.prod(shape))
+    # One sum per (implementer, category, day): each bin gets one value, so float64 holds it exactly.
+    daily = np.bincount(at, weights=sums["cents"].to_numpy(dtype=np.float64), minlength=size).round().astype(np.int64)
+    present = np.bincount(at, minlength=size).astype(np.int32)
+    cents = np.zeros((*shape[:2], len(days) + 1), dtype=np.int64)
+    rows = np.zeros((*shape[:2], len(days) + 1), dtype=np.int32)
+    np.cumsum(daily.reshape(shape), axis=2, out=cents[:, :, 1:])
+    np.cumsum(present.reshape(shape), axis=2, out=rows[:, :, 1:])
+    return RunningSpend({str(i): n for n, i in enumerate(implementers)}, days, cents, rows, flat_rate)
+
+
+def in_scope(store: Store, scope: Scope) -> list[str]:
+    """The implementers whose spending a scope covers, by id."""
+    return store.fetch("implementers_in_scope", **scope.params())["implementer_id"].tolist()
+
+
+def _euros(cents: np.ndarray) -> np.ndarray:
+    return cents / 100
+
+
+def booked_by_implementer(store: Store, implementers: list[str], as_of: dt.date, window_start: dt.date) -> pd.DataFrame:
+    """Per implementer: cost by category up to as_of, the flat rate on salaries (rounded to cents
+    as the plan rule says), revenue, and the net cost of the run-rate window (window_start, as_of]."""
+    spend = running_spend(store)
+    booked = spend.between(implementers, None, as_of)
+    window = spend.between(implementers, window_start, as_of)
+    salaries = _euros(booked[:, SALARIES])
+    window_other = _euros(window[:, PURCHASED] + window[:, OTHER] - window[:, REVENUE])
+    return pd.DataFrame(
+        {
+            "salaries_eur": salaries,
+            "purchased_services_eur": _euros(booked[:, PURCHASED]),
+            "other_costs_eur": _euros(booked[:, OTHER]),
+            "flat_rate_eur": _round_half_away(salaries * spend.flat_rate, 2),
+            "revenue_eur": _euros(booked[:, REVENUE]),
+            "window_net_eur": _euros(window[:, SALARIES]) * (1 + spend.flat_rate) + window_other,
+        }
+    )
+
+
+def _round_half_away(values: np.ndarray, digits: int) -> np.ndarray:
+    """DuckDB's round(): half away from zero, on the value times 10^digits."""
+    scale = 10.0**digits
+    scaled = np.abs(values * scale)
+    whole = np.floor(scaled)
+    return np.copysign(whole + (scaled - whole >= 0.5), values) / scale
+
+
+def net_spend_by_day(store: Store, scope: Scope, window_start: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """Net cost per implementer and booking day in (window_start, as_of], flat rate included: the
+    raw material of the run rate and of its spread. Columns implementer_id, date, net_eur."""
+    spend = running_spend(store)
+    implementers = sorted(i for i in in_scope(store, scope) if i in spend.implementers)
+    last = spend.position(as_of)
+    first = min(spend.position(window_start), last)
+    rows = np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
+    cents = np.diff(spend.cents[rows][:, :, first : last + 1], axis=2)  # (implementers, categories, days)
+    booked = np.diff(spend.rows[rows][:, :, first : last + 1], axis=2).sum(axis=1) > 0
+    net = _net(cents, spend.flat_rate, axis=1)
+    which, day = np.nonzero(booked)
+    return pd.DataFrame(
+        {
+            "implementer_id": pd.Series(np.array(implementers, dtype=object)[which], dtype=object),
+            "date": spend.days[first:last][day].astype("datetime64[ns]"),
+            "net_eur": net[which, day],
+        }
+    )
+
+
+def _net(cents: np.ndarray, flat_rate: float, axis: int) -> np.ndarray:
+    """Net cost of category sums: salaries with the flat rate, revenue subtracted."""
+    part = lambda n: np.take(cents, n, axis=axis)  # noqa: E731
+    return _euros(part(SALARIES)) * (1 + flat_rate) + _euros(part(PURCHASED)) + _euros(part(OTHER)) - _euros(part(REVENUE))
+
+
+def _periods(store: Store, scope: Scope, as_of: dt.date, starts: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Category sums per implementer in scope and period up to as_of, the periods beginning on
+    `starts` (ascending days): (implementers, cents, booked) with cents and booked shaped
+    (implementers, categories, periods); a period's sum runs to the next start or as_of."""
+    spend = running_spend(store)
+    implementers = sorted(i for i in in_scope(store, scope) if i in spend.implementers)
+    rows = np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
+    last = spend.position(as_of)
+    edges = np.minimum(np.searchsorted(spend.days, starts, side="left"), last)
+    edges = np.append(edges, last)
+    cents = np.diff(spend.cents[rows][:, :, edges], axis=2)
+    booked = np.diff(spend.rows[rows][:, :, edges], axis=2) > 0
+    return implementers, cents, booked
+
+
+def _month_starts(store: Store, as_of: dt.date) -> np.ndarray:
+    days = running_spend(store).days
+    if not len(days):
+        return days
+    first = days[0].astype("datetime64[M]")
+    return np.arange(first, np.datetime64(as_of, "M") + 1).astype("datetime64[D]")
+
+
+def spending_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Actual cost per implementer, month and category up to as_of, the flat rate as a category of
+    its own (salaries × rate) and revenue kept positive. Columns implementer_id, month,
+    cost_category, amount_eur; ordered by the three first."""
+    months = _month_starts(store, as_of)
+    implementers, cents, booked = _periods(store, scope, as_of, months)
+    flat_rate = running_spend(store).flat_rate
+    which, category, month = np.nonzero(booked)
+    amount = _euros(cents[which, category, month])
+    frame = pd.DataFrame(
+        {
+            "implementer_id": np.array(implementers, dtype=object)[which],
+            "month": months[month].astype("datetime64[ns]"),
+            "cost_category": np.array(BOOKED, dtype=object)[category],
+            "amount_eur": amount,
+        }
+    )
+    flat = frame[frame["cost_category"] == "salaries"].assign(cost_category="flat_rate")
+    flat["amount_eur"] = flat["amount_eur"] * flat_rate
+    frame = pd.concat([frame, flat], ignore_index=True)
+    return frame.sort_values(["implementer_id", "month", "cost_category"], ignore_index=True)
+
+
+def spending_by_year(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Net actual cost per implementer and calendar year up to as_of, flat rate included. Columns
+    implementer_id, year, net_eur."""
+    days = running_spend(store).days
+    years = np.arange(days[0].astype("datetime64[Y]"), np.datetime64(as_of, "Y") + 1) if len(days) else days
+    implementers, cents, booked = _periods(store, scope, as_of, years.astype("datetime64[D]"))
+    net = _net(cents, running_spend(store).flat_rate, axis=1)
+    which, year = np.nonzero(booked.any(axis=1))
+    return pd.DataFrame(
+        {
+            "implementer_id": np.array(implementers, dtype=object)[which],
+            "year": years[year].astype(int) + 1970,
+            "net_eur": net[which, year],
+        }
+    )
