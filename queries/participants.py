@@ -33,6 +33,7 @@ AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
 # counts across every table (with 3 such people in PRO SOS, it hid whole implementers' women too).
 GENDERS = ("F", "MX")
 INACTIVE = ("in_education", "outside_labour_market")
+SPLITS = [("gender", g) for g in GENDERS] + [("age", a) for a in AGE_GROUPS]  # the split tables' columns
 
 
 def key(**conditions: str) -> Key:
@@ -185,11 +186,12 @@ class Cube:
             self._known[cell] = (_identity_of(grain.prints[rows].sum(axis=0, dtype=np.uint64)), int(grain.weights[rows].sum()))
         return self._known[cell]
 
-    def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> list[list[tuple[Key, bytes, int]]]:
+    def measure_split(self, dimension: str, values: list[str], splits: list[Key]) -> list[tuple[list[bytes], list[int]]]:
         """Measure {dimension=v} and {dimension=v} | split for every value at once, as `_measure`
         would one by one: a national split table has ten thousand cells, and sorting the grain once
         per split costs less than a row list per cell. Returns, for the whole row and then each
-        split, every value's (cell, identity, count)."""
+        split, every value's identity and count. The whole rows are also kept by name (other pages
+        ask for {impl=a}); the split cells are read back through Protected.split_counts."""
         grain = self.places
         codes, uniques = pd.factorize(grain.frame[_COLUMNS[dimension]], use_na_sentinel=True)
         code_of = {value: number for number, value in enumerate(uniques)}
@@ -205,14 +207,13 @@ class Cube:
             # Each value's rows are ends[n]:ends[n + 1]; a value not in the profile has none (0:0).
             begin = np.array([ends[n] if n is not None else 0 for n in numbers], dtype=np.int64)
             end = np.array([ends[n + 1] if n is not None else 0 for n in numbers], dtype=np.int64)
-            identities = (prints[end] - prints[begin]).tobytes()
-            counts = (weights[end] - weights[begin]).tolist()
-            column = []
-            for n, value in enumerate(values):
-                cell = frozenset(((dimension, value), *split))
-                measured = self._known.setdefault(cell, (identities[16 * n : 16 * n + 16], int(counts[n])))
-                column.append((cell, *measured))
-            columns.append(column)
+            raw = (prints[end] - prints[begin]).tobytes()
+            identities = [raw[16 * n : 16 * n + 16] for n in range(len(values))]
+            counts = [int(c) for c in weights[end] - weights[begin]]
+            if not split:
+                for value, identity, count in zip(values, identities, counts, strict=True):
+                    self._known.setdefault(key(**{dimension: value}), (identity, count))
+            columns.append((identities, counts))
         return columns
 
     def count(self, cell: Key) -> int:
@@ -295,15 +296,13 @@ class Protected:
     equations: list[dict[bytes, int]] = field(default_factory=list)  # cell -> coefficient; Σ = 0
     suppressed: set[bytes] = field(default_factory=set)
     _counts: dict[bytes, int] = field(default_factory=dict)
-    _cells: dict[bytes, Key] = field(default_factory=dict)  # one name of each cell
+    _splits: dict[str, tuple[list[str], list[list[bytes]]]] = field(default_factory=dict)  # see split_counts
 
     def _id(self, cell: Key) -> bytes:
-        identity, count = self.cube._measure(cell)
-        return self._register(cell, identity, count)
+        return self._register(*self.cube._measure(cell))
 
-    def _register(self, cell: Key, identity: bytes, count: int) -> bytes:
+    def _register(self, identity: bytes, count: int) -> bytes:
         self._counts.setdefault(identity, count)
-        self._cells.setdefault(identity, cell)
         return identity
 
     @property
@@ -313,6 +312,13 @@ class Protected:
     def value(self, cell: Key) -> int | None:
         """The count to show, or None where it is suppressed."""
         return None if self._id(cell) in self.suppressed else self.cube.count(cell)
+
+    def split_counts(self, dimension: str) -> dict[str, list[int | None]]:
+        """A split table as shown: for each value of the dimension, its total and then its count in
+        each of SPLITS (None where suppressed)."""
+        values, columns = self._splits[dimension]
+        shown = lambda identity: None if identity in self.suppressed else self._counts[identity]  # noqa: E731
+        return {value: [shown(column[n]) for column in columns] for n, value in enumerate(values)}
 
     def show(self, *cells: Key) -> None:
         self.displayed.update(self._id(c) for c in cells)
@@ -470,10 +476,11 @@ def build_view(
 
 
 def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
-    splits = [key(gender=g) for g in GENDERS] + [key(age=a) for a in AGE_GROUPS]
+    splits = [key(**{d: v}) for d, v in SPLITS]
     # Worked with by identity: a national split table has ten thousand cells.
     measured = view.cube.measure_split(dimension, values, splits)
-    rows, *columns = [[view._register(*cell) for cell in column] for column in measured]
+    rows, *columns = [[view._register(i, c) for i, c in zip(*column, strict=True)] for column in measured]
+    view._splits[dimension] = (values, [rows, *columns])
     by_gender, by_age = columns[: len(GENDERS)], columns[len(GENDERS) :]
     view.displayed.update(rows)
     for column in columns:

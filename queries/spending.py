@@ -118,8 +118,8 @@ def net_spend_by_day(store: Store, scope: Scope, window_start: dt.date, as_of: d
     last = spend.position(as_of)
     first = min(spend.position(window_start), last)
     rows = np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
-    cents = np.diff(spend.cents[rows][:, :, first : last + 1], axis=2)  # (implementers, categories, days)
-    booked = np.diff(spend.rows[rows][:, :, first : last + 1], axis=2).sum(axis=1) > 0
+    cents = np.diff(spend.cents[rows, :, first : last + 1], axis=2)  # (implementers, categories, days)
+    booked = np.diff(spend.rows[rows, :, first : last + 1], axis=2).sum(axis=1) > 0
     net = _net(cents, spend.flat_rate, axis=1)
     which, day = np.nonzero(booked)
     return pd.DataFrame(
@@ -147,8 +147,8 @@ def _periods(store: Store, scope: Scope, as_of: dt.date, starts: np.ndarray) -> 
     last = spend.position(as_of)
     edges = np.minimum(np.searchsorted(spend.days, starts, side="left"), last)
     edges = np.append(edges, last)
-    cents = np.diff(spend.cents[rows][:, :, edges], axis=2)
-    booked = np.diff(spend.rows[rows][:, :, edges], axis=2) > 0
+    cents = np.diff(spend.cents[:, :, edges][rows], axis=2)
+    booked = np.diff(spend.rows[:, :, edges][rows], axis=2) > 0
     return implementers, cents, booked
 
 

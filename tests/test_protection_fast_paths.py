@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from queries.participants import AGE_GROUPS, GENDERS, GRAND, Cube, Protected, _fingerprints, _Reading, build_view, key
+from queries.participants import AGE_GROUPS, GENDERS, GRAND, SPLITS, Cube, Protected, _fingerprints, _Reading, build_view, key
 
 
 def random_profile(seed: int, rows: int = 400) -> pd.DataFrame:
@@ -46,11 +46,12 @@ def test_a_split_measured_at_once_equals_cell_by_cell(seed):
     for dimension, column in (("impl", "implementer_id"), ("muni", "municipality"), ("region", "region")):
         values = [*sorted(profile[column].unique()), "not in the profile"]
         at_once, one_by_one = Cube(profile), Cube(profile)
-        at_once.measure_split(dimension, values, splits)
-        for value in values:
-            for split in [GRAND, *splits]:
+        columns = at_once.measure_split(dimension, values, splits)
+        for n, value in enumerate(values):
+            for (identities, counts), split in zip(columns, [GRAND, *splits], strict=True):
                 cell = key(**{dimension: value}) | split
-                assert at_once._known[cell] == one_by_one._measure(cell), (dimension, value, split)
+                assert (identities[n], counts[n]) == one_by_one._measure(cell), (dimension, value, split)
+            assert at_once._known[key(**{dimension: value})] == one_by_one._measure(key(**{dimension: value}))
 
 
 def passes_over_every_equation(view: Protected):
@@ -152,3 +153,15 @@ def test_two_grains_hide_what_one_row_per_person_hides(seed):
     assert grained.equations == detailed.equations  # every cell has the same identity and count
     assert grained._counts == detailed._counts
     assert grained.suppressed == detailed.suppressed and len(detailed.suppressed) > 0
+
+
+def test_a_split_table_reads_back_as_its_cells_by_name():
+    profile = random_profile(3)
+    towns = sorted(profile["municipality"].unique())
+    view = build_view(profile, 5, sorted(profile["implementer_id"].unique()), towns, sorted(profile["region"].unique()))
+    table = view.split_counts("muni")
+    assert list(table) == towns
+    for town in towns:
+        by_name = [view.value(key(muni=town))] + [view.value(key(muni=town) | key(**{d: v})) for d, v in SPLITS]
+        assert table[town] == by_name
+    assert any(None in counts for counts in table.values())  # something is hidden to read back
