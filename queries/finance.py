@@ -157,13 +157,11 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
     codes = daily["implementer_id"].map(number).to_numpy(dtype=np.int64)
     periods = window_periods(daily, period, codes, len(number))
     nets = np.bincount(codes, weights=daily["net_eur"].to_numpy(dtype=float), minlength=len(number))
+    people, days = progress["participants"].astype(float).to_dict(), progress["person_days"].astype(float).to_dict()
     rows = []
     for row in finance.itertuples():
         n = number[row.implementer_id]
-        achieved = {
-            "participants": float(progress.at[row.implementer_id, "participants"]),
-            "person_days": float(progress.at[row.implementer_id, "person_days"]),
-        }
+        achieved = {"participants": people[row.implementer_id], "person_days": days[row.implementer_id]}
         rows.append(
             _row(
                 row.implementer_id,
