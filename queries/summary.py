@@ -56,7 +56,12 @@ def default_as_of(store: Store) -> dt.date:
 
 
 def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    """One row per implementer in scope: budget, planned to date, cost by category, spent, forecast."""
+    """One row per implementer in scope: budget, planned to date, cost by category, spent, forecast.
+    Worked out once per store, scope and date (a finance page reads it four times); callers get a copy."""
+    return store.memo(("finance_by_implementer", scope, as_of), lambda: _finance_by_implementer(store, scope, as_of)).copy()
+
+
+def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
     window_start = run_rate_window_start(start, as_of)
