@@ -102,7 +102,6 @@ _COLUMNS = {
 # Dimensions with many values (a national programme has thousands of municipalities): their cells
 # are found from row lists made in one pass, not from one full-length mask per value.
 _MANY_VALUES = ("impl", "muni", "region")
-PLACE_DIMENSIONS = ("impl", "muni", "region", "gender", "age")  # what the "places" grain is grouped by
 
 
 class _Grain:
@@ -174,10 +173,6 @@ class Cube:
 
     def grain(self, cell: Key) -> _Grain:
         return self.places if any(dimension in _MANY_VALUES for dimension, _ in cell) else self.people
-
-    def rows(self, cell: Key) -> np.ndarray:
-        """The numbers of the rows of its grain that the cell selects."""
-        return self.grain(cell).rows(cell)
 
     def _measure(self, cell: Key) -> tuple[bytes, int]:
         if cell not in self._known:
@@ -261,7 +256,7 @@ class _Reading:
     known: set[bytes]
     unknowns: list[int]
     containing: dict[bytes, list[int]]  # cell -> the numbers of the equations it is in
-    ones: set[int]  # the equations with a single unknown, kept up to date (a national view has 10 000)
+    ones: set[int]  # the equations with a single unknown, kept up to date (a national view has 3 100 equations)
 
     @classmethod
     def of(cls, view: Protected) -> _Reading:
