@@ -16,7 +16,7 @@ import pandas as pd
 
 from queries.store import Store
 
-if TYPE_CHECKING:  # queries.summary reads its figures from here
+if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
     from queries.summary import Scope
 
 BOOKED = ("salaries", "purchased_services", "other_costs", "revenue")  # the flat rate is computed
@@ -78,6 +78,13 @@ def in_scope(store: Store, scope: Scope) -> list[str]:
     return store.fetch("implementers_in_scope", **scope.params())["implementer_id"].tolist()
 
 
+def _booking_implementers(store: Store, scope: Scope) -> tuple[RunningSpend, list[str], np.ndarray]:
+    """(the running totals, the scope's implementers that have bookings, sorted, and their rows)."""
+    spend = running_spend(store)
+    implementers = sorted(i for i in in_scope(store, scope) if i in spend.implementers)
+    return spend, implementers, np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
+
+
 def _euros(cents: np.ndarray) -> np.ndarray:
     return cents / 100
 
@@ -113,11 +120,9 @@ def _round_half_away(values: np.ndarray, digits: int) -> np.ndarray:
 def net_spend_by_day(store: Store, scope: Scope, window_start: dt.date, as_of: dt.date) -> pd.DataFrame:
     """Net cost per implementer and booking day in (window_start, as_of], flat rate included: the
     raw material of the run rate and of its spread. Columns implementer_id, date, net_eur."""
-    spend = running_spend(store)
-    implementers = sorted(i for i in in_scope(store, scope) if i in spend.implementers)
+    spend, implementers, rows = _booking_implementers(store, scope)
     last = spend.position(as_of)
     first = min(spend.position(window_start), last)
-    rows = np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
     cents = np.diff(spend.cents[rows, :, first : last + 1], axis=2)  # (implementers, categories, days)
     booked = np.diff(spend.rows[rows, :, first : last + 1], axis=2).sum(axis=1) > 0
     net = _net(cents, spend.flat_rate, axis=1)
@@ -141,9 +146,7 @@ def _periods(store: Store, scope: Scope, as_of: dt.date, starts: np.ndarray) -> 
     """Category sums per implementer in scope and period up to as_of, the periods beginning on
     `starts` (ascending days): (implementers, cents, booked) with cents and booked shaped
     (implementers, categories, periods); a period's sum runs to the next start or as_of."""
-    spend = running_spend(store)
-    implementers = sorted(i for i in in_scope(store, scope) if i in spend.implementers)
-    rows = np.array([spend.implementers[i] for i in implementers], dtype=np.int64)
+    spend, implementers, rows = _booking_implementers(store, scope)
     last = spend.position(as_of)
     edges = np.minimum(np.searchsorted(spend.days, starts, side="left"), last)
     edges = np.append(edges, last)

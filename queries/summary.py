@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from queries.spending import booked_by_implementer
 from queries.store import Store
 
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
@@ -65,8 +66,6 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
     window_start = run_rate_window_start(start, as_of)
-    from queries.spending import booked_by_implementer  # late: queries.spending reads Scope from here
-
     plan = store.fetch("finance_plan_by_implementer", as_of=as_of, **scope.params())
     booked = booked_by_implementer(store, plan["implementer_id"].tolist(), as_of, window_start)
     frame = pd.concat([plan, booked], axis=1)
