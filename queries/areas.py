@@ -9,8 +9,9 @@ import pandas as pd
 
 from queries import finance
 from queries.participants import ParticipantStats, key
+from queries.person_days import person_days_by_municipality
 from queries.store import Store
-from queries.summary import Scope, time_elapsed
+from queries.summary import Scope, indicator_progress_by_implementer, time_elapsed
 
 
 def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> pd.DataFrame:
@@ -19,7 +20,7 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
     where the count behind it is hidden (share × target would give it back)."""
     period = finance.period_of(store, as_of)
     table = finance.implementer_table(store, scope, as_of).iloc[:-1]
-    progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
+    progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")
     targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
     elapsed = time_elapsed(period.as_of, period.start, period.end)
     rows = []
@@ -60,7 +61,7 @@ def progress_over_time(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
 
 def municipality_rows(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> list[dict]:
     """Drill-down: each municipality of the scope with participants (protected) and person-days."""
-    days = store.fetch("person_days_by_municipality", as_of=as_of, **scope.params()).set_index("municipality")["days"]
+    days = person_days_by_municipality(store, scope, as_of).set_index("municipality")["days"]
     towns = sorted(set(stats.municipalities) | set(days.index))
     return [
         {

@@ -72,3 +72,14 @@ create table entries as
         * exclude (participant_id)
     from participants
     order by start_date, implementer_id;
+
+-- Every (implementer, municipality, day type) with person-days, numbered in that order (rows without
+-- a municipality first within theirs): the rows of the running sums in queries/person_days.py.
+create table person_days_keys as
+    select
+        (row_number() over (order by implementer_id, day_type, municipality nulls first) - 1)::integer as key,
+        implementer_id,
+        municipality,
+        day_type
+    from (select distinct implementer_id, municipality, day_type from person_days_daily)
+    order by key;

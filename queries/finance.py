@@ -13,7 +13,14 @@ import pandas as pd
 
 from queries import spending
 from queries.store import Store
-from queries.summary import Scope, _date, finance_by_implementer, forecast_at_completion, run_rate_window_start
+from queries.summary import (
+    Scope,
+    _date,
+    finance_by_implementer,
+    forecast_at_completion,
+    indicator_progress_by_implementer,
+    run_rate_window_start,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 BAND_BUCKETS = 6  # the run-rate window is cut into this many equal periods to measure its spread
@@ -150,7 +157,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
     period = period_of(store, as_of)
     finance = finance_by_implementer(store, scope, as_of)
     daily = spending.net_spend_by_day(store, scope, period.window_start, as_of)
-    progress = store.fetch("indicator_progress_by_implementer", as_of=as_of, **scope.params()).set_index("implementer_id")
+    progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")
     targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
 
     number = {implementer: n for n, implementer in enumerate(finance["implementer_id"])}

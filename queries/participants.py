@@ -21,6 +21,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from queries.participant_counts import participants_by_month
+from queries.person_days import person_days_by_month
 from queries.store import Store
 from queries.summary import Scope
 
@@ -540,7 +542,7 @@ def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participan
 def monthly_participants(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per implementer and month end: entered (cumulative) and left; small counts suppressed (NaN)."""
     threshold = int(store.fetch_one("project")["suppression_threshold"])
-    frame = store.fetch("participants_by_month", as_of=as_of, **scope.params())
+    frame = participants_by_month(store, scope, as_of)
     frame["day"] = pd.to_datetime(frame["day"])
     for column in ("entered", "has_left"):
         frame[column] = frame[column].astype(float).where(~frame[column].between(1, threshold - 1))
@@ -550,7 +552,7 @@ def monthly_participants(store: Store, scope: Scope, as_of: dt.date) -> pd.DataF
 def scope_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """The scope's own cumulative entered/left/active by month end, suppressed like the rest."""
     threshold = int(store.fetch_one("project")["suppression_threshold"])
-    frame = store.fetch("participants_by_month", as_of=as_of, **scope.params())
+    frame = participants_by_month(store, scope, as_of)
     total = frame.groupby("day", as_index=False)[["entered", "has_left"]].sum()
     total["active"] = total["entered"] - total["has_left"]
     total["day"] = pd.to_datetime(total["day"])
@@ -560,6 +562,6 @@ def scope_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
 
 
 def person_days_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    frame = store.fetch("person_days_by_month", as_of=as_of, **scope.params())
+    frame = person_days_by_month(store, scope, as_of)
     frame["month"] = pd.to_datetime(frame["month"])
     return frame

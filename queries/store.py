@@ -68,16 +68,22 @@ class Store:
             cursor.close()
 
     def fetch(self, name: str, **params) -> pd.DataFrame:
-        return self._fetch(name, params, arrow_strings=False)
+        return self._fetch(name, params)
 
     def fetch_many_rows(self, name: str, **params) -> pd.DataFrame:
         """As fetch, for results of hundreds of thousands of rows: text columns stay Arrow strings
-        rather than becoming one Python object per value (half the time of a national profile)."""
-        return self._fetch(name, params, arrow_strings=True)
+        rather than becoming one Python object per value (half the time of a national profile). Not
+        cached: their callers keep what they make of them, and a national data set's running totals
+        are made from millions of rows that need not stay in memory."""
+        cursor = self._connection.cursor()
+        try:
+            return cursor.sql(sql_text(name), params=_used(name, params)).to_arrow_table().to_pandas()
+        finally:
+            cursor.close()
 
-    def _fetch(self, name: str, params: dict, arrow_strings: bool) -> pd.DataFrame:
+    def _fetch(self, name: str, params: dict) -> pd.DataFrame:
         used = _used(name, params)
-        key = (name, arrow_strings, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in used.items())))
+        key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in used.items())))
         with self._cache_lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -85,10 +91,7 @@ class Store:
                 return cached.copy()
         cursor = self._connection.cursor()
         try:
-            if arrow_strings:
-                frame = cursor.sql(sql_text(name), params=used).to_arrow_table().to_pandas()
-            else:
-                frame = cursor.execute(sql_text(name), used).df()
+            frame = cursor.execute(sql_text(name), used).df()
         finally:
             cursor.close()
         with self._cache_lock:

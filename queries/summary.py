@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.spending import booked_by_implementer
+from queries.participant_counts import participants_by_implementer, participants_summary
+from queries.person_days import person_days_by_implementer, person_days_by_type
+from queries.spending import booked_by_implementer, in_scope
 from queries.store import Store
 
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
@@ -83,6 +85,21 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     return frame
 
 
+def indicator_progress_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Per implementer in scope: participants (distinct, entered by as_of) and person-days (dated by
+    as_of), wherever they took part: the achievement side of earned value. Columns implementer_id,
+    participants, person_days; ordered by implementer."""
+    implementers = in_scope(store, scope)
+    people, days = participants_by_implementer(store, as_of), person_days_by_implementer(store, as_of)
+    return pd.DataFrame(
+        {
+            "implementer_id": pd.Series(implementers, dtype=object),
+            "participants": [people.get(i, 0) for i in implementers],
+            "person_days": [float(days.get(i, 0.0)) for i in implementers],
+        }
+    )
+
+
 def time_elapsed(as_of: dt.date, start: dt.date, end: dt.date) -> float:
     """Share of the project period that has passed by as_of (start and as_of days included), 0…1."""
     total = (end - start).days + 1
@@ -110,7 +127,7 @@ def summary(store: Store, scope: Scope) -> dict:
     threshold = int(project["suppression_threshold"])
     as_of = scope.as_of or default_as_of(store)
     finance = finance_by_implementer(store, scope, as_of)
-    people = store.fetch_one("participants_summary", as_of=as_of, **scope.params())
+    people = participants_summary(store, scope, as_of)
     targets = _targets(store, scope)
     person_days, person_days_target = person_days_figures(store, scope, as_of, targets)
     return {
@@ -135,7 +152,7 @@ def person_days_figures(store: Store, scope: Scope, as_of: dt.date, targets: dic
     """(person-days by day type and in total, their targets), as the summary gives them: for the
     participants page, which needs these without the rest of the summary."""
     targets = _targets(store, scope) if targets is None else targets
-    days = store.fetch("person_days_by_type", as_of=as_of, **scope.params())
+    days = person_days_by_type(store, scope, as_of)
     by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float), strict=False))
     person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
     return person_days, {key: targets.get(("person_days", key)) for key in person_days}

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from dashboard.ingest.load import load_project
-from queries import spending
+from queries import participant_counts, person_days, spending
 from queries.store import _used
-from queries.summary import Scope, finance_by_implementer, run_rate_window_start
+from queries.summary import Scope, finance_by_implementer, indicator_progress_by_implementer, run_rate_window_start
 
 STRAIGHTFORWARD = Path(__file__).parent / "fixtures" / "straightforward"
 TOWNS = {"a": ["Aburg", "Cfield"], "b": ["Bville", "Cfield"]}
@@ -102,8 +102,9 @@ def _scope(params: dict) -> Scope:
     return Scope(implementer=params["implementer"], region=params["region"], municipalities=towns, as_of=params["as_of"])
 
 
-# Questions answered from the running totals of queries/spending.py rather than by a query of the
-# same name: each must give the frame its straightforward query gives.
+# Questions answered from the running totals of queries/spending.py, person_days.py and
+# participant_counts.py rather than (or not only) by a query of the same name: each must give the
+# frame its straightforward query gives.
 IN_PYTHON = {
     "finance_by_implementer": lambda store, p: finance_by_implementer(store, _scope(p), p["as_of"]).drop(
         columns="forecast_at_completion_eur"
@@ -111,6 +112,15 @@ IN_PYTHON = {
     "net_spend_by_day": lambda store, p: spending.net_spend_by_day(store, _scope(p), p["window_start"], p["as_of"]),
     "spending_by_month": lambda store, p: spending.spending_by_month(store, _scope(p), p["as_of"]),
     "spending_by_year": lambda store, p: spending.spending_by_year(store, _scope(p), p["as_of"]),
+    "person_days_by_type": lambda store, p: person_days.person_days_by_type(store, _scope(p), p["as_of"]),
+    "person_days_by_month": lambda store, p: person_days.person_days_by_month(store, _scope(p), p["as_of"]),
+    "person_days_by_municipality": lambda store, p: person_days.person_days_by_municipality(store, _scope(p), p["as_of"]),
+    "indicator_progress_by_implementer": lambda store, p: indicator_progress_by_implementer(store, _scope(p), p["as_of"]),
+    # The whole programme and one implementer from running counts, an area filter by its query.
+    "participants_by_month": lambda store, p: participant_counts.participants_by_month(store, _scope(p), p["as_of"]),
+    "participants_summary": lambda store, p: pd.DataFrame(
+        [participant_counts.participants_summary(store, _scope(p), p["as_of"])]
+    ),
 }
 
 

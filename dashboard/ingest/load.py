@@ -14,6 +14,8 @@ from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
 from queries import Store
+from queries.participant_counts import running_entries
+from queries.person_days import running_person_days
 from queries.spending import running_spend
 
 DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
@@ -61,5 +63,8 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     store.insert("person_days", extracts.tables["person_days"])
     store.insert("spending", extracts.tables["spending"])
     store.derive()
-    running_spend(store)  # the finance pages' running totals, made now rather than at a first request
+    # Running totals and counts, made now rather than at a first request.
+    running_spend(store)
+    running_person_days(store)
+    running_entries(store)
     return store

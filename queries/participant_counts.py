@@ -1,0 +1,107 @@
+"""How many people had entered, and how many were in, by any day: running counts per implementer and
+day, made once per data set from participant_events.sql. For the whole programme or one implementer
+the participant totals and the monthly entered/left series are then lookups, not DuckDB questions
+over a million entries (a national programme asked two of them, 40-170 ms each, per new view). A
+region or municipality filter counts a person by their entries in that area only, which running
+counts per implementer cannot tell: those scopes still ask the SQL queries of the same names, and
+tests/test_derived_tables.py holds both ways to the straightforward queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from queries.store import Store
+
+if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
+    from queries.summary import Scope
+
+EVENTS = ("entered", "women", "started", "stopped")
+ENTERED, WOMEN, STARTED, STOPPED = range(len(EVENTS))
+
+
+@dataclass(frozen=True)
+class RunningEntries:
+    implementers: dict[str, int]  # implementer -> its row; only implementers with entries have one
+    days: np.ndarray  # the event days, ascending (datetime64[D])
+    counts: np.ndarray  # (implementers, EVENTS, days + 1): events on the days before, [..., 0] = 0
+
+    def on(self, implementers: list[str], days: list[dt.date]) -> np.ndarray:
+        """(implementers, days, EVENTS): each event counted up to and including each day (0 for an
+        implementer without entries)."""
+        positions = np.searchsorted(self.days, np.array(days, dtype="datetime64[D]"), side="right")
+        rows = np.array([self.implementers.get(i, -1) for i in implementers], dtype=np.int64)
+        counts = self.counts[rows.clip(min=0)][:, :, positions].transpose(0, 2, 1)
+        return np.where((rows >= 0)[:, None, None], counts, 0)
+
+
+def running_entries(store: Store) -> RunningEntries:
+    """The data set's running counts, made at the first use (load_project makes them at load)."""
+    return store.memo(("running_entries",), lambda: _running_entries(store))
+
+
+def _running_entries(store: Store) -> RunningEntries:
+    events = store.fetch_many_rows("participant_events")
+    codes, implementers = pd.factorize(events["implementer_id"], sort=True)
+    day = events["day"].to_numpy().astype("datetime64[D]")
+    days = np.unique(day)
+    shape = (len(implementers), len(EVENTS), len(days))
+    counts = np.zeros((*shape[:2], len(days) + 1), dtype=np.int64)
+    daily = np.zeros(shape, dtype=np.int64)
+    daily[codes, :, np.searchsorted(days, day)] = events[list(EVENTS)].to_numpy(dtype=np.int64)
+    np.cumsum(daily, axis=2, out=counts[:, :, 1:])
+    return RunningEntries({str(i): n for n, i in enumerate(implementers)}, days, counts)
+
+
+def _implementers(store: Store, scope: Scope) -> list[str]:
+    """The implementers with entries that a scope without an area filter covers, sorted."""
+    known = running_entries(store).implementers
+    return [scope.implementer] if scope.implementer in known else [] if scope.implementer else sorted(known)
+
+
+def participants_summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
+    """Distinct participants who had entered by as_of and the women among them:
+    {"participants": n, "participants_women": n}."""
+    if scope.narrowed_by_area:
+        return store.fetch_one("participants_summary", as_of=as_of, **scope.params())
+    counts = running_entries(store).on(_implementers(store, scope), [as_of])[:, 0].sum(axis=0)
+    return {"participants": int(counts[ENTERED]), "participants_women": int(counts[WOMEN])}
+
+
+def participants_by_implementer(store: Store, as_of: dt.date) -> dict[str, int]:
+    """Every implementer's distinct participants entered by as_of, wherever they took part."""
+    running = running_entries(store)
+    implementers = sorted(running.implementers)
+    return dict(zip(implementers, running.on(implementers, [as_of])[:, 0, ENTERED].tolist(), strict=True))
+
+
+def participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """For each month end from the project start to as_of (and as_of itself): participants who had
+    entered, and of them those who had left (no entry open that day), per implementer in scope.
+    Columns day, implementer_id, entered, has_left; ordered by implementer and day."""
+    if scope.narrowed_by_area:
+        return store.fetch("participants_by_month", as_of=as_of, **scope.params())
+    points = _month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
+    implementers = _implementers(store, scope)
+    counts = running_entries(store).on(implementers, points)
+    entered = counts[:, :, ENTERED]
+    active = counts[:, :, STARTED] - counts[:, :, STOPPED]
+    return pd.DataFrame(
+        {
+            "day": np.tile(np.array(points, dtype="datetime64[D]").astype("datetime64[ns]"), len(implementers)),
+            "implementer_id": pd.Series(np.repeat(np.array(implementers, dtype=object), len(points)), dtype=object),
+            "entered": entered.ravel(),
+            "has_left": (entered - active).ravel(),
+        }
+    )
+
+
+def _month_ends(start: dt.date, as_of: dt.date) -> list[dt.date]:
+    """The last day of each month from start's month to as_of's (as_of for its own), and as_of."""
+    months = np.arange(np.datetime64(start, "M"), np.datetime64(as_of, "M") + 1)
+    ends = (months + 1).astype("datetime64[D]") - 1
+    return sorted({min(day, as_of) for day in ends.astype(dt.date)} | {as_of})

@@ -1,0 +1,157 @@
+"""Person-days as month sums plus the days of the as-of month, per implementer, municipality and day
+type, made once per data set. Every "up to the as-of date" person-day figure of any scope is then a
+sum over a few thousand keys, not a DuckDB question over millions of day rows (a national programme
+asked three of them, 10-70 ms each, per new view). The frames returned are those the SQL queries of
+the same names gave (tests/test_derived_tables.py holds them to the straightforward queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from queries.store import Store
+
+if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
+    from queries.summary import Scope
+
+
+@dataclass(frozen=True)
+class RunningPersonDays:
+    implementer: np.ndarray  # per key, ascending: keys run by implementer, day type, municipality
+    municipality: np.ndarray  # per key; None for rows that name no municipality
+    day_type: np.ndarray  # per key
+    months: np.ndarray  # datetime64[M], every month from the first booked to the last
+    monthly: np.ndarray  # (keys, months): person-days in the month
+    monthly_rows: np.ndarray  # (keys, months): day rows behind each month's sum
+    day: np.ndarray  # datetime64[D]: the day rows, in day order ...
+    day_key: np.ndarray  # ... their keys ...
+    day_days: np.ndarray  # ... and person-days
+
+    def month_number(self, day: dt.date) -> int:
+        """How many of `months` come before the month of `day`."""
+        return int(np.searchsorted(self.months, np.datetime64(day, "M"), side="left"))
+
+    def days_of_month_to(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """(person-days, day rows) per key from the first of as_of's month to as_of."""
+        first = np.searchsorted(self.day, np.datetime64(as_of, "M").astype("datetime64[D]"), side="left")
+        last = np.searchsorted(self.day, np.datetime64(as_of, "D"), side="right")
+        keys = self.day_key[first:last]
+        size = len(self.implementer)
+        return np.bincount(keys, weights=self.day_days[first:last], minlength=size), np.bincount(keys, minlength=size)
+
+    def by_month(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(months, person-days, day rows) per key and month up to as_of, as_of's month cut at as_of."""
+        before = self.month_number(as_of)
+        days, rows = self.days_of_month_to(as_of)
+        months = np.append(self.months[:before], np.datetime64(as_of, "M"))
+        return months, np.column_stack([self.monthly[:, :before], days]), np.column_stack([self.monthly_rows[:, :before], rows])
+
+    def to(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """(person-days, day rows) per key up to and including as_of."""
+        _, days, rows = self.by_month(as_of)
+        return days.sum(axis=1), rows.sum(axis=1)
+
+
+def running_person_days(store: Store) -> RunningPersonDays:
+    """The data set's person-day sums, made at the first use (load_project makes them at load)."""
+    return store.memo(("running_person_days",), lambda: _running_person_days(store))
+
+
+def _running_person_days(store: Store) -> RunningPersonDays:
+    keys = store.fetch_many_rows("person_days_keys")
+    rows = store.fetch_many_rows("person_days_rows")
+    day = rows["day"].to_numpy().astype("datetime64[D]")
+    key = rows["key"].to_numpy(dtype=np.int64)
+    days = rows["days"].to_numpy(dtype=np.float64)
+    month = day.astype("datetime64[M]")
+    months = np.arange(month[0], month[-1] + 1) if len(month) else np.array([], dtype="datetime64[M]")
+    size = (len(keys), len(months))
+    at = key * len(months) + (month - months[0]).astype(np.int64) if len(month) else key
+    return RunningPersonDays(
+        implementer=keys["implementer_id"].to_numpy(dtype=object),
+        municipality=np.array([None if pd.isna(m) else m for m in keys["municipality"]], dtype=object),
+        day_type=keys["day_type"].to_numpy(dtype=object),
+        months=months,
+        monthly=np.bincount(at, weights=days, minlength=size[0] * size[1]).reshape(size),
+        monthly_rows=np.bincount(at, minlength=size[0] * size[1]).reshape(size),
+        day=day,
+        day_key=key,
+        day_days=days,
+    )
+
+
+def keys_in_scope(store: Store, scope: Scope) -> np.ndarray:
+    """Which keys a scope covers, as the SQL's row_in_scope reads a row: under a region or
+    municipality filter, rows without a municipality cannot be placed and are left out."""
+    running = running_person_days(store)
+    chosen = np.ones(len(running.implementer), dtype=bool)
+    if scope.implementer:
+        chosen &= running.implementer == scope.implementer
+    if scope.region:
+        towns = store.fetch("municipalities")
+        chosen &= np.isin(running.municipality, towns.loc[towns["region"] == scope.region, "municipality"].to_numpy(dtype=object))
+    if scope.municipalities:
+        chosen &= np.isin(running.municipality, np.array(scope.municipalities, dtype=object))
+    return chosen
+
+
+def person_days_by_type(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Person-days by day type up to as_of. Columns day_type, days; ordered by day type."""
+    days, rows = running_person_days(store).to(as_of)
+    chosen = keys_in_scope(store, scope) & (rows > 0)
+    return _summed(running_person_days(store).day_type[chosen], days[chosen], "day_type")
+
+
+def person_days_by_municipality(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Person-days per municipality in scope up to as_of (rows without one left out). Columns
+    municipality, days; ordered by municipality."""
+    running = running_person_days(store)
+    days, rows = running.to(as_of)
+    chosen = keys_in_scope(store, scope) & (rows > 0) & (running.municipality != None)  # noqa: E711 - elementwise
+    return _summed(running.municipality[chosen], days[chosen], "municipality")
+
+
+def person_days_by_implementer(store: Store, as_of: dt.date) -> dict[str, float]:
+    """Every implementer's person-days up to as_of, whatever the place."""
+    running = running_person_days(store)
+    days, _ = running.to(as_of)
+    return _summed(running.implementer, days, "implementer_id").set_index("implementer_id")["days"].to_dict()
+
+
+def person_days_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Person-days per implementer in scope, month and day type up to as_of. Columns implementer_id,
+    month, day_type, days; ordered by the three first."""
+    running = running_person_days(store)
+    months, days, rows = running.by_month(as_of)
+    chosen = np.flatnonzero(keys_in_scope(store, scope))
+    implementer, day_type = running.implementer[chosen], running.day_type[chosen]
+    # Keys run by implementer and day type: the keys of one (implementer, day type) are adjacent.
+    starts = np.flatnonzero(np.r_[True, (implementer[1:] != implementer[:-1]) | (day_type[1:] != day_type[:-1])][: len(chosen)])
+    summed = np.add.reduceat(days[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))
+    present = (np.add.reduceat(rows[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))) > 0
+    group, month = np.nonzero(present)
+    implementer, day_type = implementer[starts][group], day_type[starts][group]
+    order = np.lexsort((_rank(day_type), month, _rank(implementer)))
+    return pd.DataFrame(
+        {
+            "implementer_id": pd.Series(implementer[order], dtype=object),
+            "month": months[month[order]].astype("datetime64[D]").astype("datetime64[ns]"),
+            "day_type": pd.Series(day_type[order], dtype=object),
+            "days": summed[group[order], month[order]],
+        }
+    )
+
+
+def _rank(labels: np.ndarray) -> np.ndarray:
+    """Each label's place in the sorted distinct labels."""
+    return np.unique(labels, return_inverse=True)[1].reshape(-1) if len(labels) else np.zeros(0, dtype=np.int64)
+
+
+def _summed(labels: np.ndarray, days: np.ndarray, name: str) -> pd.DataFrame:
+    """days summed per label, ordered by label."""
+    frame = pd.DataFrame({name: pd.Series(labels, dtype=object), "days": days})
+    return frame.groupby(name, as_index=False, sort=True)["days"].sum()
