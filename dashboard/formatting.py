@@ -24,7 +24,8 @@ def _group(value: float, decimals: int, lang: str) -> str:
     thousands, decimal_mark, _ = _STYLE.get(lang, _STYLE["fi"])
     text = f"{abs(value):,.{decimals}f}"
     text = text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands)
-    return ("\u2212" if value < 0 and float(text.replace(thousands, "").replace(decimal_mark, ".")) else "") + text
+    shows_nonzero = text.strip("0" + thousands + decimal_mark) != ""  # -0.001 to no decimals is "0", not "−0"
+    return ("\u2212" if value < 0 and shows_nonzero else "") + text
 
 
 def number(value: float | None, decimals: int = 0, lang: str = "fi") -> str:

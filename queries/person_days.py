@@ -27,6 +27,8 @@ class RunningPersonDays:
     months: np.ndarray  # datetime64[M], every month from the first booked to the last
     monthly: np.ndarray  # (keys, months): person-days in the month
     monthly_rows: np.ndarray  # (keys, months): day rows behind each month's sum
+    before: np.ndarray  # (keys, months + 1): person-days of the months before each, [:, 0] = 0
+    rows_before: np.ndarray  # the same for day rows
     day: np.ndarray  # datetime64[D]: the day rows, in day order ...
     day_key: np.ndarray  # ... their keys ...
     day_days: np.ndarray  # ... and person-days
@@ -52,8 +54,9 @@ class RunningPersonDays:
 
     def to(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(person-days, day rows) per key up to and including as_of."""
-        _, days, rows = self.by_month(as_of)
-        return days.sum(axis=1), rows.sum(axis=1)
+        before = self.month_number(as_of)
+        days, rows = self.days_of_month_to(as_of)
+        return self.before[:, before] + days, self.rows_before[:, before] + rows
 
 
 def running_person_days(store: Store) -> RunningPersonDays:
@@ -71,13 +74,17 @@ def _running_person_days(store: Store) -> RunningPersonDays:
     months = np.arange(month[0], month[-1] + 1) if len(month) else np.array([], dtype="datetime64[M]")
     size = (len(keys), len(months))
     at = key * len(months) + (month - months[0]).astype(np.int64) if len(month) else key
+    monthly = np.bincount(at, weights=days, minlength=size[0] * size[1]).reshape(size)
+    monthly_rows = np.bincount(at, minlength=size[0] * size[1]).reshape(size)
     return RunningPersonDays(
         implementer=keys["implementer_id"].to_numpy(dtype=object),
         municipality=np.array([None if pd.isna(m) else m for m in keys["municipality"]], dtype=object),
         day_type=keys["day_type"].to_numpy(dtype=object),
         months=months,
-        monthly=np.bincount(at, weights=days, minlength=size[0] * size[1]).reshape(size),
-        monthly_rows=np.bincount(at, minlength=size[0] * size[1]).reshape(size),
+        monthly=monthly,
+        monthly_rows=monthly_rows,
+        before=np.concatenate((np.zeros((size[0], 1)), np.cumsum(monthly, axis=1)), axis=1),
+        rows_before=np.concatenate((np.zeros((size[0], 1), dtype=np.int64), np.cumsum(monthly_rows, axis=1)), axis=1),
         day=day,
         day_key=key,
         day_days=days,

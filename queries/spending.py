@@ -169,21 +169,22 @@ def spending_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFram
     cost_category, amount_eur; ordered by the three first."""
     months = _month_starts(store, as_of)
     implementers, cents, booked = _periods(store, scope, as_of, months)
-    flat_rate = running_spend(store).flat_rate
-    which, category, month = np.nonzero(booked)
-    amount = _euros(cents[which, category, month])
-    frame = pd.DataFrame(
+    amount = _euros(cents)
+    # The flat rate as a category of its own beside the booked ones, all in alphabetical order, so
+    # that the rows come out ordered: (implementers, months, categories).
+    by_name = {name: (amount[:, n], booked[:, n]) for n, name in enumerate(BOOKED)}
+    by_name["flat_rate"] = (amount[:, SALARIES] * running_spend(store).flat_rate, booked[:, SALARIES])
+    names = sorted(by_name)
+    amount = np.stack([by_name[name][0] for name in names], axis=2)
+    which, month, category = np.nonzero(np.stack([by_name[name][1] for name in names], axis=2))
+    return pd.DataFrame(
         {
             "implementer_id": np.array(implementers, dtype=object)[which],
             "month": months[month].astype("datetime64[ns]"),
-            "cost_category": np.array(BOOKED, dtype=object)[category],
-            "amount_eur": amount,
+            "cost_category": np.array(names, dtype=object)[category],
+            "amount_eur": amount[which, month, category],
         }
     )
-    flat = frame[frame["cost_category"] == "salaries"].assign(cost_category="flat_rate")
-    flat["amount_eur"] = flat["amount_eur"] * flat_rate
-    frame = pd.concat([frame, flat], ignore_index=True)
-    return frame.sort_values(["implementer_id", "month", "cost_category"], ignore_index=True)
 
 
 def spending_by_year(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
