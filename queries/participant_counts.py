@@ -1,9 +1,10 @@
-"""How many people had entered, and how many were in, by any day: running counts per implementer and
-day, made once per data set from participant_events.sql. For the whole programme or one implementer
-the participant totals and the monthly entered/left series are then lookups, not DuckDB questions
-over a million entries (a national programme asked two of them, 40-170 ms each, per new view). A
-region or municipality filter counts a person by their entries in that area only, which running
-counts per implementer cannot tell: those scopes still ask the SQL queries of the same names, and
+"""How many people had entered, and how many were in, by any day: running counts per part (the whole
+programme, or one region), implementer and day, made once per data set from participant_events.sql.
+For the whole programme, a region, an implementer or both, the participant totals and the monthly
+entered/left series are then lookups, not DuckDB questions over a million entries (a national
+programme asked two of them, 40-170 ms each, per new view). A region counts a person by their
+entries in it, which is why regions are parts of their own. A list of municipalities could be any
+of millions of sets: those scopes still ask the SQL queries of the same names, and
 tests/test_derived_tables.py holds both ways to the straightforward queries."""
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ ENTERED, WOMEN, STARTED, STOPPED = range(len(EVENTS))
 
 @dataclass(frozen=True)
 class RunningEntries:
-    implementers: dict[str, int]  # implementer -> its row; only implementers with entries have one
+    rows: dict[tuple[str, str], int]  # (part, implementer) -> its row; only those with entries have one
     days: np.ndarray  # the event days, ascending (datetime64[D])
     counts: np.ndarray  # (implementers, EVENTS, days + 1): events on the days before, [..., 0] = 0
 
-    def on(self, implementers: list[str], days: list[dt.date]) -> np.ndarray:
-        """(implementers, days, EVENTS): each event counted up to and including each day (0 for an
-        implementer without entries)."""
+    def implementers(self, part: str) -> list[str]:
+        """The implementers with entries in a part, sorted."""
+        return sorted(implementer for p, implementer in self.rows if p == part)
+
+    def on(self, part: str, implementers: list[str], days: list[dt.date]) -> np.ndarray:
+        """(implementers, days, EVENTS): each event in the part counted up to and including each day
+        (0 for an implementer without entries there)."""
         positions = np.searchsorted(self.days, np.array(days, dtype="datetime64[D]"), side="right")
-        rows = np.array([self.implementers.get(i, -1) for i in implementers], dtype=np.int64)
+        rows = np.array([self.rows.get((part, i), -1) for i in implementers], dtype=np.int64)
         counts = self.counts[:, :, positions][rows.clip(min=0)].transpose(0, 2, 1)  # the days first: they are few
         return np.where((rows >= 0)[:, None, None], counts, 0)
 
@@ -46,48 +51,55 @@ def running_entries(store: Store) -> RunningEntries:
 
 def _running_entries(store: Store) -> RunningEntries:
     events = store.fetch_many_rows("participant_events")
-    codes, implementers = pd.factorize(events["implementer_id"], sort=True)
+    keys = pd.MultiIndex.from_frame(events[["part", "implementer_id"]].astype(object))
+    codes, found = pd.factorize(keys, sort=True)
     day = events["day"].to_numpy().astype("datetime64[D]")
     days = np.unique(day)
-    shape = (len(implementers), len(EVENTS), len(days))
+    shape = (len(found), len(EVENTS), len(days))
     counts = np.zeros((*shape[:2], len(days) + 1), dtype=np.int64)
     daily = np.zeros(shape, dtype=np.int64)
     daily[codes, :, np.searchsorted(days, day)] = events[list(EVENTS)].to_numpy(dtype=np.int64)
     np.cumsum(daily, axis=2, out=counts[:, :, 1:])
-    return RunningEntries({str(i): n for n, i in enumerate(implementers)}, days, counts)
+    return RunningEntries({(str(p), str(i)): n for n, (p, i) in enumerate(found)}, days, counts)
 
 
-def _implementers(store: Store, scope: Scope) -> list[str]:
-    """The implementers with entries that a scope without an area filter covers, sorted."""
-    known = running_entries(store).implementers
-    return [scope.implementer] if scope.implementer in known else [] if scope.implementer else sorted(known)
+WHOLE = ""  # the part that is the whole programme; every other part is a region
+
+
+def _part_and_implementers(store: Store, scope: Scope) -> tuple[str, list[str]]:
+    """The part a scope without municipalities reads, and its implementers with entries there."""
+    part = scope.region or WHOLE
+    known = running_entries(store).implementers(part)
+    if scope.implementer:
+        return part, [scope.implementer] if scope.implementer in known else []
+    return part, known
 
 
 def participants_summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
     """Distinct participants who had entered by as_of and the women among them:
     {"participants": n, "participants_women": n}."""
-    if scope.narrowed_by_area:
+    if scope.municipalities:
         return store.fetch_one("participants_summary", as_of=as_of, **scope.params())
-    counts = running_entries(store).on(_implementers(store, scope), [as_of])[:, 0].sum(axis=0)
+    counts = running_entries(store).on(*_part_and_implementers(store, scope), [as_of])[:, 0].sum(axis=0)
     return {"participants": int(counts[ENTERED]), "participants_women": int(counts[WOMEN])}
 
 
 def participants_by_implementer(store: Store, as_of: dt.date) -> dict[str, int]:
     """Every implementer's distinct participants entered by as_of, wherever they took part."""
     running = running_entries(store)
-    implementers = sorted(running.implementers)
-    return dict(zip(implementers, running.on(implementers, [as_of])[:, 0, ENTERED].tolist(), strict=True))
+    implementers = running.implementers(WHOLE)
+    return dict(zip(implementers, running.on(WHOLE, implementers, [as_of])[:, 0, ENTERED].tolist(), strict=True))
 
 
 def participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """For each month end from the project start to as_of (and as_of itself): participants who had
     entered, and of them those who had left (no entry open that day), per implementer in scope.
     Columns day, implementer_id, entered, has_left; ordered by implementer and day."""
-    if scope.narrowed_by_area:
+    if scope.municipalities:
         return store.fetch("participants_by_month", as_of=as_of, **scope.params())
     points = _month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
-    implementers = _implementers(store, scope)
-    counts = running_entries(store).on(implementers, points)
+    part, implementers = _part_and_implementers(store, scope)
+    counts = running_entries(store).on(part, implementers, points)
     entered = counts[:, :, ENTERED]
     active = counts[:, :, STARTED] - counts[:, :, STOPPED]
     return pd.DataFrame(

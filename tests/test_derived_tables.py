@@ -89,6 +89,7 @@ SCOPES = [
     {"implementer": None, "region": None, "municipalities": None},
     {"implementer": "a", "region": None, "municipalities": None},
     {"implementer": None, "region": "South", "municipalities": None},
+    {"implementer": "a", "region": "South", "municipalities": None},
     {"implementer": None, "region": None, "municipalities": ["Cfield"]},
     {"implementer": "b", "region": None, "municipalities": ["Bville", "Aburg"]},
 ]
@@ -116,7 +117,7 @@ IN_PYTHON = {
     "person_days_by_month": lambda store, p: person_days.person_days_by_month(store, _scope(p), p["as_of"]),
     "person_days_by_municipality": lambda store, p: person_days.person_days_by_municipality(store, _scope(p), p["as_of"]),
     "indicator_progress_by_implementer": lambda store, p: indicator_progress_by_implementer(store, _scope(p), p["as_of"]),
-    # The whole programme and one implementer from running counts, an area filter by its query.
+    # From running counts, but for a list of municipalities: by its query.
     "participants_by_month": lambda store, p: participant_counts.participants_by_month(store, _scope(p), p["as_of"]),
     "participants_summary": lambda store, p: pd.DataFrame(
         [participant_counts.participants_summary(store, _scope(p), p["as_of"])]
