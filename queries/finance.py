@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from queries import spending
+from queries.scoped import fetch_for_scope
 from queries.store import Store
 from queries.summary import (
     Scope,
@@ -249,7 +250,7 @@ def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.Da
 
 
 def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    planned = store.fetch("planned_curve", **scope.params())
+    planned = fetch_for_scope(store, "planned_curve", scope)
     monthly = spending.spending_by_month(store, scope, as_of)
     monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
     period = period_of(store, as_of)
@@ -291,7 +292,7 @@ def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFr
 def category_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Budget against actual per cost category (flat rate computed, revenue as a reduction)."""
     finance = finance_by_implementer(store, scope, as_of)
-    budget = store.fetch("budget_by_category", **scope.params()).groupby("cost_category")["amount_eur"].sum()
+    budget = fetch_for_scope(store, "budget_by_category", scope).groupby("cost_category")["amount_eur"].sum()
     rows = []
     for category in CATEGORIES:
         sign = -1.0 if category == "revenue" else 1.0
@@ -320,7 +321,7 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per financing source: the plan, its share, and what the actual cost implies at each
     implementer's planned shares. Implied shares differ from planned ones when implementers with
     different financing structures progress at different paces."""
-    plan = store.fetch("financing_plan", **scope.params())
+    plan = fetch_for_scope(store, "financing_plan", scope)
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
     by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
     totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
@@ -338,7 +339,7 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
 def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
     """The checks a finance officer makes. Each warning: kind, implementer_id and the facts."""
     found: list[dict] = []
-    for row in store.fetch("bookings_outside_period", as_of=as_of, **scope.params()).itertuples():
+    for row in fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of).itertuples():
         found.append(
             {
                 "kind": "outside_period",
@@ -350,7 +351,7 @@ def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
             }
         )
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
-    budget = store.fetch("budget_by_category", **scope.params())
+    budget = fetch_for_scope(store, "budget_by_category", scope)
     by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
     actuals = finance[[f"{c}_eur" for c in CATEGORIES]].rename(columns=lambda c: c.removesuffix("_eur")).stack().to_dict()
     for (implementer, category), planned in by_category.items():
@@ -381,7 +382,7 @@ def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
                     "actual_eur": float(row.net_eur),
                 }
             )
-    for row in store.fetch("negative_running_totals", as_of=as_of, **scope.params()).itertuples():
+    for row in fetch_for_scope(store, "negative_running_totals", scope, as_of=as_of).itertuples():
         found.append(
             {
                 "kind": "negative_category",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from queries.scoped import in_scope
 from queries.store import Store
 
 if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
@@ -71,11 +72,6 @@ def _running_spend(store: Store) -> RunningSpend:
     np.cumsum(daily.reshape(shape), axis=2, out=cents[:, :, 1:])
     np.cumsum(present.reshape(shape), axis=2, out=rows[:, :, 1:])
     return RunningSpend({str(i): n for n, i in enumerate(implementers)}, days, cents, rows, flat_rate)
-
-
-def in_scope(store: Store, scope: Scope) -> list[str]:
-    """The implementers whose spending a scope covers, by id."""
-    return store.fetch("implementers_in_scope", **scope.params())["implementer_id"].tolist()
 
 
 def _booking_implementers(store: Store, scope: Scope) -> tuple[RunningSpend, list[str], np.ndarray]:

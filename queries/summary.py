@@ -10,7 +10,8 @@ import pandas as pd
 
 from queries.participant_counts import participants_by_implementer, participants_summary
 from queries.person_days import person_days_by_implementer, person_days_by_type
-from queries.spending import booked_by_implementer, in_scope
+from queries.scoped import fetch_for_scope, in_scope
+from queries.spending import booked_by_implementer
 from queries.store import Store
 
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
@@ -68,7 +69,7 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
     window_start = run_rate_window_start(start, as_of)
-    plan = store.fetch("finance_plan_by_implementer", as_of=as_of, **scope.params())
+    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, as_of=as_of)
     booked = booked_by_implementer(store, plan["implementer_id"].tolist(), as_of, window_start)
     frame = pd.concat([plan, booked], axis=1)
     frame["spent_eur"] = (

@@ -4,4 +4,4 @@ from spending s, project p
 where (s.date < p.start_date or s.date > p.end_date)
   and s.date <= $as_of::date
   and implementer_in_scope(s.implementer_id, $implementer, $region, $municipalities)
-order by s.date, s.implementer_id
+order by all  -- a total order: a scope narrowed from every implementer's answer keeps it

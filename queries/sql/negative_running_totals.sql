@@ -4,4 +4,4 @@ select date, implementer_id, cost_category, amount_eur, voucher_id, running_eur
 from overdrawn_bookings
 where date <= $as_of::date
   and implementer_in_scope(implementer_id, $implementer, $region, $municipalities)
-order by date, implementer_id
+order by all  -- a total order: a scope narrowed from every implementer's answer keeps it
