@@ -24,6 +24,8 @@ class RunningPersonDays:
     implementer: np.ndarray  # per key, ascending: keys run by implementer, day type, municipality
     municipality: np.ndarray  # per key; None for rows that name no municipality
     day_type: np.ndarray  # per key
+    implementer_rank: np.ndarray  # per key: its implementer's place among them (keys come in this order)
+    day_type_rank: np.ndarray  # per key: its day type's place among the day types
     months: np.ndarray  # datetime64[M], every month from the first booked to the last
     monthly: np.ndarray  # (keys, months): person-days in the month
     monthly_rows: np.ndarray  # (keys, months): day rows behind each month's sum
@@ -80,6 +82,8 @@ def _running_person_days(store: Store) -> RunningPersonDays:
         implementer=keys["implementer_id"].to_numpy(dtype=object),
         municipality=np.array([None if pd.isna(m) else m for m in keys["municipality"]], dtype=object),
         day_type=keys["day_type"].to_numpy(dtype=object),
+        implementer_rank=pd.factorize(keys["implementer_id"], sort=True)[0],
+        day_type_rank=pd.factorize(keys["day_type"], sort=True)[0],
         months=months,
         monthly=monthly,
         monthly_rows=monthly_rows,
@@ -135,27 +139,22 @@ def person_days_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataF
     running = running_person_days(store)
     months, days, rows = running.by_month(as_of)
     chosen = np.flatnonzero(keys_in_scope(store, scope))
-    implementer, day_type = running.implementer[chosen], running.day_type[chosen]
+    implementer, day_type = running.implementer_rank[chosen], running.day_type_rank[chosen]
     # Keys run by implementer and day type: the keys of one (implementer, day type) are adjacent.
     starts = np.flatnonzero(np.r_[True, (implementer[1:] != implementer[:-1]) | (day_type[1:] != day_type[:-1])][: len(chosen)])
     summed = np.add.reduceat(days[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))
     present = (np.add.reduceat(rows[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))) > 0
     group, month = np.nonzero(present)
-    implementer, day_type = implementer[starts][group], day_type[starts][group]
-    order = np.lexsort((_rank(day_type), month, _rank(implementer)))
+    order = np.lexsort((day_type[starts][group], month, implementer[starts][group]))
+    first_key = chosen[starts][group[order]]  # a key of each row's (implementer, day type)
     return pd.DataFrame(
         {
-            "implementer_id": pd.Series(implementer[order], dtype=object),
+            "implementer_id": pd.Series(running.implementer[first_key], dtype=object),
             "month": months[month[order]].astype("datetime64[D]").astype("datetime64[ns]"),
-            "day_type": pd.Series(day_type[order], dtype=object),
+            "day_type": pd.Series(running.day_type[first_key], dtype=object),
             "days": summed[group[order], month[order]],
         }
     )
-
-
-def _rank(labels: np.ndarray) -> np.ndarray:
-    """Each label's place in the sorted distinct labels."""
-    return np.unique(labels, return_inverse=True)[1].reshape(-1) if len(labels) else np.zeros(0, dtype=np.int64)
 
 
 def _summed(labels: np.ndarray, days: np.ndarray, name: str) -> pd.DataFrame:
