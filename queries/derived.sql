@@ -83,3 +83,76 @@ create table person_days_keys as
         day_type
     from (select distinct implementer_id, municipality, day_type from person_days_daily)
     order by key;
+
+-- Scratch, read once by queries/profile.py and then dropped: each person's row of
+-- participant_profile.sql for the whole programme, from the day it holds (`from_day`) to the day it
+-- changes (`to_day`, null for never). It changes when one of their entries starts or ends. The
+-- characteristics come from the first entry; whether they have left, with what result, and whether
+-- an entry is open are worked out as of from_day exactly as participant_profile.sql works them out
+-- as of its date. Cells are numbered: `people_cell` by implementer and every characteristic but the
+-- place, `kind` by those characteristics alone, `place_cell` by implementer, municipality, region,
+-- gender and age group.
+create table profile_states as
+    with
+    changes as (
+        select distinct person, day from (
+            select person, start_date as day from entries
+            union all
+            select person, end_date from entries where end_date is not null
+        )
+    ),
+    spells as (
+        select person, day as from_day, lead(day) over (partition by person order by day) as to_day
+        from changes
+    ),
+    dynamic as (
+        select
+            s.person,
+            s.from_day,
+            s.to_day,
+            arg_max(e.end_date is null or e.end_date > s.from_day, e.start_date) filter (where e.start_date <= s.from_day)
+                as is_active,
+            coalesce(bool_or(e.end_date <= s.from_day), false) as has_left,
+            arg_max(coalesce(e.exit_status, 'unknown'), e.end_date) filter (where e.end_date <= s.from_day) as exit_status
+        from spells s
+        join entries e using (person)
+        group by all
+    ),
+    firsts as (
+        select
+            person,
+            any_value(implementer_id) as implementer_id,
+            arg_min(municipality, start_date) as municipality,
+            arg_min(gender, start_date) as gender,
+            arg_min(age_at_start, start_date) > 54 as is_over_54,
+            arg_min(age_group, start_date) as age_group,
+            arg_min(labour_market_status, start_date) as labour_market_status,
+            arg_min(long_term_unemployed, start_date) as long_term_unemployed,
+            arg_min(education_isced, start_date) as education_isced,
+            min(start_date) as first_day
+        from entries
+        group by person
+    ),
+    regions as (
+        select distinct municipality, region from municipalities
+    ),
+    states as (
+        select f.*, r.region, d.from_day, d.to_day, d.exit_status, d.has_left, d.is_active
+        from dynamic d
+        join firsts f using (person)
+        join regions r on r.municipality = f.municipality
+    )
+    select
+        (dense_rank() over (
+            order by implementer_id, gender, age_group, is_over_54, labour_market_status, long_term_unemployed,
+                education_isced, exit_status, has_left, is_active
+        ) - 1)::integer as people_cell,
+        (dense_rank() over (
+            order by gender, age_group, is_over_54, labour_market_status, long_term_unemployed, education_isced,
+                exit_status, has_left, is_active
+        ) - 1)::integer as kind,
+        (dense_rank() over (order by implementer_id, municipality, region, gender, age_group) - 1)::integer as place_cell,
+        hash(person) as print_a,
+        hash(person::varchar) as print_b,
+        *
+    from states;

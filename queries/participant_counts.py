@@ -46,7 +46,7 @@ class RunningEntries:
 
 def running_entries(store: Store) -> RunningEntries:
     """The data set's running counts, made at the first use (load_project makes them at load)."""
-    return store.memo(("running_entries",), lambda: _running_entries(store))
+    return store.built(("running_entries",), lambda: _running_entries(store))
 
 
 def _running_entries(store: Store) -> RunningEntries:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from queries.participant_counts import participants_by_month
 from queries.person_days import person_days_by_month
+from queries.profile import participant_profile
 from queries.store import Store
 from queries.summary import Scope
 
@@ -527,7 +528,7 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
 
 def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
-    profile = store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
+    profile = participant_profile(store, scope, as_of)
     places = profile[profile["grain"] == "places"]
     implementers = sorted(places["implementer_id"].unique())
     municipalities = sorted(places["municipality"].unique())

@@ -63,7 +63,7 @@ class RunningPersonDays:
 
 def running_person_days(store: Store) -> RunningPersonDays:
     """The data set's person-day sums, made at the first use (load_project makes them at load)."""
-    return store.memo(("running_person_days",), lambda: _running_person_days(store))
+    return store.built(("running_person_days",), lambda: _running_person_days(store))
 
 
 def _running_person_days(store: Store) -> RunningPersonDays:

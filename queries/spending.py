@@ -51,7 +51,7 @@ class RunningSpend:
 
 def running_spend(store: Store) -> RunningSpend:
     """The data set's running totals, made at the first use (load_project makes them at load)."""
-    return store.memo(("running_spend",), lambda: _running_spend(store))
+    return store.built(("running_spend",), lambda: _running_spend(store))
 
 
 def _running_spend(store: Store) -> RunningSpend:

@@ -27,6 +27,7 @@ def sql_text(name: str) -> str:
 
 
 CACHE_SIZE = 512  # query results kept per store
+SCRATCH = ("profile_states",)  # derived tables read once at load and then dropped
 
 
 class Store:
@@ -39,6 +40,7 @@ class Store:
         self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._memo: dict[tuple, object] = {}
+        self._built: dict[tuple, object] = {}
 
     @classmethod
     def create_empty(cls) -> Store:
@@ -64,6 +66,16 @@ class Store:
         cursor = self._connection.cursor()
         try:
             cursor.execute(DERIVED.read_text(encoding="utf-8"))
+        finally:
+            cursor.close()
+
+    def drop_scratch(self) -> None:
+        """Drop the tables derived.sql makes only for the running totals to be read from (load time
+        only, once they have been read): a national data set's spells take hundreds of megabytes."""
+        cursor = self._connection.cursor()
+        try:
+            for table in SCRATCH:
+                cursor.execute(f"drop table if exists {table}")
         finally:
             cursor.close()
 
@@ -112,6 +124,16 @@ class Store:
             if len(self._memo) > CACHE_SIZE:
                 self._memo.pop(next(iter(self._memo)))
         return value
+
+    def built(self, key: tuple, build):
+        """A structure made from the whole data set (running totals), kept for the store's life: the
+        memo above forgets its oldest entries, and these are the oldest and the dearest to remake."""
+        with self._cache_lock:
+            if key in self._built:
+                return self._built[key]
+        value = build()
+        with self._cache_lock:
+            return self._built.setdefault(key, value)
 
     def fetch_one(self, name: str, **params) -> dict:
         frame = self.fetch(name, **params)

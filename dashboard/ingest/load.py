@@ -16,6 +16,7 @@ from dashboard.ingest.problems import Problem
 from queries import Store
 from queries.participant_counts import running_entries
 from queries.person_days import running_person_days
+from queries.profile import running_profile
 from queries.spending import running_spend
 
 DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
@@ -67,4 +68,6 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     running_spend(store)
     running_person_days(store)
     running_entries(store)
+    running_profile(store)
+    store.drop_scratch()
     return store

@@ -1,0 +1,16 @@
+-- What each people cell of profile_states (derived.sql) stands for, in cell order.
+select distinct
+    people_cell,
+    kind,
+    implementer_id,
+    gender,
+    age_group,
+    is_over_54,
+    labour_market_status,
+    long_term_unemployed,
+    education_isced,
+    exit_status,
+    has_left,
+    is_active
+from profile_states
+order by people_cell
