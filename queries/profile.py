@@ -10,6 +10,7 @@ tests/test_derived_tables.py holds both ways to the straightforward query."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,22 +43,25 @@ class RunningCells:
 
     days: np.ndarray  # the days on which anything changes, ascending (datetime64[D])
     key: np.ndarray  # per change, ascending: cell × len(days) + the day's place in `days`
+    begins: np.ndarray  # per cell: where its changes begin
     counts: np.ndarray  # running sum of the changes' +1 and -1, with a 0 in front
     prints: np.ndarray  # (changes + 1, 2) uint64: running sum of the people's fingerprints, mod 2^64
 
     @classmethod
-    def of(cls, cell: np.ndarray, day: np.ndarray, step: np.ndarray, prints: np.ndarray) -> RunningCells:
+    def of(cls, cells: int, cell: np.ndarray, day: np.ndarray, step: np.ndarray, prints: np.ndarray) -> RunningCells:
         """From changes in any order: a person (with fingerprints `prints`) joins (`step` +1) or
-        leaves (-1) a cell on a day."""
+        leaves (-1) one of `cells` cells on a day."""
         days = np.unique(day)
         key = cell.astype(np.int64) * len(days) + np.searchsorted(days, day)
         order = np.argsort(key, kind="stable")
         step, prints = step[order].astype(np.int64), prints[order]
         signed = np.where((step > 0)[:, None], prints, np.uint64(0) - prints)  # minus, modulo 2^64
         zero = np.zeros((1, 2), dtype=np.uint64)
+        key = key[order]
         return cls(
             days,
-            key[order],
+            key,
+            np.searchsorted(key, np.arange(cells, dtype=np.int64) * len(days), side="left"),
             np.concatenate(([0], np.cumsum(step))),
             np.concatenate((zero, np.cumsum(signed, axis=0, dtype=np.uint64))),
         )
@@ -65,27 +69,37 @@ class RunningCells:
     def at(self, cells: np.ndarray, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(people, summed fingerprints) in each cell on `day`."""
         last = int(np.searchsorted(self.days, np.datetime64(day, "D"), side="right")) - 1
-        first_key = cells.astype(np.int64) * len(self.days)
-        begin = np.searchsorted(self.key, first_key, side="left")
-        end = np.searchsorted(self.key, first_key + last, side="right")
+        begin = self.begins[cells]
+        end = np.searchsorted(self.key, cells.astype(np.int64) * len(self.days) + last, side="right")
         return self.counts[end] - self.counts[begin], self.prints[end] - self.prints[begin]
 
 
 @dataclass(frozen=True)
-class RunningProfile:
-    people: RunningCells  # cells of implementer × characteristics
-    people_cells: pd.DataFrame  # per cell: kind, implementer_id and the characteristics
-    kind_order: np.ndarray  # the people cells ordered by kind ...
-    kind_starts: np.ndarray  # ... and where each kind begins in that order
-    places: RunningCells  # cells of implementer × municipality × region × gender × age group
-    place_cells: pd.DataFrame  # per cell: the place columns
+class Cells:
+    """Numbered cells, what each stands for, and the changes in them over time."""
 
-    def implementer_cells(self, cells: pd.DataFrame, implementer: str | None) -> np.ndarray:
+    running: RunningCells
+    labels: pd.DataFrame  # per cell, in cell order
+    implementers: dict[str, tuple[int, int]]  # implementer -> its cells' numbers [first, last + 1)
+
+    @classmethod
+    def of(cls, labels: pd.DataFrame, running: RunningCells) -> Cells:
+        ids = labels["implementer_id"].to_numpy(dtype=object) if "implementer_id" in labels else np.zeros(0, dtype=object)
+        edges = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else np.zeros(1, dtype=np.int64)
+        return cls(running, labels, {str(ids[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)})
+
+    def of_implementer(self, implementer: str | None) -> np.ndarray:
         """The cells of one implementer (cells are numbered in implementer order), or all of them."""
         if implementer is None:
-            return np.arange(len(cells))
-        ids = cells["implementer_id"].to_numpy(dtype=object)
-        return np.arange(np.searchsorted(ids, implementer, side="left"), np.searchsorted(ids, implementer, side="right"))
+            return np.arange(len(self.labels))
+        return np.arange(*self.implementers.get(implementer, (0, 0)))
+
+
+@dataclass(frozen=True)
+class RunningProfile:
+    people: Cells  # implementer × characteristics: one implementer's profile
+    kinds: Cells  # characteristics alone: the whole programme's (482 000 cells against 6 700 nationally)
+    places: Cells  # implementer × municipality × region × gender × age group
 
 
 def running_profile(store: Store) -> RunningProfile:
@@ -96,29 +110,34 @@ def running_profile(store: Store) -> RunningProfile:
 
 def _running_profile(store: Store) -> RunningProfile:
     spells = store.fetch_many_rows("profile_people_spells")
-    cell = spells["people_cell"].to_numpy(dtype=np.int64)
-    start = spells["from_day"].to_numpy().astype("datetime64[D]")
-    stop = spells["to_day"]
-    ends = stop.notna().to_numpy()
+    people_labels = store.fetch_many_rows("profile_people_cells")
+    ends = spells["to_day"].notna().to_numpy()
+    # Each spell adds its person on its first day and, unless it lasts, takes them away on its last.
+    day = np.concatenate(
+        (spells["from_day"].to_numpy().astype("datetime64[D]"), spells["to_day"][ends].to_numpy().astype("datetime64[D]"))
+    )
+    step = np.concatenate((np.ones(len(spells), dtype=np.int64), -np.ones(int(ends.sum()), dtype=np.int64)))
     prints = spells[["print_a", "print_b"]].to_numpy(dtype=np.uint64)
-    people = RunningCells.of(
-        np.concatenate((cell, cell[ends])),
-        np.concatenate((start, stop[ends].to_numpy().astype("datetime64[D]"))),
-        np.concatenate((np.ones(len(cell), dtype=np.int64), -np.ones(int(ends.sum()), dtype=np.int64))),
-        np.concatenate((prints, prints[ends])),
+    prints = np.concatenate((prints, prints[ends]))
+    cell = spells["people_cell"].to_numpy(dtype=np.int64)
+    cell = np.concatenate((cell, cell[ends]))
+    kind_of_cell = people_labels["kind"].to_numpy(dtype=np.int64)
+    first_of_kind = np.unique(kind_of_cell, return_index=True)[1]
+    people = Cells.of(people_labels, RunningCells.of(len(people_labels), cell, day, step, prints))
+    kinds = Cells.of(
+        people_labels.iloc[first_of_kind].drop(columns="implementer_id").reset_index(drop=True),
+        RunningCells.of(len(first_of_kind), kind_of_cell[cell], day, step, prints),
     )
     entries = store.fetch_many_rows("profile_place_entries")
+    place_labels = store.fetch_many_rows("profile_place_cells")
     places = RunningCells.of(
+        len(place_labels),
         entries["place_cell"].to_numpy(dtype=np.int64),
         entries["day"].to_numpy().astype("datetime64[D]"),
         np.ones(len(entries), dtype=np.int64),
         entries[["print_a", "print_b"]].to_numpy(dtype=np.uint64),
     )
-    people_cells = store.fetch_many_rows("profile_people_cells")
-    kinds = people_cells["kind"].to_numpy(dtype=np.int64)
-    kind_order = np.argsort(kinds, kind="stable")
-    kind_starts = np.flatnonzero(np.r_[True, np.diff(kinds[kind_order]) != 0]) if len(kinds) else np.zeros(0, dtype=np.int64)
-    return RunningProfile(people, people_cells, kind_order, kind_starts, places, store.fetch_many_rows("profile_place_cells"))
+    return RunningProfile(people, kinds, Cells.of(place_labels, places))
 
 
 def participant_profile(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
@@ -126,35 +145,19 @@ def participant_profile(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFr
     if scope.narrowed_by_area:
         return store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
     running = running_profile(store)
-    return pd.concat([_people(running, scope.implementer, as_of), _places(running, scope.implementer, as_of)], ignore_index=True)
+    people = running.kinds if scope.implementer is None else running.people
+    grains = [(people, "people", CHARACTERISTICS), (running.places, "places", PLACE)]
+    frames = [_grain(cells, name, columns, scope.implementer, as_of) for cells, name, columns in grains]
+    return pd.concat(frames, ignore_index=True)
 
 
-def _people(running: RunningProfile, implementer: str | None, as_of: dt.date) -> pd.DataFrame:
-    cells = running.implementer_cells(running.people_cells, implementer)
-    if implementer is None:  # every implementer's cells of one kind summed into one row
-        cells = running.kind_order
-        counts, prints = running.people.at(cells, as_of)
-        counts = np.add.reduceat(counts, running.kind_starts) if len(cells) else counts
-        prints = np.add.reduceat(prints, running.kind_starts, axis=0) if len(cells) else prints
-        cells = cells[running.kind_starts] if len(cells) else cells
-    else:
-        counts, prints = running.people.at(cells, as_of)
+def _grain(cells: Cells, grain: str, columns: list[str], implementer: str | None, as_of: dt.date) -> pd.DataFrame:
+    """The grain's rows with people on as_of, with the query's columns: those the grain does not
+    group by are None, as the query's are (the Cube reads a missing boolean as False)."""
+    numbers = cells.of_implementer(implementer)
+    counts, prints = cells.running.at(numbers, as_of)
     shown = counts > 0
-    frame = running.people_cells.iloc[cells[shown]][CHARACTERISTICS].reset_index(drop=True)
-    return _with_counts(frame, "people", counts[shown], prints[shown])
-
-
-def _places(running: RunningProfile, implementer: str | None, as_of: dt.date) -> pd.DataFrame:
-    cells = running.implementer_cells(running.place_cells, implementer)
-    counts, prints = running.places.at(cells, as_of)
-    shown = counts > 0
-    frame = running.place_cells.iloc[cells[shown]][PLACE].reset_index(drop=True)
-    return _with_counts(frame, "places", counts[shown], prints[shown])
-
-
-def _with_counts(frame: pd.DataFrame, grain: str, counts: np.ndarray, prints: np.ndarray) -> pd.DataFrame:
-    """The grain's rows with the query's columns: those the grain does not group by are None, as
-    the query's (a missing boolean read as False by the Cube, as before)."""
-    frame = frame.assign(grain=grain, participants=counts, print_a=prints[:, 0], print_b=prints[:, 1])
+    frame = cells.labels.iloc[numbers[shown]][columns].reset_index(drop=True)
+    frame = frame.assign(grain=grain, participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1])
     missing = {column: pd.Series([None] * len(frame), dtype=object) for column in COLUMNS if column not in frame}
     return frame.assign(**missing)[COLUMNS]
