@@ -47,12 +47,16 @@ class RunningPersonDays:
         size = len(self.implementer)
         return np.bincount(keys, weights=self.day_days[first:last], minlength=size), np.bincount(keys, minlength=size)
 
-    def by_month(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(months, person-days, day rows) per key and month up to as_of, as_of's month cut at as_of."""
+    def by_month(self, as_of: dt.date, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(months, person-days, day rows) for the keys, per month up to as_of, as_of's month cut at as_of."""
         before = self.month_number(as_of)
         days, rows = self.days_of_month_to(as_of)
         months = np.append(self.months[:before], np.datetime64(as_of, "M"))
-        return months, np.column_stack([self.monthly[:, :before], days]), np.column_stack([self.monthly_rows[:, :before], rows])
+        return (
+            months,
+            np.column_stack([self.monthly[keys, :before], days[keys]]),
+            np.column_stack([self.monthly_rows[keys, :before], rows[keys]]),
+        )
 
     def to(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(person-days, day rows) per key up to and including as_of."""
@@ -137,13 +141,13 @@ def person_days_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataF
     """Person-days per implementer in scope, month and day type up to as_of. Columns implementer_id,
     month, day_type, days; ordered by the three first."""
     running = running_person_days(store)
-    months, days, rows = running.by_month(as_of)
     chosen = np.flatnonzero(keys_in_scope(store, scope))
+    months, days, rows = running.by_month(as_of, chosen)
     implementer, day_type = running.implementer_rank[chosen], running.day_type_rank[chosen]
     # Keys run by implementer and day type: the keys of one (implementer, day type) are adjacent.
     starts = np.flatnonzero(np.r_[True, (implementer[1:] != implementer[:-1]) | (day_type[1:] != day_type[:-1])][: len(chosen)])
-    summed = np.add.reduceat(days[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))
-    present = (np.add.reduceat(rows[chosen], starts, axis=0) if len(starts) else np.zeros((0, len(months)))) > 0
+    summed = np.add.reduceat(days, starts, axis=0) if len(starts) else np.zeros((0, len(months)))
+    present = (np.add.reduceat(rows, starts, axis=0) if len(starts) else np.zeros((0, len(months)))) > 0
     group, month = np.nonzero(present)
     order = np.lexsort((day_type[starts][group], month, implementer[starts][group]))
     first_key = chosen[starts][group[order]]  # a key of each row's (implementer, day type)

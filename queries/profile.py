@@ -79,19 +79,31 @@ class Cells:
     """Numbered cells, what each stands for, and the changes in them over time."""
 
     running: RunningCells
-    labels: pd.DataFrame  # per cell, in cell order
+    count: int
+    # Per column, each cell's code and the values coded: a few cells' labels are then picked in
+    # microseconds, where taking rows of a 482 000-row frame took tens of milliseconds.
+    codes: dict[str, np.ndarray]
+    values: dict[str, pd.Index]
     implementers: dict[str, tuple[int, int]]  # implementer -> its cells' numbers [first, last + 1)
 
     @classmethod
     def of(cls, labels: pd.DataFrame, running: RunningCells) -> Cells:
+        coded = {column: pd.factorize(labels[column]) for column in labels.columns}
         ids = labels["implementer_id"].to_numpy(dtype=object) if "implementer_id" in labels else np.zeros(0, dtype=object)
         edges = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else np.zeros(1, dtype=np.int64)
-        return cls(running, labels, {str(ids[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)})
+        implementers = {str(ids[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)}
+        return cls(
+            running, len(labels), {c: k for c, (k, _) in coded.items()}, {c: v for c, (_, v) in coded.items()}, implementers
+        )
+
+    def labels(self, cells: np.ndarray, columns: list[str]) -> pd.DataFrame:
+        """What the cells stand for: one row per cell, missing values as the query gives them."""
+        return pd.DataFrame({c: self.values[c].take(self.codes[c][cells], allow_fill=True) for c in columns})
 
     def of_implementer(self, implementer: str | None) -> np.ndarray:
         """The cells of one implementer (cells are numbered in implementer order), or all of them."""
         if implementer is None:
-            return np.arange(len(self.labels))
+            return np.arange(self.count)
         return np.arange(*self.implementers.get(implementer, (0, 0)))
 
 
@@ -157,7 +169,7 @@ def _grain(cells: Cells, grain: str, columns: list[str], implementer: str | None
     numbers = cells.of_implementer(implementer)
     counts, prints = cells.running.at(numbers, as_of)
     shown = counts > 0
-    frame = cells.labels.iloc[numbers[shown]][columns].reset_index(drop=True)
+    frame = cells.labels(numbers[shown], columns)
     frame = frame.assign(grain=grain, participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1])
     missing = {column: pd.Series([None] * len(frame), dtype=object) for column in COLUMNS if column not in frame}
     return frame.assign(**missing)[COLUMNS]
