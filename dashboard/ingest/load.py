@@ -58,11 +58,14 @@ def build_store(plan: Plan, extracts: Extracts) -> Store:
     store.insert("project", pd.DataFrame([plan.project]))
     for kind in contract.PLAN_TABLES:
         store.insert(kind, plan.tables[kind])
-    participants = extracts.tables["participants"].copy()
+    # The extract frames are handed over: each is let go once DuckDB holds it, so that a national
+    # programme's millions of rows are not held twice while the derived tables are built.
+    participants = extracts.tables.pop("participants")
     participants["age_group"] = participants["age_at_start"].map(lambda age: contract.age_group(int(age)), na_action="ignore")
     store.insert("participants", participants)
-    store.insert("person_days", extracts.tables["person_days"])
-    store.insert("spending", extracts.tables["spending"])
+    del participants
+    for kind in ("person_days", "spending"):
+        store.insert(kind, extracts.tables.pop(kind))
     store.derive()
     # Running totals and counts, made now rather than at a first request.
     running_spend(store)
