@@ -101,7 +101,13 @@ def _running_person_days(store: Store) -> RunningPersonDays:
 
 def keys_in_scope(store: Store, scope: Scope) -> np.ndarray:
     """Which keys a scope covers, as the SQL's row_in_scope reads a row: under a region or
-    municipality filter, rows without a municipality cannot be placed and are left out."""
+    municipality filter, rows without a municipality cannot be placed and are left out. Worked out
+    once per scope (at any date): every page asks it."""
+    area = (scope.implementer, scope.region, scope.municipalities)
+    return store.memo(("person_day_keys", area), lambda: _keys_in_scope(store, scope))
+
+
+def _keys_in_scope(store: Store, scope: Scope) -> np.ndarray:
     running = running_person_days(store)
     chosen = np.ones(len(running.implementer), dtype=bool)
     if scope.implementer:
@@ -116,9 +122,13 @@ def keys_in_scope(store: Store, scope: Scope) -> np.ndarray:
 
 def person_days_by_type(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Person-days by day type up to as_of. Columns day_type, days; ordered by day type."""
-    days, rows = running_person_days(store).to(as_of)
-    chosen = keys_in_scope(store, scope) & (rows > 0)
-    return _summed(running_person_days(store).day_type[chosen], days[chosen], "day_type")
+    running = running_person_days(store)
+    days, rows = running.to(as_of)
+    chosen = keys_in_scope(store, scope)
+    types = np.unique(running.day_type_rank, return_index=True)[1]  # the first key of each day type, by rank
+    summed = np.bincount(running.day_type_rank[chosen], weights=days[chosen], minlength=len(types))
+    present = np.bincount(running.day_type_rank[chosen], weights=rows[chosen], minlength=len(types)) > 0
+    return pd.DataFrame({"day_type": pd.Series(running.day_type[types][present], dtype=object), "days": summed[present]})
 
 
 def person_days_by_municipality(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
