@@ -3,6 +3,7 @@ One function computes them for both, so the CLI and the page cannot disagree."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -124,9 +125,15 @@ def forecast_at_completion(
 
 
 def summary(store: Store, scope: Scope) -> dict:
+    """Worked out once per scope and date (the overview, presentation and report all show it);
+    each caller gets its own copy."""
+    as_of = scope.as_of or default_as_of(store)
+    return copy.deepcopy(store.memo(("summary", scope, as_of), lambda: _summary(store, scope, as_of)))
+
+
+def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
     project = store.fetch_one("project")
     threshold = int(project["suppression_threshold"])
-    as_of = scope.as_of or default_as_of(store)
     finance = finance_by_implementer(store, scope, as_of)
     people = participants_summary(store, scope, as_of)
     targets = _targets(store, scope)
