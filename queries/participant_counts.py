@@ -94,7 +94,12 @@ def participants_by_implementer(store: Store, as_of: dt.date) -> dict[str, int]:
 def participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """For each month end from the project start to as_of (and as_of itself): participants who had
     entered, and of them those who had left (no entry open that day), per implementer in scope.
-    Columns day, implementer_id, entered, has_left; ordered by implementer and day."""
+    Columns day, implementer_id, entered, has_left; ordered by implementer and day. Worked out once
+    per scope and date (the participants page reads it twice); callers get a copy."""
+    return store.memo(("participants_by_month", scope, as_of), lambda: _participants_by_month(store, scope, as_of)).copy()
+
+
+def _participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     if scope.municipalities:
         return store.fetch("participants_by_month", as_of=as_of, **scope.params())
     points = _month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)

@@ -90,7 +90,14 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
 def indicator_progress_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per implementer in scope: participants (distinct, entered by as_of) and person-days (dated by
     as_of), wherever they took part: the achievement side of earned value. Columns implementer_id,
-    participants, person_days; ordered by implementer."""
+    participants, person_days; ordered by implementer. Worked out once per scope and date (the finance
+    and areas pages both read it); callers get a copy."""
+    return store.memo(
+        ("indicator_progress", scope, as_of), lambda: _indicator_progress_by_implementer(store, scope, as_of)
+    ).copy()
+
+
+def _indicator_progress_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     implementers = in_scope(store, scope)
     people, days = participants_by_implementer(store, as_of), person_days_by_implementer(store, as_of)
     return pd.DataFrame(
