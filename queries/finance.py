@@ -60,41 +60,16 @@ def period_of(store: Store, as_of: dt.date) -> Period:
     return Period(_date(project["start_date"]), _date(project["end_date"]), as_of)
 
 
-def forecast_band(daily: pd.DataFrame, spent: float, budget: float, period: Period) -> tuple[float, float, float]:
-    """(forecast, low, high). The band assumes the coming months vary as much as the window's
-    six equal periods did: forecast ± 1.28 × their standard deviation × √(periods remaining)."""
-    net = float(daily["net_eur"].sum()) if len(daily) else 0.0
-    return band_from(net, window_periods(daily, period)[0], spent, budget, period)
-
-
-def window_periods(daily: pd.DataFrame, period: Period, codes: np.ndarray | None = None, groups: int = 1) -> np.ndarray:
-    """The net spend of each of the window's six equal periods, as a (groups × 6) array: one row
-    per group where `codes` numbers each day's group (all of them at once: a national programme
-    has hundreds of implementers), else one row for all."""
+def band(forecast: np.ndarray, sums: np.ndarray, period: Period) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) around each forecast. The band assumes the coming months vary as much as the run-rate
+    window's six equal periods did (`sums`: a row of six net sums per forecast): forecast ± 1.28 ×
+    their standard deviation × √(periods remaining)."""
     window_days = (period.as_of - period.window_start).days
-    sums = np.zeros(groups * BAND_BUCKETS)
-    if window_days > 0 and len(daily):
-        bucket_days = window_days / BAND_BUCKETS
-        age = (np.datetime64(period.as_of, "D") - pd.to_datetime(daily["date"]).to_numpy().astype("datetime64[D]")).astype(int)
-        bucket = np.minimum((age / bucket_days).astype(int), BAND_BUCKETS - 1)
-        at = bucket if codes is None else codes * BAND_BUCKETS + bucket
-        sums = np.bincount(at, weights=daily["net_eur"].to_numpy(dtype=float), minlength=groups * BAND_BUCKETS)
-    return sums.reshape(groups, BAND_BUCKETS)
-
-
-def band_from(net: float, sums: np.ndarray, spent: float, budget: float, period: Period) -> tuple[float, float, float]:
-    """forecast_band from the window's net spend and its six periods' sums."""
-    window_start = period.window_start
-    window_days = (period.as_of - window_start).days
-    forecast = forecast_at_completion(spent, net, budget, period.as_of, period.start, period.end, window_start)
     if period.as_of < period.start or period.as_of >= period.end or window_days <= 0:
-        return forecast, forecast, forecast
-    bucket_days = window_days / BAND_BUCKETS
-    sums = sums.tolist()
-    mean = sum(sums) / BAND_BUCKETS
-    spread = math.sqrt(sum((s - mean) ** 2 for s in sums) / (BAND_BUCKETS - 1))
-    half = BAND_Z * spread * math.sqrt(period.remaining_days / bucket_days)
-    return forecast, forecast - half, forecast + half
+        return forecast.copy(), forecast.copy()
+    spread = np.std(sums, axis=1, ddof=1)
+    half = BAND_Z * spread * math.sqrt(period.remaining_days / (window_days / BAND_BUCKETS))
+    return forecast - half, forecast + half
 
 
 def needed_per_month(budget: float, spent: float, period: Period) -> float | None:
@@ -104,27 +79,43 @@ def needed_per_month(budget: float, spent: float, period: Period) -> float | Non
     return (budget - spent) / (period.remaining_days / DAYS_PER_MONTH)
 
 
+def statuses(spent: np.ndarray, planned: np.ndarray, forecast: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """The status of each row (see the rule above), as strings."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spent_gap = np.where(planned != 0, np.abs(spent - planned) / np.where(planned != 0, planned, 1), 0.0)
+        forecast_gap = np.where(budget != 0, np.abs(forecast - budget) / np.where(budget != 0, budget, 1), 0.0)
+    off = (forecast_gap > OFF_FORECAST_GAP) | (spent_gap > OFF_SPENT_GAP)
+    watch = (forecast_gap > WATCH_FORECAST_GAP) | (spent_gap > WATCH_SPENT_GAP)
+    return np.where(off, "off_track", np.where(watch, "watch", "on_track")).astype(object)
+
+
 def status(spent: float, planned: float, forecast: float, budget: float) -> str:
-    spent_gap = abs(spent - planned) / planned if planned else 0.0
-    forecast_gap = abs(forecast - budget) / budget if budget else 0.0
-    if forecast_gap > OFF_FORECAST_GAP or spent_gap > OFF_SPENT_GAP:
-        return "off_track"
-    if forecast_gap > WATCH_FORECAST_GAP or spent_gap > WATCH_SPENT_GAP:
-        return "watch"
-    return "on_track"
+    return statuses(*(np.array([float(v)]) for v in (spent, planned, forecast, budget)))[0]
 
 
-def progress_share(achieved: dict[str, float], targets: dict[str, float | None]) -> float | None:
-    """Weighted share of targets reached; an indicator without a target drops out of the weights."""
-    parts = [(EV_WEIGHTS[k], min(achieved[k] / targets[k], 1.0)) for k in EV_WEIGHTS if targets.get(k)]
-    if not parts:
-        return None
-    return sum(w * s for w, s in parts) / sum(w for w, _ in parts)
+def progress_shares(achieved: dict[str, np.ndarray], targets: dict[str, np.ndarray]) -> np.ndarray:
+    """Weighted share of targets reached per row, NaN where no indicator has a target; a missing (NaN)
+    or zero target drops its indicator out of that row's weights."""
+    weighted, weights = 0.0, 0.0
+    for indicator, weight in EV_WEIGHTS.items():
+        target = targets[indicator]
+        has = ~np.isnan(target) & (target != 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.minimum(achieved[indicator] / np.where(has, target, 1.0), 1.0)
+        weighted = weighted + np.where(has, weight * share, 0.0)
+        weights = weights + np.where(has, weight, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(weights > 0, weighted / np.where(weights > 0, weights, 1.0), np.nan)
 
 
 def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str, float | None]]:
     """Each implementer's targets: its own where the plan sets them, else its budget's share of the
-    project's (the plan of PRO SOS, like most ESR plans, sets indicator targets for the whole project)."""
+    project's (the plan of PRO SOS, like most ESR plans, sets indicator targets for the whole project).
+    Worked out once per set of budgets (they come from the plan, whatever the date); read-only."""
+    return store.memo(("implementer_targets", tuple(budgets.items())), lambda: _implementer_targets(store, budgets))
+
+
+def _implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str, float | None]]:
     rows = store.fetch("indicator_totals_targets")
     project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
     own: dict[tuple[str, str], float] = {}
@@ -155,56 +146,66 @@ def implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFram
 
 
 def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    # Column by column over all rows at once: a national programme has 300 implementers, and row by
+    # row in Python this was the finance page's largest cost at each new as-of date.
     period = period_of(store, as_of)
     finance = finance_by_implementer(store, scope, as_of)
-    daily = spending.net_spend_by_day(store, scope, period.window_start, as_of)
-    progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")
+    implementers = finance["implementer_id"].tolist()
+    progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id").reindex(implementers)
     targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
+    sums = spending.window_buckets(store, implementers, period.window_start, as_of, BAND_BUCKETS)
+    scope_targets = _scope_targets(scope, targets)
 
-    number = {implementer: n for n, implementer in enumerate(finance["implementer_id"])}
-    codes = daily["implementer_id"].map(number).to_numpy(dtype=np.int64)
-    periods = window_periods(daily, period, codes, len(number))
-    nets = np.bincount(codes, weights=daily["net_eur"].to_numpy(dtype=float), minlength=len(number))
-    people, days = progress["participants"].astype(float).to_dict(), progress["person_days"].astype(float).to_dict()
-    rows = []
-    for row in finance.itertuples():
-        n = number[row.implementer_id]
-        achieved = {"participants": people[row.implementer_id], "person_days": days[row.implementer_id]}
-        rows.append(
-            _row(
-                row.implementer_id,
-                row.area,
-                row.budget_eur,
-                row.planned_to_date_eur,
-                row.spent_eur,
-                band_from(float(nets[n]), periods[n], float(row.spent_eur), float(row.budget_eur), period),
-                achieved,
-                targets[row.implementer_id],
-                period,
-            )
-        )
-    total_achieved = {"participants": float(progress["participants"].sum()), "person_days": float(progress["person_days"].sum())}
-    total = _row(
-        "__project__",
-        None,
-        finance["budget_eur"].sum(),
-        finance["planned_to_date_eur"].sum(),
-        finance["spent_eur"].sum(),
-        forecast_band(daily, float(finance["spent_eur"].sum()), float(finance["budget_eur"].sum()), period),
-        total_achieved,
-        _scope_targets(scope, targets),
-        period,
-    )
-    if scope.narrowed_by_area and all(r["earned_value_eur"] is not None for r in rows):
-        # A region or municipality has no targets of its own: its earned value is its implementers'.
-        earned = sum(r["earned_value_eur"] for r in rows)
-        total |= {
-            "earned_value_eur": earned,
-            "cpi": _ratio(earned, total["spent_eur"]),
-            "spi": _ratio(earned, total["planned_to_date_eur"]),
+    def with_total(values) -> np.ndarray:
+        """The implementers' values and, last, the scope's: their sum."""
+        values = np.asarray(values, dtype=float)
+        return np.append(values, values.sum())
+
+    budget, planned, spent = (with_total(finance[c]) for c in ("budget_eur", "planned_to_date_eur", "spent_eur"))
+    achieved = {"participants": with_total(progress["participants"]), "person_days": with_total(progress["person_days"])}
+    own = {
+        k: np.array([_number(targets[i][k]) for i in implementers] + [_number(scope_targets[k])], dtype=float) for k in EV_WEIGHTS
+    }
+    sums = np.vstack([sums, sums.sum(axis=0)])
+    forecast = forecast_at_completion(spent, sums.sum(axis=1), budget, as_of, period.start, period.end, period.window_start)
+    low, high = band(forecast, sums, period)
+    earned = budget * progress_shares(achieved, own)
+    if scope.narrowed_by_area and not np.isnan(earned[:-1]).any():
+        earned[-1] = earned[:-1].sum()  # a region or municipality has no targets of its own: its implementers' earned value
+    needed = needed_per_month(budget, spent, period)
+    return pd.DataFrame(
+        {
+            "implementer_id": [*implementers, "__project__"],
+            "area": [*finance["area"].tolist(), None],
+            "budget_eur": budget,
+            "planned_to_date_eur": planned,
+            "spent_eur": spent,
+            "forecast_eur": forecast,
+            "forecast_low_eur": low,
+            "forecast_high_eur": high,
+            "variance_at_completion_eur": budget - forecast,
+            "needed_per_month_eur": _or_none(needed if needed is not None else np.full(len(budget), np.nan)),
+            "earned_value_eur": _or_none(earned),
+            "cpi": _or_none(_ratios(earned, spent)),
+            "spi": _or_none(_ratios(earned, planned)),
+            "status": statuses(spent, planned, forecast, budget),
         }
-    rows.append(total)
-    return pd.DataFrame(rows)
+    )
+
+
+def _number(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _ratios(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where either is missing or the denominator is zero."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1.0), np.nan)
+
+
+def _or_none(values: np.ndarray):
+    """A column with some values missing stays numeric (NaN); one with none known holds None."""
+    return np.full(len(values), None, dtype=object) if np.isnan(values).all() else values
 
 
 def _scope_targets(scope: Scope, targets: dict) -> dict:
@@ -213,33 +214,6 @@ def _scope_targets(scope: Scope, targets: dict) -> dict:
     if scope.implementer:
         return targets.get(scope.implementer, {k: None for k in EV_WEIGHTS})
     return targets["__project__"]
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    return numerator / denominator if numerator is not None and denominator else None
-
-
-def _row(implementer, area, budget, planned, spent, band, achieved, targets, period) -> dict:
-    """band: (forecast, low, high) at completion."""
-    forecast, low, high = band
-    share = progress_share(achieved, targets)
-    earned = None if share is None else float(budget) * share
-    return {
-        "implementer_id": implementer,
-        "area": area,
-        "budget_eur": float(budget),
-        "planned_to_date_eur": float(planned),
-        "spent_eur": float(spent),
-        "forecast_eur": forecast,
-        "forecast_low_eur": low,
-        "forecast_high_eur": high,
-        "variance_at_completion_eur": float(budget) - forecast,
-        "needed_per_month_eur": needed_per_month(float(budget), float(spent), period),
-        "earned_value_eur": earned,
-        "cpi": _ratio(earned, float(spent)),
-        "spi": _ratio(earned, float(planned)),
-        "status": status(float(spent), float(planned), forecast, float(budget)),
-    }
 
 
 def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -251,26 +225,19 @@ def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.Da
 
 def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     planned = fetch_for_scope(store, "planned_curve", scope)
-    monthly = spending.spending_by_month(store, scope, as_of)
-    monthly["net_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
     period = period_of(store, as_of)
     first_month = pd.Timestamp(period.start).to_period("M").to_timestamp()
     months = pd.date_range(first_month, pd.Timestamp(as_of), freq="MS")
-    implementers = planned["implementer_id"].unique()
-    month = pd.to_datetime(monthly["month"])
-    before = monthly[month < first_month].groupby("implementer_id")["net_eur"].sum()
-    by_month = (
-        monthly.assign(month=month)[month >= first_month].groupby(["implementer_id", "month"])["net_eur"].sum().unstack("month")
-    )
-    # Column 0: everything booked before the project's first month; then one column per month.
-    # (Built by reindexing, not concatenating: before the first booking both parts are empty.)
-    steps = by_month.reindex(index=implementers, columns=months).astype(float).fillna(0.0)
-    steps.insert(0, first_month - pd.Timedelta(days=1), before.reindex(implementers).astype(float).fillna(0.0))
-    running = steps.to_numpy(dtype=float).cumsum(axis=1)
-    days = [period.start - dt.timedelta(days=1)] + [min((m + pd.offsets.MonthEnd(0)).date(), as_of) for m in months]
+    implementers = planned["implementer_id"].unique().tolist()
+    # The first point, on the day before the start: everything booked before the project's first
+    # month; then each month end (the last one is as_of itself). Nothing after as_of counts.
+    month_ends = [min((m + pd.offsets.MonthEnd(0)).date(), as_of) for m in months]
+    through = [min(first_month.date() - dt.timedelta(days=1), as_of), *month_ends]
+    days = [period.start - dt.timedelta(days=1), *month_ends]
+    running = spending.net_to(store, implementers, through)
     actual = pd.DataFrame(
         {
-            "implementer_id": np.repeat(implementers, len(days)),
+            "implementer_id": np.repeat(np.array(implementers, dtype=object), len(days)),
             "day": days * len(implementers),
             "actual_eur": running.ravel(),
         }
@@ -282,11 +249,9 @@ def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.D
 
 def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Month × category of the scope's actual cost; revenue negative, as it reduces the net cost."""
-    monthly = spending.spending_by_month(store, scope, as_of)
-    monthly["amount_eur"] = monthly["amount_eur"].where(monthly["cost_category"] != "revenue", -monthly["amount_eur"])
-    monthly["month"] = pd.to_datetime(monthly["month"])
-    table = monthly.pivot_table(index="month", columns="cost_category", values="amount_eur", aggfunc="sum", fill_value=0.0)
-    return table.reindex(columns=list(CATEGORIES), fill_value=0.0).reset_index()
+    monthly = spending.monthly_totals(store, scope, as_of)
+    monthly["revenue"] = -monthly["revenue"]
+    return monthly[["month", *CATEGORIES]]
 
 
 def category_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:

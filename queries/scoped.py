@@ -6,6 +6,7 @@ queries group within an implementer only (tests/test_derived_tables.py compares 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -24,6 +25,10 @@ NARROWED_BY_IMPLEMENTER = (
     "negative_running_totals",
 )
 EVERYWHERE = {"implementer": None, "region": None, "municipalities": None}
+# Lists of dated findings whose only use of the as-of date is `date <= $as_of`, in an order that
+# starts with the date: asked once up to LATEST and cut at each as-of date, not asked again per date.
+CUT_AT_AS_OF = ("bookings_outside_period", "negative_running_totals")
+LATEST = dt.date(9999, 12, 31)
 
 
 def in_scope(store: Store, scope: Scope) -> list[str]:
@@ -35,7 +40,11 @@ def fetch_for_scope(store: Store, name: str, scope: Scope, **params) -> pd.DataF
     """store.fetch(name, **scope.params(), **params), from the answer for every implementer."""
     if name not in NARROWED_BY_IMPLEMENTER:
         raise KeyError(f"{name} is not narrowed by implementer alone")
-    everywhere = store.fetch(name, **EVERYWHERE, **params)
+    if name in CUT_AT_AS_OF:
+        everywhere = store.fetch(name, **EVERYWHERE, **(params | {"as_of": LATEST}))
+        everywhere = everywhere[everywhere["date"] <= pd.Timestamp(params["as_of"])].reset_index(drop=True)
+    else:
+        everywhere = store.fetch(name, **EVERYWHERE, **params)
     if scope.params() == EVERYWHERE:
         return everywhere
     return everywhere[everywhere["implementer_id"].isin(in_scope(store, scope))].reset_index(drop=True)

@@ -113,23 +113,25 @@ def _round_half_away(values: np.ndarray, digits: int) -> np.ndarray:
     return np.copysign(whole + (scaled - whole >= 0.5), values) / scale
 
 
-def net_spend_by_day(store: Store, scope: Scope, window_start: dt.date, as_of: dt.date) -> pd.DataFrame:
-    """Net cost per implementer and booking day in (window_start, as_of], flat rate included: the
-    raw material of the run rate and of its spread. Columns implementer_id, date, net_eur."""
-    spend, implementers, rows = _booking_implementers(store, scope)
+def window_buckets(store: Store, implementers: list[str], window_start: dt.date, as_of: dt.date, buckets: int) -> np.ndarray:
+    """Net cost, flat rate included, per implementer in each of `buckets` equal periods of the run-rate
+    window (window_start, as_of], as an (implementers, buckets) array: the raw material of the
+    forecast band. A booking day falls in period ⌊age / period length⌋, age = as_of − day in days,
+    so period 0 is the most recent (the last period also takes a rounding remainder)."""
+    spend = running_spend(store)
+    sums = np.zeros((len(implementers), buckets))
+    window_days = (as_of - window_start).days
     last = spend.position(as_of)
     first = min(spend.position(window_start), last)
-    cents = np.diff(spend.cents[rows, :, first : last + 1], axis=2)  # (implementers, categories, days)
-    booked = np.diff(spend.rows[rows, :, first : last + 1], axis=2).sum(axis=1) > 0
-    net = _net(cents, spend.flat_rate, axis=1)
-    which, day = np.nonzero(booked)
-    return pd.DataFrame(
-        {
-            "implementer_id": pd.Series(np.array(implementers, dtype=object)[which], dtype=object),
-            "date": spend.days[first:last][day].astype("datetime64[ns]"),
-            "net_eur": net[which, day],
-        }
-    )
+    if window_days <= 0 or first == last or not implementers:
+        return sums
+    rows, found = spend._rows_of(implementers)
+    net = _net(np.diff(spend.cents[rows, :, first : last + 1], axis=2), spend.flat_rate, axis=1)  # (implementers, days)
+    age = (np.datetime64(as_of, "D") - spend.days[first:last]).astype(np.int64)
+    bucket = np.minimum((age / (window_days / buckets)).astype(np.int64), buckets - 1)
+    np.add.at(sums.T, bucket, net.T)
+    sums[~found] = 0.0
+    return sums
 
 
 def _net(cents: np.ndarray, flat_rate: float, axis: int) -> np.ndarray:
@@ -159,28 +161,27 @@ def _month_starts(store: Store, as_of: dt.date) -> np.ndarray:
     return np.arange(first, np.datetime64(as_of, "M") + 1).astype("datetime64[D]")
 
 
-def spending_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    """Actual cost per implementer, month and category up to as_of, the flat rate as a category of
-    its own (salaries × rate) and revenue kept positive. Columns implementer_id, month,
-    cost_category, amount_eur; ordered by the three first."""
+def net_to(store: Store, implementers: list[str], days: list[dt.date]) -> np.ndarray:
+    """Net cost, flat rate included, booked on or before each of `days` by each implementer: an
+    (implementers, days) array."""
+    spend = running_spend(store)
+    rows, found = spend._rows_of(implementers)
+    positions = [spend.position(day) for day in days]
+    net = _net(spend.cents[rows][:, :, positions], spend.flat_rate, axis=1)
+    return np.where(found[:, None], net, 0.0)
+
+
+def monthly_totals(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """The scope's actual cost per month up to as_of, in one column per category, the flat rate as a
+    category of its own (salaries × rate) and revenue kept positive. Only the months with bookings."""
+    spend = running_spend(store)
     months = _month_starts(store, as_of)
-    implementers, cents, booked = _periods(store, scope, as_of, months)
-    amount = _euros(cents)
-    # The flat rate as a category of its own beside the booked ones, all in alphabetical order, so
-    # that the rows come out ordered: (implementers, months, categories).
-    by_name = {name: (amount[:, n], booked[:, n]) for n, name in enumerate(BOOKED)}
-    by_name["flat_rate"] = (amount[:, SALARIES] * running_spend(store).flat_rate, booked[:, SALARIES])
-    names = sorted(by_name)
-    amount = np.stack([by_name[name][0] for name in names], axis=2)
-    which, month, category = np.nonzero(np.stack([by_name[name][1] for name in names], axis=2))
-    return pd.DataFrame(
-        {
-            "implementer_id": np.array(implementers, dtype=object)[which],
-            "month": months[month].astype("datetime64[ns]"),
-            "cost_category": np.array(names, dtype=object)[category],
-            "amount_eur": amount[which, month, category],
-        }
-    )
+    _, cents, booked = _periods(store, scope, as_of, months)
+    amount = _euros(cents.sum(axis=0))  # (categories, months)
+    kept = booked.any(axis=(0, 1))
+    columns = {name: amount[n, kept] for n, name in enumerate(BOOKED)}
+    columns["flat_rate"] = columns["salaries"] * spend.flat_rate
+    return pd.DataFrame({"month": months[kept].astype("datetime64[ns]"), **columns})
 
 
 def spending_by_year(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:

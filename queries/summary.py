@@ -80,10 +80,15 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
         + frame["flat_rate_eur"]
         - frame["revenue_eur"]
     )
-    frame["forecast_at_completion_eur"] = [
-        forecast_at_completion(row.spent_eur, row.window_net_eur, row.budget_eur, as_of, start, end, window_start)
-        for row in frame.itertuples()
-    ]
+    frame["forecast_at_completion_eur"] = forecast_at_completion(
+        frame["spent_eur"].to_numpy(dtype=float),
+        frame["window_net_eur"].to_numpy(dtype=float),
+        frame["budget_eur"].to_numpy(dtype=float),
+        as_of,
+        start,
+        end,
+        window_start,
+    )
     return frame
 
 
@@ -123,6 +128,7 @@ def run_rate_window_start(start: dt.date, as_of: dt.date) -> dt.date:
 def forecast_at_completion(
     spent: float, window_net: float, budget: float, as_of: dt.date, start: dt.date, end: dt.date, window_start: dt.date
 ) -> float:
+    """Also for arrays of spent, window_net and budget: one forecast per element."""
     if as_of < start:
         return budget  # nothing spent yet to extrapolate from: the plan is the best forecast
     if as_of >= end:

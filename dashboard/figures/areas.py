@@ -86,17 +86,16 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
     # Furthest from the even path (either way) first.
     latest = over_time.sort_values("day").groupby("implementer_id").last()
     days = (pd.Timestamp(end) - pd.Timestamp(start)).days or 1
-    urgency = {
-        i: abs(row.budget_share - (pd.Timestamp(row.day) - pd.Timestamp(start)).days / days)
-        for i, row in latest.iterrows()
-        if pd.notna(row.budget_share)
-    }
+    elapsed = (pd.to_datetime(latest["day"]) - pd.Timestamp(start)).dt.days / days
+    urgency = (latest["budget_share"] - elapsed).abs().dropna().to_dict()
     implementers = panels_to_show(present, urgency)
+    drawn_rows = over_time[over_time["implementer_id"].isin(implementers)]
+    own_rows = dict(tuple(drawn_rows.groupby("implementer_id", sort=False)))
     figure, position_of, rows = panel_grid([areas[i] for i in implementers], shared_yaxes=True)
     actual_name, path_name = translate("areas.multiples.actual", lang), translate("areas.multiples.path", lang)
     for index, implementer in enumerate(implementers):
         position = position_of(index)
-        own = over_time[over_time["implementer_id"] == implementer]
+        own = own_rows[implementer]
         figure.add_scatter(
             x=[pd.Timestamp(start), pd.Timestamp(end)],
             y=[0, 1],

@@ -126,6 +126,8 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     forecasts = forecasts.set_index("implementer_id", drop=False).loc[shown]
     titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
     figure, position_of, rows = panel_grid(titles)
+    planned_rows = dict(tuple(planned[planned["implementer_id"].isin(shown)].groupby("implementer_id", sort=False)))
+    actual_rows = dict(tuple(actual[actual["implementer_id"].isin(shown)].groupby("implementer_id", sort=False)))
     for index, row in enumerate(forecasts.itertuples()):
         position = position_of(index)
         own = {
@@ -137,8 +139,8 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
             "high": row.forecast_high_eur,
         }
         for trace in _burn_traces(
-            planned[planned["implementer_id"] == row.implementer_id],
-            actual[actual["implementer_id"] == row.implementer_id],
+            planned_rows.get(row.implementer_id, planned.iloc[:0]),
+            actual_rows.get(row.implementer_id, actual.iloc[:0]),
             own,
             lang,
             legend=index == 0,
