@@ -4,6 +4,7 @@ Every figure on a page passes through here; the page code never formats a number
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 NBSP = "\u00a0"  # keeps "1 234 €" on one line
 SUPPRESSED = "<5"  # shown for a suppressed participant count (threshold 5: counts 1–4)
@@ -22,6 +23,9 @@ def _missing(value) -> bool:
 
 def _group(value: float, decimals: int, lang: str) -> str:
     thousands, decimal_mark, _ = _STYLE.get(lang, _STYLE["fi"])
+    if decimals == 0 and math.isfinite(value):  # the common case, quickly: a national table has thousands of euros
+        whole = round(abs(value))  # to even at .5, as the format below rounds
+        return ("\u2212" if value < 0 and whole else "") + f"{whole:,}".replace(",", thousands)
     text = f"{abs(value):,.{decimals}f}"
     text = text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands)
     shows_nonzero = text.strip("0" + thousands + decimal_mark) != ""  # -0.001 to no decimals is "0", not "−0"

@@ -4,6 +4,7 @@ implied financing and the checks a finance officer makes. Rules are documented i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -224,27 +225,33 @@ def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.Da
 
 
 def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    planned = fetch_for_scope(store, "planned_curve", scope)
+    undated = dataclasses.replace(scope, as_of=None)  # the planned curve is the same at every date
+    planned = store.memo(("planned_curve", undated), lambda: _planned_curve(store, scope))
     period = period_of(store, as_of)
     first_month = pd.Timestamp(period.start).to_period("M").to_timestamp()
     months = pd.date_range(first_month, pd.Timestamp(as_of), freq="MS")
     implementers = planned["implementer_id"].unique().tolist()
     # The first point, on the day before the start: everything booked before the project's first
-    # month; then each month end (the last one is as_of itself). Nothing after as_of counts.
+    # month; then each month end (the last one is as_of itself). Nothing after as_of counts. A day
+    # listed twice (as_of on the day before the start) keeps its last value.
     month_ends = [min((m + pd.offsets.MonthEnd(0)).date(), as_of) for m in months]
+    shown = [period.start - dt.timedelta(days=1), *month_ends]
     through = [min(first_month.date() - dt.timedelta(days=1), as_of), *month_ends]
-    days = [period.start - dt.timedelta(days=1), *month_ends]
-    running = spending.net_to(store, implementers, through)
+    points = dict(zip(shown, through, strict=True))
+    running = spending.net_to(store, implementers, list(points.values()))
     actual = pd.DataFrame(
         {
-            "implementer_id": np.repeat(np.array(implementers, dtype=object), len(days)),
-            "day": days * len(implementers),
+            "implementer_id": np.repeat(np.array(implementers, dtype=object), len(points)),
+            "day": np.tile(pd.to_datetime(list(points)).to_numpy(), len(implementers)),
             "actual_eur": running.ravel(),
         }
-    ).drop_duplicates(["implementer_id", "day"], keep="last")
-    actual["day"] = pd.to_datetime(actual["day"])
-    planned["day"] = pd.to_datetime(planned["day"])
-    return planned, actual
+    )
+    return planned.copy(), actual
+
+
+def _planned_curve(store: Store, scope: Scope) -> pd.DataFrame:
+    planned = fetch_for_scope(store, "planned_curve", scope)
+    return planned.assign(day=pd.to_datetime(planned["day"]))
 
 
 def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
@@ -286,12 +293,11 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per financing source: the plan, its share, and what the actual cost implies at each
     implementer's planned shares. Implied shares differ from planned ones when implementers with
     different financing structures progress at different paces."""
-    plan = fetch_for_scope(store, "financing_plan", scope)
+    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
+    by_implementer = store.memo(("financing_by_implementer", undated), lambda: _financing_by_implementer(store, scope)).copy()
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
-    by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
-    totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
     spent_by = by_implementer["implementer_id"].map(finance["spent_eur"]).astype(float)
-    by_implementer["implied_eur"] = (spent_by * by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
+    by_implementer["implied_eur"] = spent_by * by_implementer["share"]
     table = by_implementer.groupby("source")[["amount_eur", "implied_eur"]].sum().reset_index()
     table = table.rename(columns={"amount_eur": "plan_eur"})
     table["plan_share"] = table["plan_eur"] / table["plan_eur"].sum()
@@ -301,62 +307,66 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     return table.sort_values("source", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+def _financing_by_implementer(store: Store, scope: Scope) -> pd.DataFrame:
+    """Each implementer's planned amount per financing source and its share of the implementer's
+    plan (0 where the plan is empty): the part of the financing table that does not move with the date."""
+    plan = fetch_for_scope(store, "financing_plan", scope)
+    by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
+    totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
+    by_implementer["share"] = (by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
+    return by_implementer
+
+
 def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
-    """The checks a finance officer makes. Each warning: kind, implementer_id and the facts."""
-    found: list[dict] = []
-    for row in fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of).itertuples():
-        found.append(
-            {
-                "kind": "outside_period",
-                "implementer_id": row.implementer_id,
-                "date": _date(row.date),
-                "cost_category": row.cost_category,
-                "amount_eur": row.amount_eur,
-                "voucher_id": row.voucher_id,
-            }
-        )
+    """The checks a finance officer makes. Each warning: kind, implementer_id and the facts. A
+    national programme has thousands: they are made a column at a time, not a row at a time."""
+    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
+    by_category, by_year = store.memo(("warning_plans", undated), lambda: _warning_plans(store, scope))
+    outside = fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of)
+    found = _records(outside, "outside_period", ["implementer_id", "date", "cost_category", "amount_eur", "voucher_id"])
+
     finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
+    actuals = finance[[f"{c}_eur" for c in CATEGORIES]].to_numpy(dtype=float)
+    rows = finance.index.get_indexer(by_category["implementer_id"])
+    columns = by_category["cost_category"].map({c: n for n, c in enumerate(CATEGORIES)}).to_numpy()
+    over = by_category.assign(actual_eur=actuals[rows, columns])
+    over = over[over["actual_eur"] > over["budget_eur"] + 0.005]
+    found += _records(over, "category_over_budget", ["implementer_id", "cost_category", "budget_eur", "actual_eur"])
+
+    years = spending.spending_by_year(store, scope, as_of).merge(by_year, how="left", on=["implementer_id", "year"])
+    years = years.assign(budget_eur=years["budget_eur"].fillna(0.0), actual_eur=years["net_eur"])
+    years = years[years["actual_eur"] > years["budget_eur"] + 0.005]
+    found += _records(years, "year_over_budget", ["implementer_id", "year", "budget_eur", "actual_eur"])
+
+    negative = fetch_for_scope(store, "negative_running_totals", scope, as_of=as_of)
+    columns = ["implementer_id", "date", "cost_category", "amount_eur", "running_eur", "voucher_id"]
+    return found + _records(negative, "negative_category", columns)
+
+
+def _warning_plans(store: Store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The budget each warning is checked against: per implementer and booked category (revenue is
+    not over-spent), and per implementer and year, net."""
     budget = fetch_for_scope(store, "budget_by_category", scope)
-    by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
-    actuals = finance[[f"{c}_eur" for c in CATEGORIES]].rename(columns=lambda c: c.removesuffix("_eur")).stack().to_dict()
-    for (implementer, category), planned in by_category.items():
-        if category == "revenue":
-            continue
-        actual = float(actuals[(implementer, category)])
-        if actual > planned + 0.005:
-            found.append(
-                {
-                    "kind": "category_over_budget",
-                    "implementer_id": implementer,
-                    "cost_category": category,
-                    "budget_eur": float(planned),
-                    "actual_eur": actual,
-                }
-            )
-    budget["net_eur"] = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
-    yearly_plan = budget.groupby(["implementer_id", "year"])["net_eur"].sum().to_dict()  # a dict: 1 800 lookups nationally
-    for row in spending.spending_by_year(store, scope, as_of).itertuples():
-        planned = float(yearly_plan.get((row.implementer_id, row.year), 0.0))
-        if row.net_eur > planned + 0.005:
-            found.append(
-                {
-                    "kind": "year_over_budget",
-                    "implementer_id": row.implementer_id,
-                    "year": int(row.year),
-                    "budget_eur": planned,
-                    "actual_eur": float(row.net_eur),
-                }
-            )
-    for row in fetch_for_scope(store, "negative_running_totals", scope, as_of=as_of).itertuples():
-        found.append(
-            {
-                "kind": "negative_category",
-                "implementer_id": row.implementer_id,
-                "date": _date(row.date),
-                "cost_category": row.cost_category,
-                "amount_eur": row.amount_eur,
-                "running_eur": row.running_eur,
-                "voucher_id": row.voucher_id,
-            }
-        )
-    return found
+    by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum().reset_index()
+    by_category = by_category[by_category["cost_category"] != "revenue"].rename(columns={"amount_eur": "budget_eur"})
+    net = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
+    by_year = budget.assign(budget_eur=net).groupby(["implementer_id", "year"])["budget_eur"].sum().reset_index()
+    return by_category.reset_index(drop=True), by_year
+
+
+def _records(frame: pd.DataFrame, kind: str, columns: list[str]) -> list[dict]:
+    """Warnings of one kind from a frame's rows: dates as dates, numbers as Python numbers. (Column
+    by column into lists: pandas' own conversions cost milliseconds per call, even for a few rows.)"""
+    if frame.empty:
+        return []
+    values = []
+    for column in columns:
+        if column == "date":
+            values.append([_date(day) for day in frame[column].tolist()])
+        elif column == "year":
+            values.append(frame[column].to_numpy(dtype=np.int64).tolist())
+        elif column.endswith("_eur"):
+            values.append(frame[column].to_numpy(dtype=float).tolist())
+        else:
+            values.append(frame[column].tolist())
+    return [{"kind": kind, **dict(zip(columns, row, strict=True))} for row in zip(*values, strict=True)]

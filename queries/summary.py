@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from queries.participant_counts import participants_by_implementer, participants_summary
@@ -70,7 +71,8 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     project = store.fetch_one("project")
     start, end = _date(project["start_date"]), _date(project["end_date"])
     window_start = run_rate_window_start(start, as_of)
-    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, as_of=as_of)
+    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope)
+    plan["planned_to_date_eur"] = planned_to_date(store, plan["implementer_id"].tolist(), as_of)
     booked = booked_by_implementer(store, plan["implementer_id"].tolist(), as_of, window_start)
     frame = pd.concat([plan, booked], axis=1)
     frame["spent_eur"] = (
@@ -90,6 +92,20 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
         window_start,
     )
     return frame
+
+
+def planned_to_date(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:
+    """Each implementer's planned net cost up to and including as_of: schema.sql's planned_to rule
+    (each year's net budget spread evenly over its days inside the project period), over every
+    budget year at once rather than as a query per as-of date."""
+    years = store.memo(("budget_year_days",), lambda: store.fetch("budget_year_days"))
+    first = years["first_day"].to_numpy().astype("datetime64[D]")
+    length = (years["last_day"].to_numpy().astype("datetime64[D]") - first).astype(np.int64) + 1
+    upto = np.clip((np.datetime64(as_of, "D") - first).astype(np.int64) + 1, 0, np.maximum(length, 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        planned = np.where(length > 0, years["net_eur"].to_numpy(dtype=float) * upto / np.where(length > 0, length, 1), 0.0)
+    sums = pd.Series(planned).groupby(years["implementer_id"].to_numpy()).sum()
+    return sums.reindex(implementers, fill_value=0.0).to_numpy(dtype=float)
 
 
 def indicator_progress_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:

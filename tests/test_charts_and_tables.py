@@ -189,3 +189,15 @@ def test_left_margin_of_small_multiples_follows_the_left_column():
     chart.add_scatter(x=[1], y=[5], **position_of(0))
     chart.add_scatter(x=[1], y=[99_000_000], **position_of(4))  # first column, second row
     assert chart.to_plotly_json()["layout"]["margin"]["l"] >= len("120 000 000") * 8
+
+
+def test_dates_reach_plotly_as_the_text_its_encoder_would_write():
+    import pandas as pd
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.figures.chart import Chart
+
+    days = pd.Series(pd.to_datetime(["2018-06-30", None, "2016-01-01"]))
+    chart = Chart().add_scatter(x=days, y=[1, 2, 3])
+    assert chart.data[0]["x"] == ["2018-06-30T00:00:00", None, "2016-01-01T00:00:00"]
+    assert to_json_plotly(chart.data[0]["x"]) == to_json_plotly(days)

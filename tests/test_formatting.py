@@ -31,3 +31,11 @@ def test_missing_values_show_a_dash_never_nan():
 
 def test_no_minus_zero():
     assert fmt.eur(-0.2) == f"0{NB}€"
+
+
+def test_whole_numbers_round_half_to_even_as_the_general_format_does():
+    # Whole euros take a quicker path than decimals; both must round as Python's format does.
+    assert fmt.eur(2.5) == f"2{NB}€" and fmt.eur(3.5) == f"4{NB}€" and fmt.eur(-0.5) == f"0{NB}€"
+    assert fmt.eur(-1234567.5, "en") == "€\u22121,234,568"
+    assert fmt.number(float("inf")) == "inf" and fmt.eur(-0.6) == f"\u22121{NB}€"
+    assert fmt.number(1e6 + 0.4999) == f"1{NB}000{NB}000" and fmt.number(-987654.5) == f"\u2212987{NB}654"

@@ -10,6 +10,9 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 AxisPosition = dict[str, int]
 
 
@@ -96,6 +99,18 @@ def _label_width(chart: Chart, name: str) -> float:
     return width * axis.get("tickfont", {}).get("size", 14) / 14 + LABEL_GAP_PX
 
 
+def _dates_as_text(values: Any) -> Any:
+    """Dates as the ISO text Plotly's encoder would write, made in one numpy step: the encoder
+    converts timestamps one by one (1 500 of them were a third of a national finance page's
+    response time). Anything else is left as it is."""
+    if isinstance(values, pd.Series | pd.Index | np.ndarray) and pd.api.types.is_datetime64_dtype(values.dtype):
+        days = np.asarray(values, dtype="datetime64[s]")
+        text = np.datetime_as_string(days, unit="s").astype(object)
+        text[np.isnat(days)] = None
+        return text.tolist()
+    return values
+
+
 def scatter(**props) -> dict:
     return {"type": "scatter", **props}
 
@@ -122,6 +137,9 @@ class Chart:
         return f"x{suffix}", f"y{suffix}"
 
     def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Chart:
+        for name in ("x", "y"):
+            if name in trace:
+                trace[name] = _dates_as_text(trace[name])
         if row is not None:
             trace["xaxis"], trace["yaxis"] = self._axes(row, col)
         self.data.append(trace)
