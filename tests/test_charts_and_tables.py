@@ -192,11 +192,6 @@ def test_left_margin_of_small_multiples_follows_the_left_column():
 
 
 def test_dates_reach_plotly_as_the_text_its_encoder_would_write():
-    import pandas as pd
-    from plotly.io.json import to_json_plotly
-
-    from dashboard.figures.chart import Chart
-
     days = pd.Series(pd.to_datetime(["2018-06-30", None, "2016-01-01"]))
     chart = Chart().add_scatter(x=days, y=[1, 2, 3])
     assert chart.data[0]["x"] == ["2018-06-30T00:00:00", None, "2016-01-01T00:00:00"]
