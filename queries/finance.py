@@ -289,69 +289,100 @@ def category_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SOURCES = ("esr_state", "municipal", "other_public", "private")  # the order the table lists them
+
+
 def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per financing source: the plan, its share, and what the actual cost implies at each
     implementer's planned shares. Implied shares differ from planned ones when implementers with
     different financing structures progress at different paces."""
     undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
-    by_implementer = store.memo(("financing_by_implementer", undated), lambda: _financing_by_implementer(store, scope)).copy()
-    finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
-    spent_by = by_implementer["implementer_id"].map(finance["spent_eur"]).astype(float)
-    by_implementer["implied_eur"] = spent_by * by_implementer["share"]
-    table = by_implementer.groupby("source")[["amount_eur", "implied_eur"]].sum().reset_index()
-    table = table.rename(columns={"amount_eur": "plan_eur"})
+    implementers, source, amount, share = store.memo(
+        ("financing_by_implementer", undated), lambda: _financing_by_implementer(store, scope)
+    )
+    spent_of = finance_by_implementer(store, scope, as_of).set_index("implementer_id")["spent_eur"].to_dict()
+    spent = np.array([float(spent_of.get(i, np.nan)) for i in implementers])
+    names = [s for s in SOURCES if s in set(source)] + sorted(set(source) - set(SOURCES))
+    number = np.array([names.index(s) for s in source], dtype=np.int64)
+    plan = np.bincount(number, weights=amount, minlength=len(names))
+    implied = np.bincount(number, weights=np.nan_to_num(spent * share), minlength=len(names))
+    table = pd.DataFrame({"source": names, "plan_eur": plan, "implied_eur": implied})
     table["plan_share"] = table["plan_eur"] / table["plan_eur"].sum()
-    spent = table["implied_eur"].sum()
-    table["implied_share"] = table["implied_eur"] / spent if spent else None
-    order = {"esr_state": 0, "municipal": 1, "other_public": 2, "private": 3}
-    return table.sort_values("source", key=lambda s: s.map(order)).reset_index(drop=True)
+    total = table["implied_eur"].sum()
+    table["implied_share"] = table["implied_eur"] / total if total else None
+    return table
 
 
-def _financing_by_implementer(store: Store, scope: Scope) -> pd.DataFrame:
+def _financing_by_implementer(store: Store, scope: Scope) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     """Each implementer's planned amount per financing source and its share of the implementer's
-    plan (0 where the plan is empty): the part of the financing table that does not move with the date."""
+    plan (0 where the plan is empty), as (implementers, sources, amounts, shares): the part of the
+    financing table that does not move with the date."""
     plan = fetch_for_scope(store, "financing_plan", scope)
     by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
     totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
-    by_implementer["share"] = (by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
-    return by_implementer
+    share = (by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
+    return (
+        by_implementer["implementer_id"].tolist(),
+        by_implementer["source"].tolist(),
+        by_implementer["amount_eur"].to_numpy(dtype=float),
+        share.to_numpy(dtype=float),
+    )
 
 
 def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
     """The checks a finance officer makes. Each warning: kind, implementer_id and the facts. A
-    national programme has thousands: they are made a column at a time, not a row at a time."""
+    national programme has thousands: the budgets are looked up in dicts, not joined in pandas."""
     undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
     by_category, by_year = store.memo(("warning_plans", undated), lambda: _warning_plans(store, scope))
     outside = fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of)
     found = _records(outside, "outside_period", ["implementer_id", "date", "cost_category", "amount_eur", "voucher_id"])
 
-    finance = finance_by_implementer(store, scope, as_of).set_index("implementer_id")
-    actuals = finance[[f"{c}_eur" for c in CATEGORIES]].to_numpy(dtype=float)
-    rows = finance.index.get_indexer(by_category["implementer_id"])
-    columns = by_category["cost_category"].map({c: n for n, c in enumerate(CATEGORIES)}).to_numpy()
-    over = by_category.assign(actual_eur=actuals[rows, columns])
-    over = over[over["actual_eur"] > over["budget_eur"] + 0.005]
-    found += _records(over, "category_over_budget", ["implementer_id", "cost_category", "budget_eur", "actual_eur"])
-
-    years = spending.spending_by_year(store, scope, as_of).merge(by_year, how="left", on=["implementer_id", "year"])
-    years = years.assign(budget_eur=years["budget_eur"].fillna(0.0), actual_eur=years["net_eur"])
-    years = years[years["actual_eur"] > years["budget_eur"] + 0.005]
-    found += _records(years, "year_over_budget", ["implementer_id", "year", "budget_eur", "actual_eur"])
-
+    finance = finance_by_implementer(store, scope, as_of)
+    actuals = dict(
+        zip(finance["implementer_id"], finance[[f"{c}_eur" for c in CATEGORIES]].to_numpy(dtype=float).tolist(), strict=True)
+    )
+    column = {c: n for n, c in enumerate(CATEGORIES)}
+    for (implementer, category), planned in by_category.items():
+        actual = actuals[implementer][column[category]]
+        if actual > planned + 0.005:
+            found.append(
+                {
+                    "kind": "category_over_budget",
+                    "implementer_id": implementer,
+                    "cost_category": category,
+                    "budget_eur": planned,
+                    "actual_eur": actual,
+                }
+            )
+    years = spending.spending_by_year(store, scope, as_of)
+    for implementer, year, actual in zip(
+        years["implementer_id"].tolist(), years["year"].tolist(), years["net_eur"].tolist(), strict=True
+    ):
+        planned = by_year.get((implementer, year), 0.0)
+        if actual > planned + 0.005:
+            found.append(
+                {
+                    "kind": "year_over_budget",
+                    "implementer_id": implementer,
+                    "year": int(year),
+                    "budget_eur": planned,
+                    "actual_eur": actual,
+                }
+            )
     negative = fetch_for_scope(store, "negative_running_totals", scope, as_of=as_of)
     columns = ["implementer_id", "date", "cost_category", "amount_eur", "running_eur", "voucher_id"]
     return found + _records(negative, "negative_category", columns)
 
 
-def _warning_plans(store: Store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The budget each warning is checked against: per implementer and booked category (revenue is
-    not over-spent), and per implementer and year, net."""
+def _warning_plans(store: Store, scope: Scope) -> tuple[dict, dict]:
+    """The budgets the warnings are checked against, as dicts: per (implementer, booked category),
+    in that order (revenue is not over-spent), and per (implementer, year), net."""
     budget = fetch_for_scope(store, "budget_by_category", scope)
-    by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum().reset_index()
-    by_category = by_category[by_category["cost_category"] != "revenue"].rename(columns={"amount_eur": "budget_eur"})
+    by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
+    by_category = {k: float(v) for k, v in by_category.items() if k[1] != "revenue"}
     net = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
-    by_year = budget.assign(budget_eur=net).groupby(["implementer_id", "year"])["budget_eur"].sum().reset_index()
-    return by_category.reset_index(drop=True), by_year
+    by_year = budget.assign(net_eur=net).groupby(["implementer_id", "year"])["net_eur"].sum()
+    return by_category, {(i, int(y)): float(v) for (i, y), v in by_year.items()}
 
 
 def _records(frame: pd.DataFrame, kind: str, columns: list[str]) -> list[dict]:

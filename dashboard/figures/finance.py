@@ -113,45 +113,47 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
 STATUS_URGENCY = {"off_track": 2, "watch": 1}
 
 
+def _miss(row: dict) -> float:
+    """How far the forecast misses the budget, as a share of it (at most 1)."""
+    return min(abs(row["variance_at_completion_eur"]) / row["budget_eur"], 1.0) if row["budget_eur"] else 0.0
+
+
 def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> Chart:
     """One small panel per implementer, each on its own scale so small areas stay readable."""
     count = len(forecasts)
-    urgency = {
-        row.implementer_id: STATUS_URGENCY.get(row.status, 0) + min(abs(row.variance_at_completion_eur) / row.budget_eur, 1.0)
-        if row.budget_eur
-        else STATUS_URGENCY.get(row.status, 0)
-        for row in forecasts.itertuples()
-    }
-    shown = panels_to_show(list(forecasts["implementer_id"]), urgency)
-    forecasts = forecasts.set_index("implementer_id", drop=False).loc[shown]
-    titles = [f"{row.area} · {translate('finance.status.' + row.status, lang)}" for row in forecasts.itertuples()]
-    figure, position_of, rows = panel_grid(titles)
+    # As plain records: a national programme has 300 implementers, and pandas' row access costs more
+    # than drawing the twelve panels shown.
+    rows = {r["implementer_id"]: r for r in forecasts.to_dict("records")}
+    urgency = {i: STATUS_URGENCY.get(r["status"], 0) + _miss(r) for i, r in rows.items()}
+    shown = panels_to_show(list(rows), urgency)
+    titles = [f"{rows[i]['area']} · {translate('finance.status.' + rows[i]['status'], lang)}" for i in shown]
+    figure, position_of, grid_rows = panel_grid(titles)
     planned_rows = dict(tuple(planned[planned["implementer_id"].isin(shown)].groupby("implementer_id", sort=False)))
     actual_rows = dict(tuple(actual[actual["implementer_id"].isin(shown)].groupby("implementer_id", sort=False)))
-    for index, row in enumerate(forecasts.itertuples()):
-        position = position_of(index)
+    for index, implementer in enumerate(shown):
+        row, position = rows[implementer], position_of(index)
         own = {
-            "as_of": row.as_of,
-            "end": row.end,
-            "spent": row.spent_eur,
-            "value": row.forecast_eur,
-            "low": row.forecast_low_eur,
-            "high": row.forecast_high_eur,
+            "as_of": row["as_of"],
+            "end": row["end"],
+            "spent": row["spent_eur"],
+            "value": row["forecast_eur"],
+            "low": row["forecast_low_eur"],
+            "high": row["forecast_high_eur"],
         }
         for trace in _burn_traces(
-            planned_rows.get(row.implementer_id, planned.iloc[:0]),
-            actual_rows.get(row.implementer_id, actual.iloc[:0]),
+            planned_rows.get(implementer, planned.iloc[:0]),
+            actual_rows.get(implementer, actual.iloc[:0]),
             own,
             lang,
             legend=index == 0,
         ):
             figure.add_trace(trace, **position)
-        figure.add_hline(y=row.budget_eur, line={"color": MUTED, "width": 1}, **position)
+        figure.add_hline(y=row["budget_eur"], line={"color": MUTED, "width": 1}, **position)
     figure.update_layout(
         **base_layout(
             panels_title(translate("finance.chart.multiples.title", lang), len(shown), count, lang), fmt.PLOTLY_SEPARATORS[lang]
         ),
-        height=max(340, 300 * rows),
+        height=max(340, 300 * grid_rows),
         hovermode="x unified",
     )
     legend_on_top(figure, 1.06, 110)

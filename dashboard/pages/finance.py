@@ -153,6 +153,7 @@ def _with_names(table: pd.DataFrame, lang: str) -> list[dict]:
 
 def status_table(table: pd.DataFrame, lang: str):
     e, t = _eur(lang), (lambda key: translate(key, lang))
+    badges = {code: _status_cell(code, lang) for code in finance.STATUSES}  # one per status, not per row
     rows = _with_names(table, lang)
     for row in rows:
         row["gap"] = (
@@ -161,7 +162,7 @@ def status_table(table: pd.DataFrame, lang: str):
         row["band"] = f"{fmt.eur(row['forecast_low_eur'], lang)} – {fmt.eur(row['forecast_high_eur'], lang)}"
     columns = [
         TableColumn("area", t("finance.col.area")),
-        TableColumn("status", t("finance.col.status"), lambda v: _status_cell(v, lang)),
+        TableColumn("status", t("finance.col.status"), lambda v: badges[v]),
         TableColumn("budget_eur", t("finance.col.budget"), e, True),
         TableColumn("planned_to_date_eur", t("finance.col.planned"), e, True),
         TableColumn("spent_eur", t("finance.col.spent"), e, True),
