@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from queries import profile
 from queries.participant_counts import participants_by_month
 from queries.person_days import person_days_by_month
 from queries.profile import participant_profile
@@ -109,32 +110,55 @@ _MANY_VALUES = ("impl", "muni", "region")
 
 class _Grain:
     """One grouping of the profile: rows of characteristics with their count of people and the sum
-    of those people's fingerprints. A cell is worked with as the numbers of the rows it selects."""
+    of those people's fingerprints. A cell is worked with as the numbers of the rows it selects.
+    What depends on the rows' characteristics alone (masks, row lists, orderings) is kept in
+    `known`, which grains over the same rows on other dates share: the whole programme's profile has
+    the same rows at every date, only their counts differ (zero where no one is in a cell)."""
 
-    def __init__(self, frame: pd.DataFrame, prints: np.ndarray):
+    def __init__(self, frame: pd.DataFrame, prints: np.ndarray, weights: np.ndarray | None = None, known: dict | None = None):
         self.frame = frame
-        self.weights = frame["participants"].to_numpy()
+        self.weights = frame["participants"].to_numpy() if weights is None else weights
         self.prints = prints
-        self._atoms: dict[tuple[str, str], np.ndarray] = {}
-        self._groups: dict[str, dict[str, np.ndarray]] = {}
+        self._shared = known is not None
+        self._known: dict = {} if known is None else known  # ("atom" | "group" | "split", ...) -> structure
+
+    def _kept(self, name: tuple, make):
+        if name not in self._known:
+            self._known[name] = make()
+        return self._known[name]
 
     def mask(self, atom: tuple[str, str]) -> np.ndarray:
-        if atom not in self._atoms:
-            dimension, value = atom
-            if dimension == "ind":
-                mask = CONDITIONS[value](self.frame)
-            elif atom == ("gender", "MX"):
-                mask = self.frame["gender"] != "F"
-            else:
-                mask = self.frame[_COLUMNS[dimension]] == value
-            self._atoms[atom] = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
-        return self._atoms[atom]
+        return self._kept(("atom", atom), lambda: self._mask(atom))
+
+    def _mask(self, atom: tuple[str, str]) -> np.ndarray:
+        dimension, value = atom
+        if dimension == "ind":
+            mask = CONDITIONS[value](self.frame)
+        elif atom == ("gender", "MX"):
+            mask = self.frame["gender"] != "F"
+        else:
+            mask = self.frame[_COLUMNS[dimension]] == value
+        return np.asarray(pd.Series(mask).fillna(False), dtype=bool)
 
     def group(self, dimension: str, value: str) -> np.ndarray:
-        if dimension not in self._groups:
-            column = self.frame[_COLUMNS[dimension]]
-            self._groups[dimension] = {k: np.asarray(v) for k, v in column.groupby(column, sort=False).indices.items()}
-        return self._groups[dimension].get(value, np.empty(0, dtype=np.int64))
+        groups = self._kept(("group", dimension), lambda: self._group(dimension))
+        return groups.get(value, np.empty(0, dtype=np.int64))
+
+    def _group(self, dimension: str) -> dict[str, np.ndarray]:
+        column = self.frame[_COLUMNS[dimension]]
+        return {k: np.asarray(v) for k, v in column.groupby(column, sort=False).indices.items()}
+
+    def codes(self, dimension: str) -> tuple[np.ndarray, dict]:
+        """Each row's number for its value of the dimension (-1 where missing), and the numbers."""
+
+        def make():
+            codes, uniques = pd.factorize(self.frame[_COLUMNS[dimension]], use_na_sentinel=True)
+            return codes, {value: number for number, value in enumerate(uniques)}
+
+        return self._kept(("codes", dimension), make)
+
+    def column(self, dimension: str) -> np.ndarray:
+        return self._kept(("column", dimension), lambda: self.frame[_COLUMNS[dimension]].to_numpy())
 
     def rows(self, cell: Key) -> np.ndarray:
         many = sorted((a for a in cell if a[0] in _MANY_VALUES), key=lambda a: (len(self.group(*a)), a))
@@ -142,7 +166,7 @@ class _Grain:
         if many:
             rows = self.group(*many[0])
             for dimension, value in many[1:]:
-                rows = rows[self.frame[_COLUMNS[dimension]].to_numpy()[rows] == value]
+                rows = rows[self.column(dimension)[rows] == value]
         elif few:
             mask = few.pop(0).copy()
             for other in few:
@@ -154,9 +178,13 @@ class _Grain:
             rows = rows[mask[rows]]
         return rows
 
+    def present(self) -> pd.DataFrame:
+        """The rows with people in them."""
+        return self.frame[self.weights > 0]
+
     def forget_rows(self) -> None:
-        self._atoms.clear()
-        self._groups.clear()
+        if not self._shared:  # shared structures serve the next date too
+            self._known.clear()
 
 
 class Cube:
@@ -173,6 +201,12 @@ class Cube:
         else:
             self.people = self.places = _Grain(profile.reset_index(drop=True), _fingerprints(len(profile)))
         self._known: dict[Key, tuple[bytes, int]] = {}  # cell -> (identity, count)
+
+    @classmethod
+    def of_grains(cls, people: _Grain, places: _Grain) -> Cube:
+        cube = cls.__new__(cls)
+        cube.people, cube.places, cube._known = people, places, {}
+        return cube
 
     def grain(self, cell: Key) -> _Grain:
         return self.places if any(dimension in _MANY_VALUES for dimension, _ in cell) else self.people
@@ -191,15 +225,13 @@ class Cube:
         split, every value's identity and count. The whole rows are also kept by name (other pages
         ask for {impl=a}); the split cells are read back through Protected.split_counts."""
         grain = self.places
-        codes, uniques = pd.factorize(grain.frame[_COLUMNS[dimension]], use_na_sentinel=True)
-        code_of = {value: number for number, value in enumerate(uniques)}
+        codes, code_of = grain.codes(dimension)
         numbers = [code_of.get(value) for value in values]
         columns = []
         for split in [GRAND, *splits]:
-            selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([grain.mask(a) for a in split])
-            rows = np.flatnonzero(selected & (codes >= 0))
-            rows = rows[np.argsort(codes[rows], kind="stable")]  # grouped by value
-            ends = np.concatenate(([0], np.cumsum(np.bincount(codes[rows], minlength=len(uniques)))))
+            rows, ends = grain._kept(
+                ("split", dimension, split), lambda split=split: _grouped_rows(grain, codes, len(code_of), split)
+            )
             weights = np.concatenate(([0], np.cumsum(grain.weights[rows])))
             prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(grain.prints[rows], axis=0, dtype=np.uint64)))
             # Each value's rows are ends[n]:ends[n + 1]; a value not in the profile has none (0:0).
@@ -207,7 +239,7 @@ class Cube:
             end = np.array([ends[n + 1] if n is not None else 0 for n in numbers], dtype=np.int64)
             raw = (prints[end] - prints[begin]).tobytes()
             identities = [raw[16 * n : 16 * n + 16] for n in range(len(values))]
-            counts = [int(c) for c in weights[end] - weights[begin]]
+            counts = (weights[end] - weights[begin]).tolist()
             if not split:
                 for value, identity, count in zip(values, identities, counts, strict=True):
                     self._known.setdefault(key(**{dimension: value}), (identity, count))
@@ -226,6 +258,15 @@ class Cube:
         """Drop the masks and row lists (kept counts stay): a protected view is kept for a while."""
         self.people.forget_rows()
         self.places.forget_rows()
+
+
+def _grouped_rows(grain: _Grain, codes: np.ndarray, values: int, split: Key) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a split with a value of the dimension, ordered by value, and where each value's
+    rows end (rows[ends[n]:ends[n + 1]] are value n's)."""
+    selected = np.ones(len(codes), dtype=bool) if not split else np.logical_and.reduce([grain.mask(a) for a in split])
+    rows = np.flatnonzero(selected & (codes >= 0))
+    rows = rows[np.argsort(codes[rows], kind="stable")]
+    return rows, np.concatenate(([0], np.cumsum(np.bincount(codes[rows], minlength=values))))
 
 
 def _grain_of(rows: pd.DataFrame) -> _Grain:
@@ -427,10 +468,14 @@ def with_(cell: Key, **more: str) -> Key:
 
 
 def build_view(
-    profile: pd.DataFrame, threshold: int, implementers: list[str], municipalities: list[str], regions: list[str] | None = None
+    profile: pd.DataFrame | Cube,
+    threshold: int,
+    implementers: list[str],
+    municipalities: list[str],
+    regions: list[str] | None = None,
 ) -> Protected:
     """Every table of the participants page and its equations, protected together."""
-    view = Protected(Cube(profile), threshold)
+    view = Protected(profile if isinstance(profile, Cube) else Cube(profile), threshold)
     genders_all = [GRAND] + [key(gender=g) for g in GENDERS]
     # 12.2: age rows × status columns, totals both ways, and the women row by status.
     for age in AGE_GROUPS:
@@ -464,10 +509,11 @@ def build_view(
     for dimension, values in (("impl", implementers), ("muni", municipalities), ("region", regions or [])):
         _split_table(view, dimension, values)
     # A region is the sum of its municipalities.
-    pairs = view.cube.places.frame[["region", "municipality"]].drop_duplicates()
+    towns: dict[str, set[str]] = {}
+    for region, town in view.cube.places.present()[["region", "municipality"]].itertuples(index=False):
+        towns.setdefault(region, set()).add(town)
     for region in regions or []:
-        towns = sorted(pairs.loc[pairs["region"] == region, "municipality"])
-        view.equate(key(region=region), [key(muni=m) for m in towns])
+        view.equate(key(region=region), [key(muni=m) for m in sorted(towns.get(region, ()))])
     view.protect()
     view.cube.forget_rows()
     return view
@@ -528,16 +574,39 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
 
 def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
-    profile = participant_profile(store, scope, as_of)
-    places = profile[profile["grain"] == "places"]
+    cube = _cube(store, scope, as_of)
+    places = cube.places.present()
     implementers = sorted(places["implementer_id"].unique())
     municipalities = sorted(places["municipality"].unique())
     regions = sorted(places["region"].unique())
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
         targets = store.fetch("participant_targets", implementer=scope.implementer)
-    view = build_view(profile, threshold, implementers, municipalities, regions)
+    view = build_view(cube, threshold, implementers, municipalities, regions)
     return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities, regions)
+
+
+def _cube(store: Store, scope: Scope, as_of: dt.date) -> Cube:
+    """The scope's profile as a Cube. The whole programme's and an implementer's rows are the same
+    at every date: what is worked out from their characteristics is kept for the next date."""
+    if scope.narrowed_by_area:
+        return Cube(participant_profile(store, scope, as_of))
+    grains = []
+    for grain in profile.GRAINS:
+        frame = profile.universe(store, grain, scope.implementer)
+        counts, prints = profile.counts_on(store, grain, scope.implementer, as_of)
+        known = store.memo(("profile_structures", grain, scope.implementer), lambda frame=frame: _booleans(frame))
+        grains.append(_Grain(known["frame"], prints, counts, known))
+    return Cube.of_grains(*grains)
+
+
+def _booleans(frame: pd.DataFrame) -> dict:
+    """The shared structures of a universe's rows, starting with the rows themselves as the Cube
+    reads them (a missing boolean as False)."""
+    frame = frame.copy()
+    for column in ("is_over_54", "has_left", "is_active"):
+        frame[column] = frame[column].astype(bool)
+    return {"frame": frame}
 
 
 def monthly_participants(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:

@@ -156,20 +156,43 @@ def participant_profile(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFr
     """participant_profile.sql's answer for the scope at as_of (rows in no particular order)."""
     if scope.narrowed_by_area:
         return store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
+    frames = []
+    for grain in GRAINS:
+        labels = universe(store, grain, scope.implementer)
+        counts, prints = counts_on(store, grain, scope.implementer, as_of)
+        shown = counts > 0
+        frame = labels[shown].reset_index(drop=True)
+        frames.append(frame.assign(participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1]))
+    return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+GRAINS = ("people", "places")
+
+
+def universe(store: Store, grain: str, implementer: str | None) -> pd.DataFrame:
+    """Every cell of a grain that anyone is ever in, for the whole programme (implementer None) or one
+    implementer: participant_profile's rows without their counts, the same at every date (a cell
+    with no one in it on a date has a count and fingerprint sum of zero). Kept, so that what is
+    worked out from the labels alone (which rows a condition selects) can be kept with them."""
+    return store.memo(("profile_universe", grain, implementer), lambda: _universe(store, grain, implementer))
+
+
+def _universe(store: Store, grain: str, implementer: str | None) -> pd.DataFrame:
+    cells, columns = _cells(store, grain, implementer)
+    frame = cells.labels(cells.of_implementer(implementer), columns).assign(grain=grain)
+    # Columns the grain does not group by are None, as the query's are.
+    missing = {column: pd.Series([None] * len(frame), dtype=object) for column in COLUMNS[:-3] if column not in frame}
+    return frame.assign(**missing)[COLUMNS[:-3]]
+
+
+def counts_on(store: Store, grain: str, implementer: str | None, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """(people, summed fingerprints) in each row of `universe(store, grain, implementer)` on as_of."""
+    cells, _ = _cells(store, grain, implementer)
+    return cells.running.at(cells.of_implementer(implementer), as_of)
+
+
+def _cells(store: Store, grain: str, implementer: str | None) -> tuple[Cells, list[str]]:
     running = running_profile(store)
-    people = running.kinds if scope.implementer is None else running.people
-    grains = [(people, "people", CHARACTERISTICS), (running.places, "places", PLACE)]
-    frames = [_grain(cells, name, columns, scope.implementer, as_of) for cells, name, columns in grains]
-    return pd.concat(frames, ignore_index=True)
-
-
-def _grain(cells: Cells, grain: str, columns: list[str], implementer: str | None, as_of: dt.date) -> pd.DataFrame:
-    """The grain's rows with people on as_of, with the query's columns: those the grain does not
-    group by are None, as the query's are (the Cube reads a missing boolean as False)."""
-    numbers = cells.of_implementer(implementer)
-    counts, prints = cells.running.at(numbers, as_of)
-    shown = counts > 0
-    frame = cells.labels(numbers[shown], columns)
-    frame = frame.assign(grain=grain, participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1])
-    missing = {column: pd.Series([None] * len(frame), dtype=object) for column in COLUMNS if column not in frame}
-    return frame.assign(**missing)[COLUMNS]
+    if grain == "places":
+        return running.places, PLACE
+    return (running.kinds if implementer is None else running.people), CHARACTERISTICS
