@@ -90,15 +90,16 @@ def implementer_multiples(
     """monthly: day, implementer_id, entered (NaN where suppressed)."""
     drawn = set(monthly["implementer_id"])
     present = [i for i in areas if i in drawn]
-    latest = monthly.sort_values("day").groupby("implementer_id")["entered"].last()
+    latest = monthly.sort_values("day").groupby("implementer_id")["entered"].last().to_dict()
     # Furthest behind its target first; a hidden count (1-4 people) is as far behind as can be.
     urgency = {i: 1 - latest.get(i, 0) / targets[i] if pd.notna(latest.get(i)) else 1.0 for i in present if targets.get(i)}
     implementers = panels_to_show(present, urgency)
+    own_rows = dict(tuple(monthly[monthly["implementer_id"].isin(implementers)].groupby("implementer_id", sort=False)))
     figure, position_of, rows = panel_grid([areas[i] for i in implementers])
     entered = translate("participants.chart.entered", lang)
     for index, implementer in enumerate(implementers):
         position = position_of(index)
-        own = monthly[monthly["implementer_id"] == implementer]
+        own = own_rows[implementer]
         xs, ys = _path(start, end, targets.get(implementer))
         if xs:
             figure.add_scatter(
@@ -141,8 +142,9 @@ def implementer_multiples(
 def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> Chart:
     """Cumulative person-days by type over time; each type's target as a dotted level."""
     figure = Chart()
+    by_type = monthly.groupby(["day_type", "month"])["days"].sum()  # sorted by type, then month
     for day_type, colour in DAY_TYPE_COLOURS.items():
-        own = monthly[monthly["day_type"] == day_type].groupby("month")["days"].sum().sort_index().cumsum()
+        own = by_type.xs(day_type).cumsum() if day_type in by_type.index.levels[0] else by_type.iloc[:0]
         name = translate(f"day_type.{day_type}", lang)
         if len(own):
             figure.add_scatter(

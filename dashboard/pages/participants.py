@@ -195,12 +195,11 @@ def indicators_table(stats: ParticipantStats, lang: str):
 
 def split_rows(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str]) -> list[dict]:
     table = stats.view.split_counts(dimension)  # as protected: a national table has ten thousand cells
+    columns = [f"{d}:{v}" for d, v in SPLITS]
     rows = []
     for value in values:
         total, *counts = table[value]
-        rows.append(
-            {"name": names.get(value, value), **{f"{d}:{v}": n for (d, v), n in zip(SPLITS, counts, strict=True)}, "total": total}
-        )
+        rows.append({"name": names.get(value, value), **dict(zip(columns, counts, strict=True)), "total": total})
     rows.append(
         {
             "name": "__total__",
@@ -219,12 +218,21 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         + [cell(label, "num") for label in labels]
         + [cell(t("finance.total_row"), "num")]
     )
+    # A national table has 1 500 rows: each count is formatted once however often it recurs, and
+    # the cells are made straight from the protected counts.
+    shown: dict[int | None, Cell] = {}
+
+    def number(count: int | None) -> Cell:
+        if count not in shown:
+            shown[count] = cell(fmt.count(count, lang, suppressed=True), "num")
+        return shown[count]
+
     body = []
     for counts in split_rows(stats, dimension, values, names):
         is_total = counts["name"] == "__total__"
         cells = [cell(t("finance.total_row") if is_total else counts["name"], header=True)]
-        cells += [cell(fmt.count(counts[f"{d}:{v}"], lang, suppressed=True), "num") for d, v in SPLITS]
-        cells.append(cell(fmt.count(counts["total"], lang, suppressed=True), "num"))
+        cells += [number(counts[f"{d}:{v}"]) for d, v in SPLITS]
+        cells.append(number(counts["total"]))
         body.append(row(cells, "total-row" if is_total else None))
     return table(caption, head, body)
 
