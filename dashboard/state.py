@@ -3,6 +3,8 @@ global) so that several apps, e.g. in tests, can live in one process. Callbacks 
 
 from __future__ import annotations
 
+import atexit
+import gc
 import threading
 
 import flask
@@ -16,6 +18,7 @@ class DataState:
     def __init__(self, result: LoadResult):
         self._lock = threading.Lock()
         self._result = result
+        _out_of_collections()
 
     @property
     def current(self) -> LoadResult:
@@ -25,6 +28,22 @@ class DataState:
         """Replace the served data in one step; readers see either the old or the new, never half."""
         with self._lock:
             self._result = result
+        gc.unfreeze()  # the replaced data set's cycles, if any, can now be collected
+        _out_of_collections()
+
+
+def _out_of_collections() -> None:
+    """The data set served lives until the next reload: its objects are moved out of the cyclic
+    garbage collector's sight (gc.freeze), so that a full collection, when a request happens to
+    trigger one, scans only what requests have made since. Nationally a full collection over
+    the loaded data took 250-400 ms, added to whichever request set it off."""
+    gc.collect()
+    gc.freeze()
+
+
+# At exit, frozen objects are handed back, so that they are finalised as usual (DuckDB's bindings
+# report each object left unfinalised as a leak).
+atexit.register(gc.unfreeze)
 
 
 RELOADER = "esr_seuranta_reloader"
