@@ -9,7 +9,7 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import auth, config, exports, reload, shell, state, warmup
+from dashboard import auth, config, exports, idle_gc, reload, shell, state, warmup
 from dashboard import report_pdf as report_pdf_module
 from dashboard.components import table
 from dashboard.i18n import translate
@@ -78,6 +78,7 @@ def create_app(
     app.index_string = app.index_string.replace("<html>", f'<html lang="{language}">', 1)
     data = state.DataState(result)
     state.attach(server, data)
+    idle_gc.serve(server)
     reloader = reload.Reloader(data, reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds)
     server.extensions[state.RELOADER] = reloader
     app.layout = shell.layout

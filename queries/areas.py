@@ -20,14 +20,14 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
     where the count behind it is hidden (share × target would give it back)."""
     period = finance.period_of(store, as_of)
     table = finance.implementer_table(store, scope, as_of).iloc[:-1]
-    progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")
+    days_of = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")["person_days"].to_dict()
     targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
     elapsed = time_elapsed(period.as_of, period.start, period.end)
     rows = []
     for row in table.itertuples():
         own = targets[row.implementer_id]
         people = stats.view.value(key(impl=row.implementer_id)) if row.implementer_id in stats.implementers else 0
-        days = float(progress.at[row.implementer_id, "person_days"])
+        days = float(days_of[row.implementer_id])
         shares = {
             "budget_used": row.spent_eur / row.budget_eur if row.budget_eur else None,
             "participants_share": people / own["participants"] if people is not None and own.get("participants") else None,
