@@ -355,9 +355,14 @@ class Protected:
     def split_counts(self, dimension: str) -> dict[str, list[int | None]]:
         """A split table as shown: for each value of the dimension, its total and then its count in
         each of SPLITS (None where suppressed)."""
+        values, columns = self.split_columns(dimension)
+        return {value: [column[n] for column in columns] for n, value in enumerate(values)}
+
+    def split_columns(self, dimension: str) -> tuple[list[str], list[list[int | None]]]:
+        """The same column by column: the values, then the total column and each of SPLITS."""
         values, columns = self._splits[dimension]
-        shown = lambda identity: None if identity in self.suppressed else self._counts[identity]  # noqa: E731
-        return {value: [shown(column[n]) for column in columns] for n, value in enumerate(values)}
+        hidden, counts = self.suppressed, self._counts
+        return values, [[None if identity in hidden else counts[identity] for identity in column] for column in columns]
 
     def show(self, *cells: Key) -> None:
         self.displayed.update(self._id(c) for c in cells)
@@ -535,15 +540,23 @@ def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
     splits = [key(**{d: v}) for d, v in SPLITS]
     # Worked with by identity: a national split table has ten thousand cells.
     measured = view.cube.measure_split(dimension, values, splits)
-    rows, *columns = [[view._register(i, c) for i, c in zip(*column, strict=True)] for column in measured]
+    for identities, counts in measured:
+        view._counts.update(zip(identities, counts, strict=True))  # one identity has one count: order is no matter
+    rows, *columns = [identities for identities, _ in measured]
     view._splits[dimension] = (values, [rows, *columns])
-    by_gender, by_age = columns[: len(GENDERS)], columns[len(GENDERS) :]
     view.displayed.update(rows)
     for column in columns:
         view.displayed.update(column)
-    for n, row in enumerate(rows):
-        view.equate_ids(row, [column[n] for column in by_gender])
-        view.equate_ids(row, [column[n] for column in by_age])
+    # Each row adds up over the genders and over the ages. Written out where the cells are distinct
+    # (equate_ids's general case, a cell on both sides, is for rows with empty cells).
+    by_gender, by_age = zip(*columns[: len(GENDERS)], strict=True), zip(*columns[len(GENDERS) :], strict=True)
+    for row, genders, ages in zip(rows, by_gender, by_age, strict=True):
+        for parts in (genders, ages):
+            equation = {row: 1, **dict.fromkeys(parts, -1)}
+            if len(equation) == len(parts) + 1:
+                view.equations.append(equation)
+            else:
+                view.equate_ids(row, list(parts))
     for split, column in zip(splits, columns, strict=True):
         view.show(split)
         view.equate_ids(view._id(split), column)

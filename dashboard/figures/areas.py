@@ -81,7 +81,7 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
 
 def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> Chart:
     """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
-    drawn = set(over_time["implementer_id"])
+    drawn = set(over_time["implementer_id"].unique())
     present = [i for i in areas if i in drawn]
     # Furthest from the even path (either way) first.
     latest = over_time.sort_values("day").groupby("implementer_id").last()

@@ -88,7 +88,7 @@ def implementer_multiples(
     monthly: pd.DataFrame, areas: dict[str, str], targets: dict[str, float | None], start: dt.date, end: dt.date, lang: str
 ) -> Chart:
     """monthly: day, implementer_id, entered (NaN where suppressed)."""
-    drawn = set(monthly["implementer_id"])
+    drawn = set(monthly["implementer_id"].unique())
     present = [i for i in areas if i in drawn]
     latest = monthly.sort_values("day").groupby("implementer_id")["entered"].last().to_dict()
     # Furthest behind its target first; a hidden count (1-4 people) is as far behind as can be.

@@ -227,13 +227,14 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
             shown[count] = cell(fmt.count(count, lang, suppressed=True), "num")
         return shown[count]
 
+    listed, (totals, *columns) = stats.view.split_columns(dimension)
+    position = {value: n for n, value in enumerate(listed)}
     body = []
-    for counts in split_rows(stats, dimension, values, names):
-        is_total = counts["name"] == "__total__"
-        cells = [cell(t("finance.total_row") if is_total else counts["name"], header=True)]
-        cells += [number(counts[f"{d}:{v}"]) for d, v in SPLITS]
-        cells.append(number(counts["total"]))
-        body.append(row(cells, "total-row" if is_total else None))
+    for value in values:
+        n = position[value]
+        body.append(row([cell(names.get(value, value), header=True), *(number(c[n]) for c in columns), number(totals[n])]))
+    last = [number(stats.view.value(key(**{d: v}))) for d, v in SPLITS]
+    body.append(row([cell(t("finance.total_row"), header=True), *last, number(stats.view.value(GRAND))], "total-row"))
     return table(caption, head, body)
 
 
