@@ -33,7 +33,12 @@
     var body = el("tbody");
     spec.rows.forEach(function (row) {
       var tr = el("tr", row["class"]);
-      row.cells.forEach(function (cell) {
+      row.cells.forEach(function (cell, i) {
+        if (typeof cell === "string") {
+          // A plain data cell: its text, and its column head's class (e.g. "num").
+          tr.appendChild(el("td", spec.head[i] && spec.head[i]["class"], cell));
+          return;
+        }
         var node = fill(el(cell.header ? "th" : "td", cell["class"]), cell);
         if (cell.header) node.setAttribute("scope", "row");
         tr.appendChild(node);

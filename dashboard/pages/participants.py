@@ -220,11 +220,11 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
     )
     # A national table has 1 500 rows: each count is formatted once however often it recurs, and
     # the cells are made straight from the protected counts.
-    shown: dict[int | None, Cell] = {}
+    shown: dict[int | None, str] = {}
 
-    def number(count: int | None) -> Cell:
+    def number(count: int | None) -> str:  # a plain cell: the column head gives it its class
         if count not in shown:
-            shown[count] = cell(fmt.count(count, lang, suppressed=True), "num")
+            shown[count] = fmt.count(count, lang, suppressed=True)
         return shown[count]
 
     listed, (totals, *columns) = stats.view.split_columns(dimension)
