@@ -13,6 +13,7 @@ The scope's grand total is always shown."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import heapq
 from dataclasses import dataclass, field
@@ -305,10 +306,10 @@ class _Reading:
     @classmethod
     def of(cls, view: Protected) -> _Reading:
         known = view.displayed - view.suppressed
-        containing: dict[bytes, list[int]] = {}
+        containing: dict[bytes, list[int]] = collections.defaultdict(list)
         for number, equation in enumerate(view.equations):
             for cell in equation:
-                containing.setdefault(cell, []).append(number)
+                containing[cell].append(number)
         unknowns = [len(equation.keys() - known) for equation in view.equations]
         return cls(known, unknowns, containing, {number for number, count in enumerate(unknowns) if count == 1})
 
@@ -384,7 +385,7 @@ class Protected:
     def _small(self, cell: bytes) -> bool:
         return 0 < self._counts[cell] < self.threshold
 
-    def _derive(self, reading: _Reading | None = None, stop_at_small: bool = False):
+    def _derive(self, reading: _Reading | None = None, stop_at_small: bool = False, want_known: bool = True):
         """What a reader can work out: start from the shown cells and solve any equation with a single
         unknown, again and again. Returns the known cells and each derivation (cell, equation) in order;
         with stop_at_small, stops after the first derivation of a small count."""
@@ -392,8 +393,11 @@ class Protected:
         # solving it at once. Done with a count of unknowns per equation and a heap of the equations
         # left to visit in the current pass: the same steps in the same order, without rescanning
         # thousands of equations per pass.
+        # The reading's known cells are not copied (protect derives hundreds of times over ten
+        # thousand cells nationally): what is worked out goes into a set of its own.
         reading = reading or _Reading.of(self)
-        known, unknowns, equations = set(reading.known), list(reading.unknowns), self.equations
+        shown, derived, unknowns, equations = reading.known, set(), list(reading.unknowns), self.equations
+        counts, threshold = self._counts, self.threshold
         steps = []
         ones = reading.ones
         while ones:
@@ -402,21 +406,22 @@ class Protected:
                 number = heapq.heappop(visit)
                 if unknowns[number] != 1:
                     continue
-                cell = next(c for c in equations[number] if c not in known)
-                known.add(cell)
+                cell = next(c for c in equations[number] if c not in shown and c not in derived)
+                derived.add(cell)
                 steps.append((cell, equations[number]))
-                if stop_at_small and self._small(cell):
-                    return known, steps
+                if stop_at_small and 0 < counts[cell] < threshold:
+                    return (shown | derived if want_known else None), steps
                 for other in reading.containing[cell]:
                     unknowns[other] -= 1
                     if unknowns[other] == 1:
                         # Later in this pass, or else in the next one.
                         heapq.heappush(visit, other) if other > number else ones.add(other)
-        return known, steps
+        return (shown | derived if want_known else None), steps
 
     def protect(self) -> Protected:
         grand = self.grand
-        self.suppressed = {c for c in self.displayed if self._small(c) and c != grand}
+        counts, threshold = self._counts, self.threshold
+        self.suppressed = {c for c in self.displayed if 0 < counts[c] < threshold and c != grand}
         reading = _Reading.of(self)
         uses = lambda c: len(reading.containing.get(c, ()))  # noqa: E731 - the equations a cell is in
         # Ties are broken by the cell's identity, which comes from the people it selects: candidates
@@ -427,7 +432,7 @@ class Protected:
         while True:
             # Only the first derivation of a small count is acted on, and everything its chain goes
             # back through was derived before it.
-            _, steps = self._derive(reading, stop_at_small=True)
+            _, steps = self._derive(reading, stop_at_small=True, want_known=False)
             if not steps or not self._small(steps[-1][0]):
                 return self
             # Break the first derivation that reveals a small count: hide the smallest shown cell
