@@ -94,6 +94,11 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     return frame
 
 
+def budgets_by_implementer(store: Store, scope: Scope) -> pd.Series:
+    """Each implementer's net budget (the plan's, the same at every date), by implementer id."""
+    return fetch_for_scope(store, "finance_plan_by_implementer", scope).set_index("implementer_id")["budget_eur"]
+
+
 def planned_to_date(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:
     """Each implementer's planned net cost up to and including as_of: schema.sql's planned_to rule
     (each year's net budget spread evenly over its days inside the project period), over every

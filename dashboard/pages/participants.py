@@ -35,7 +35,7 @@ from queries.participants import (
     person_days_monthly,
     scope_monthly,
 )
-from queries.summary import DAY_TYPES, Scope, finance_by_implementer, person_days_figures
+from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures
 
 PATH = "/osallistujat"
 TITLE_KEY = "nav.participants"
@@ -281,7 +281,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     present = set(stats.implementers)
     areas = {i: area for i, area in options.areas.items() if i in present or not scope.narrowed_by_area}
     # Only the budgets are needed (targets follow them), not the finance page's forecasts.
-    budgets = finance_by_implementer(result.store, scope, as_of).set_index("implementer_id")["budget_eur"]
+    budgets = budgets_by_implementer(result.store, scope)
     targets = finance.implementer_targets(result.store, budgets)
     total, target = stats.view.value(GRAND), stats.target(GRAND)
     women, women_target = stats.view.value(key(gender="F")), stats.target(key(gender="F"))
