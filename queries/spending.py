@@ -2,8 +2,8 @@
 once per data set. Every "up to the as-of date" figure of the finance pages is then a lookup in
 arrays, not a DuckDB question over hundreds of thousands of day rows (a national programme's finance
 page asked four of them, 10-40 ms each, at every new as-of date). Amounts are DECIMAL(18, 2), so
-sums in whole cents are exact and equal DuckDB's; the frames returned are those the SQL queries they
-replace gave (tests/test_derived_tables.py holds them to the straightforward queries)."""
+sums in whole cents are exact and equal DuckDB's. Each answer, frame or array, is held by
+tests/test_derived_tables.py to a straightforward query over the raw bookings."""
 
 from __future__ import annotations
 
