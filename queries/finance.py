@@ -168,7 +168,8 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
         k: np.array([_number(targets[i][k]) for i in implementers] + [_number(scope_targets[k])], dtype=float) for k in EV_WEIGHTS
     }
     sums = np.vstack([sums, sums.sum(axis=0)])
-    forecast = forecast_at_completion(spent, sums.sum(axis=1), budget, as_of, period.start, period.end, period.window_start)
+    net = with_total(finance["window_net_eur"])  # the run-rate window's net cost, as finance_by_implementer's forecast reads it
+    forecast = forecast_at_completion(spent, net, budget, as_of, period.start, period.end, period.window_start)
     low, high = band(forecast, sums, period)
     earned = budget * progress_shares(achieved, own)
     if scope.narrowed_by_area and not np.isnan(earned[:-1]).any():

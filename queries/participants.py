@@ -224,7 +224,7 @@ class Cube:
         would one by one: a national split table has ten thousand cells, and sorting the grain once
         per split costs less than a row list per cell. Returns, for the whole row and then each
         split, every value's identity and count. The whole rows are also kept by name (other pages
-        ask for {impl=a}); the split cells are read back through Protected.split_counts."""
+        ask for {impl=a}); the split cells are read back through Protected.split_columns."""
         grain = self.places
         codes, code_of = grain.codes(dimension)
         numbers = [code_of.get(value) for value in values]
@@ -336,7 +336,7 @@ class Protected:
     equations: list[dict[bytes, int]] = field(default_factory=list)  # cell -> coefficient; Σ = 0
     suppressed: set[bytes] = field(default_factory=set)
     _counts: dict[bytes, int] = field(default_factory=dict)
-    _splits: dict[str, tuple[list[str], list[list[bytes]]]] = field(default_factory=dict)  # see split_counts
+    _splits: dict[str, tuple[list[str], list[list[bytes]]]] = field(default_factory=dict)  # see split_columns
 
     def _id(self, cell: Key) -> bytes:
         return self._register(*self.cube._measure(cell))
@@ -353,14 +353,9 @@ class Protected:
         """The count to show, or None where it is suppressed."""
         return None if self._id(cell) in self.suppressed else self.cube.count(cell)
 
-    def split_counts(self, dimension: str) -> dict[str, list[int | None]]:
-        """A split table as shown: for each value of the dimension, its total and then its count in
-        each of SPLITS (None where suppressed)."""
-        values, columns = self.split_columns(dimension)
-        return {value: [column[n] for column in columns] for n, value in enumerate(values)}
-
     def split_columns(self, dimension: str) -> tuple[list[str], list[list[int | None]]]:
-        """The same column by column: the values, then the total column and each of SPLITS."""
+        """A split table as shown: its values, then, column by column (the total, then each of
+        SPLITS), every value's count (None where suppressed)."""
         values, columns = self._splits[dimension]
         hidden, counts = self.suppressed, self._counts
         return values, [[None if identity in hidden else counts[identity] for identity in column] for column in columns]

@@ -193,20 +193,15 @@ def indicators_table(stats: ParticipantStats, lang: str):
     return table(t("indicators.caption"), head, body)
 
 
-def split_rows(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str]) -> list[dict]:
-    table = stats.view.split_counts(dimension)  # as protected: a national table has ten thousand cells
-    columns = [f"{d}:{v}" for d, v in SPLITS]
-    rows = []
-    for value in values:
-        total, *counts = table[value]
-        rows.append({"name": names.get(value, value), **dict(zip(columns, counts, strict=True)), "total": total})
-    rows.append(
-        {
-            "name": "__total__",
-            **{f"{d}:{v}": stats.view.value(key(**{d: v})) for d, v in SPLITS},
-            "total": stats.view.value(GRAND),
-        }
-    )
+def split_rows(
+    stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str]
+) -> list[tuple[str | None, list[int | None], int | None]]:
+    """A split table as protected: each value's name, its count in each of SPLITS and its total,
+    then the scope's total row (name None). Read column-wise: a national table has ten thousand cells."""
+    listed, (totals, *columns) = stats.view.split_columns(dimension)
+    position = {value: n for n, value in enumerate(listed)}
+    rows = [(names.get(v, v), [c[position[v]] for c in columns], totals[position[v]]) for v in values]
+    rows.append((None, [stats.view.value(key(**{d: v})) for d, v in SPLITS], stats.view.value(GRAND)))
     return rows
 
 
@@ -227,14 +222,13 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
             shown[count] = fmt.count(count, lang, suppressed=True)
         return shown[count]
 
-    listed, (totals, *columns) = stats.view.split_columns(dimension)
-    position = {value: n for n, value in enumerate(listed)}
-    body = []
-    for value in values:
-        n = position[value]
-        body.append(row([cell(names.get(value, value), header=True), *(number(c[n]) for c in columns), number(totals[n])]))
-    last = [number(stats.view.value(key(**{d: v}))) for d, v in SPLITS]
-    body.append(row([cell(t("finance.total_row"), header=True), *last, number(stats.view.value(GRAND))], "total-row"))
+    body = [
+        row(
+            [cell(t("finance.total_row") if name is None else name, header=True), *map(number, counts), number(total)],
+            "total-row" if name is None else None,
+        )
+        for name, counts, total in split_rows(stats, dimension, values, names)
+    ]
     return table(caption, head, body)
 
 
@@ -422,12 +416,7 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
     rows = split_rows(stats, dimension, values, names)
     columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
     frame = pd.DataFrame(
-        [
-            [t("finance.total_row") if r["name"] == "__total__" else r["name"]]
-            + [_cell(r[f"{d}:{v}"]) for d, v in SPLITS]
-            + [_cell(r["total"])]
-            for r in rows
-        ],
+        [[t("finance.total_row") if name is None else name, *map(_cell, counts), _cell(total)] for name, counts, total in rows],
         columns=[*columns, t("finance.total_row")],
     )
     return frame, _stem(name, scope.as_of)
