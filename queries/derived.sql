@@ -84,30 +84,83 @@ create table person_days_keys as
     from (select distinct implementer_id, municipality, day_type from person_days_daily)
     order by key;
 
--- Scratch, read once by queries/profile.py and then dropped: each person's row of
--- participant_profile.sql for the whole programme, from the day it holds (`from_day`) to the day it
--- changes (`to_day`, null for never). It changes when one of their entries starts or ends. The
--- characteristics come from the first entry; whether they have left, with what result, and whether
--- an entry is open are worked out as of from_day exactly as participant_profile.sql works them out
--- as of its date. Cells are numbered: `people_cell` by implementer and every characteristic but the
+-- Each municipality with its region, both numbered in name order (profile_states numbers them so).
+create table area_numbers as
+    select
+        municipality,
+        region,
+        (dense_rank() over (order by municipality) - 1)::integer as town_number,
+        (dense_rank() over (order by region) - 1)::integer as region_number
+    from (select distinct municipality, region from municipalities)
+    order by town_number;
+
+-- Scratch, read once by queries/profile.py and then dropped: each unit's row of
+-- participant_profile.sql, from the day it holds (`from_day`) to the day it changes (`to_day`, null
+-- for never). A unit is a person, as the whole programme and an implementer count them (`of_person`);
+-- and, for people with entries in more than one region (municipality), the person within each of
+-- those regions (municipalities), as a region (municipality) filter counts them by their entries
+-- there alone. Everyone else is the same person under any area filter that takes them in at all, so
+-- their own row serves it. A unit's row changes when one of its entries starts or ends. The
+-- characteristics come from its first entry; whether it has left, with what result, and whether an
+-- entry is open are worked out as of from_day exactly as participant_profile.sql works them out as
+-- of its date. Cells are numbered: `people_cell` by implementer and every characteristic but the
 -- place, `kind` by those characteristics alone, `place_cell` by implementer, municipality, region,
--- gender and age group.
+-- gender and age group. `in_region` and `in_town` are the numbers (area_numbers) of the region and
+-- the municipality whose filters read the row, null where none does.
 create table profile_states as
     with
+    places as (
+        select * from area_numbers
+    ),
+    -- Only people with several entries can have them in several places: a few percent of entries.
+    again as (
+        select e.*, p.region, p.town_number, p.region_number
+        from entries e
+        join places p using (municipality)
+        where e.entries_of_person > 1
+    ),
+    movers as (
+        select person, count(distinct region) > 1 as region_mover
+        from again
+        group by person
+        having count(distinct municipality) > 1
+    ),
+    area_units as (
+        select distinct a.person, 'region' as area_kind, a.region_number as area
+        from again a join movers m using (person)
+        where m.region_mover
+        union all
+        select distinct a.person, 'town', a.town_number
+        from again a join movers m using (person)
+    ),
+    numbered as (
+        select (select max(person) from entries) + row_number() over (order by person, area_kind, area) as unit, *
+        from area_units
+    ),
+    -- Not materialized: a copy of a million entries would be hundreds of megabytes.
+    units as not materialized (
+        select person as unit, * from entries
+        union all
+        select n.unit, a.* exclude (region, town_number, region_number)
+        from numbered n
+        join again a
+          on a.person = n.person
+         and n.area = case n.area_kind when 'region' then a.region_number else a.town_number end
+    ),
     changes as (
-        select distinct person, day from (
-            select person, start_date as day from entries
+        select distinct unit, day from (
+            select unit, start_date as day from units
             union all
-            select person, end_date from entries where end_date is not null
+            select unit, end_date from units where end_date is not null
         )
     ),
     spells as (
-        select person, day as from_day, lead(day) over (partition by person order by day) as to_day
+        select unit, day as from_day, lead(day) over (partition by unit order by day) as to_day
         from changes
     ),
     dynamic as (
         select
-            s.person,
+            s.unit,
             s.from_day,
             s.to_day,
             arg_max(e.end_date is null or e.end_date > s.from_day, e.start_date) filter (where e.start_date <= s.from_day)
@@ -115,12 +168,13 @@ create table profile_states as
             coalesce(bool_or(e.end_date <= s.from_day), false) as has_left,
             arg_max(coalesce(e.exit_status, 'unknown'), e.end_date) filter (where e.end_date <= s.from_day) as exit_status
         from spells s
-        join entries e using (person)
+        join units e using (unit)
         group by all
     ),
     firsts as (
         select
-            person,
+            unit,
+            any_value(person) as person,
             any_value(implementer_id) as implementer_id,
             arg_min(municipality, start_date) as municipality,
             arg_min(gender, start_date) as gender,
@@ -130,17 +184,32 @@ create table profile_states as
             arg_min(long_term_unemployed, start_date) as long_term_unemployed,
             arg_min(education_isced, start_date) as education_isced,
             min(start_date) as first_day
-        from entries
-        group by person
-    ),
-    regions as (
-        select distinct municipality, region from municipalities
+        from units
+        group by unit
     ),
     states as (
-        select f.*, r.region, d.from_day, d.to_day, d.exit_status, d.has_left, d.is_active
+        select
+            f.*,
+            p.region,
+            d.from_day,
+            d.to_day,
+            d.exit_status,
+            d.has_left,
+            d.is_active,
+            n.unit is null as of_person,
+            case
+                when n.area_kind = 'region' then n.area
+                when n.unit is null and not coalesce(m.region_mover, false) then p.region_number
+            end as in_region,
+            case
+                when n.area_kind = 'town' then n.area
+                when n.unit is null and m.person is null then p.town_number
+            end as in_town
         from dynamic d
-        join firsts f using (person)
-        join regions r on r.municipality = f.municipality
+        join firsts f using (unit)
+        join places p using (municipality)
+        left join numbered n using (unit)
+        left join movers m on m.person = f.person and n.unit is null
     )
     select
         (dense_rank() over (
@@ -154,5 +223,5 @@ create table profile_states as
         (dense_rank() over (order by implementer_id, municipality, region, gender, age_group) - 1)::integer as place_cell,
         hash(person) as print_a,
         hash(person::varchar) as print_b,
-        *
+        * exclude (unit)  -- (person, in_region, in_town) tells the units apart
     from states;

@@ -612,15 +612,17 @@ def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participan
 
 
 def _cube(store: Store, scope: Scope, as_of: dt.date) -> Cube:
-    """The scope's profile as a Cube. The whole programme's and an implementer's rows are the same
-    at every date: what is worked out from their characteristics is kept for the next date."""
-    if scope.narrowed_by_area:
+    """The scope's profile as a Cube. The rows of the whole programme, an implementer, a region or
+    a list of municipalities are the same at every date (profile.part_of): what is worked out from
+    their characteristics is kept for the next date. Other scopes ask the query."""
+    part = profile.part_of(store, scope)
+    if part is None:
         return Cube(participant_profile(store, scope, as_of))
     grains = []
     for grain in profile.GRAINS:
-        frame = profile.universe(store, grain, scope.implementer)
-        counts, prints = profile.counts_on(store, grain, scope.implementer, as_of)
-        known = store.memo(("profile_structures", grain, scope.implementer), lambda frame=frame: _booleans(frame))
+        frame = profile.universe(store, grain, part)
+        counts, prints = profile.counts_on(store, grain, part, as_of)
+        known = store.memo(("profile_structures", grain, part), lambda frame=frame: _booleans(frame))
         grains.append(_Grain(known["frame"], prints, counts, known))
     return Cube.of_grains(*grains)
 

@@ -1,11 +1,13 @@
-"""The participant profile (participant_profile.sql) of the whole programme or of one implementer at
-any date, from running counts per cell made once per data set. Each person's row of the profile
-changes only when one of their entries starts or ends; derived.sql lists those spells once, and
-here each spell adds its person (count and fingerprints) to its cell on its first day and takes
-them away on its last. The profile at a date is then a lookup per cell, not a DuckDB question that
-groups a million entries (100-200 ms nationally at every new date). A region or a list of
-municipalities counts a person by their entries there alone: those scopes ask the query.
-tests/test_derived_tables.py holds both ways to the straightforward query."""
+"""The participant profile (participant_profile.sql) of the whole programme, one implementer, one
+region or a list of municipalities at any date, from running counts per cell made once per data set.
+Each person's row of the profile changes only when one of their entries starts or ends; derived.sql
+lists those spells once, and here each spell adds its person (count and fingerprints) to its cell on
+its first day and takes them away on its last. The profile at a date is then a lookup per cell, not
+a DuckDB question that groups a million entries (100-200 ms nationally at every new date). A region
+or a list of municipalities counts a person by their entries there alone: people with entries in
+several have spells of their own in each (derived.sql), and a list that someone has entries in two
+of, or an area within an implementer or a region, asks the query. tests/test_derived_tables.py
+holds both ways to the straightforward query."""
 
 from __future__ import annotations
 
@@ -84,34 +86,46 @@ class Cells:
     # microseconds, where taking rows of a 482 000-row frame took tens of milliseconds.
     codes: dict[str, np.ndarray]
     values: dict[str, pd.Index]
-    implementers: dict[str, tuple[int, int]]  # implementer -> its cells' numbers [first, last + 1)
+    groups: dict[str, tuple[int, int]]  # value of the column ordered by -> its cells' numbers [first, last + 1)
 
     @classmethod
-    def of(cls, labels: pd.DataFrame, running: RunningCells) -> Cells:
+    def of(cls, labels: pd.DataFrame, running: RunningCells, by: str | None = None) -> Cells:
+        """Cells numbered in the order of their labels' column `by` (implementer, region, ...), whose
+        values' ranges of cells are then kept."""
         coded = {column: pd.factorize(labels[column]) for column in labels.columns}
-        ids = labels["implementer_id"].to_numpy(dtype=object) if "implementer_id" in labels else np.zeros(0, dtype=object)
-        edges = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else np.zeros(1, dtype=np.int64)
-        implementers = {str(ids[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)}
-        return cls(
-            running, len(labels), {c: k for c, (k, _) in coded.items()}, {c: v for c, (_, v) in coded.items()}, implementers
-        )
+        first = labels[by].to_numpy(dtype=object) if by else np.zeros(0, dtype=object)
+        edges = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]) if len(first) else np.zeros(1, dtype=np.int64)
+        groups = {str(first[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)}
+        return cls(running, len(labels), {c: k for c, (k, _) in coded.items()}, {c: v for c, (_, v) in coded.items()}, groups)
 
     def labels(self, cells: np.ndarray, columns: list[str]) -> pd.DataFrame:
         """What the cells stand for: one row per cell, missing values as the query gives them."""
         return pd.DataFrame({c: self.values[c].take(self.codes[c][cells], allow_fill=True) for c in columns})
 
-    def of_implementer(self, implementer: str | None) -> np.ndarray:
-        """The cells of one implementer (cells are numbered in implementer order), or all of them."""
-        if implementer is None:
+    def of_group(self, value: str | None) -> np.ndarray:
+        """The cells of one value of the column ordered by (one implementer, one region), or all of them."""
+        if value is None:
             return np.arange(self.count)
-        return np.arange(*self.implementers.get(implementer, (0, 0)))
+        return np.arange(*self.groups.get(value, (0, 0)))
+
+    def where(self, column: str, values: list[str]) -> np.ndarray:
+        """The cells whose `column` is one of `values`, in cell order."""
+        wanted = self.values[column].get_indexer(values)
+        return np.flatnonzero(np.isin(self.codes[column], wanted[wanted >= 0]))
 
 
 @dataclass(frozen=True)
 class RunningProfile:
     people: Cells  # implementer × characteristics: one implementer's profile
-    kinds: Cells  # characteristics alone: the whole programme's (482 000 cells against 6 700 nationally)
+    kinds: Cells  # characteristics alone: the whole programme's (6 700 cells against 482 000 nationally)
     places: Cells  # implementer × municipality × region × gender × age group
+    # A region or municipality filter counts a person by their entries there alone: people with
+    # entries in several regions (municipalities) count as one unit in each (derived.sql).
+    region_kinds: Cells  # region × characteristics
+    region_places: Cells  # the places cells, counted as a region filter counts people
+    town_kinds: Cells  # municipality × characteristics
+    town_places: Cells  # the places cells, counted as a municipality filter counts people
+    town_movers: tuple[np.ndarray, np.ndarray]  # (person, municipality code in town_kinds) of people in several
 
 
 def running_profile(store: Store) -> RunningProfile:
@@ -120,79 +134,171 @@ def running_profile(store: Store) -> RunningProfile:
     return store.built(("running_profile",), lambda: _running_profile(store))
 
 
-def _running_profile(store: Store) -> RunningProfile:
-    spells = store.fetch_many_rows("profile_people_spells")
-    people_labels = store.fetch_many_rows("profile_people_cells")
+def _spells(spells: pd.DataFrame, cell: np.ndarray, cells: int) -> RunningCells:
+    """Running counts of spells in `cells` cells: each adds its person on its first day and, unless
+    it lasts, takes them away on its last."""
     ends = spells["to_day"].notna().to_numpy()
-    # Each spell adds its person on its first day and, unless it lasts, takes them away on its last.
     day = np.concatenate(
         (spells["from_day"].to_numpy().astype("datetime64[D]"), spells["to_day"][ends].to_numpy().astype("datetime64[D]"))
     )
     step = np.concatenate((np.ones(len(spells), dtype=np.int64), -np.ones(int(ends.sum()), dtype=np.int64)))
     prints = spells[["print_a", "print_b"]].to_numpy(dtype=np.uint64)
-    prints = np.concatenate((prints, prints[ends]))
-    cell = spells["people_cell"].to_numpy(dtype=np.int64)
-    cell = np.concatenate((cell, cell[ends]))
-    kind_of_cell = people_labels["kind"].to_numpy(dtype=np.int64)
-    first_of_kind = np.unique(kind_of_cell, return_index=True)[1]
-    people = Cells.of(people_labels, RunningCells.of(len(people_labels), cell, day, step, prints))
-    kinds = Cells.of(
-        people_labels.iloc[first_of_kind].drop(columns="implementer_id").reset_index(drop=True),
-        RunningCells.of(len(first_of_kind), kind_of_cell[cell], day, step, prints),
-    )
-    entries = store.fetch_many_rows("profile_place_entries")
-    place_labels = store.fetch_many_rows("profile_place_cells")
-    places = RunningCells.of(
-        len(place_labels),
+    return RunningCells.of(cells, np.concatenate((cell, cell[ends])), day, step, np.concatenate((prints, prints[ends])))
+
+
+def _entries(entries: pd.DataFrame, cells: int) -> RunningCells:
+    """Running counts of people entering place cells: a person's place never changes once they are in."""
+    return RunningCells.of(
+        cells,
         entries["place_cell"].to_numpy(dtype=np.int64),
         entries["day"].to_numpy().astype("datetime64[D]"),
         np.ones(len(entries), dtype=np.int64),
         entries[["print_a", "print_b"]].to_numpy(dtype=np.uint64),
     )
-    return RunningProfile(people, kinds, Cells.of(place_labels, places))
+
+
+def _running_profile(store: Store) -> RunningProfile:
+    spells = store.fetch_many_rows("profile_people_spells")
+    people_labels = store.fetch_many_rows("profile_people_cells")
+    cell = spells["people_cell"].to_numpy(dtype=np.int64)
+    kind_of_cell = people_labels["kind"].to_numpy(dtype=np.int64)
+    first_of_kind = np.unique(kind_of_cell, return_index=True)[1]
+    people = Cells.of(people_labels, _spells(spells, cell, len(people_labels)), by="implementer_id")
+    kinds = Cells.of(
+        people_labels.iloc[first_of_kind].drop(columns="implementer_id").reset_index(drop=True),
+        _spells(spells, kind_of_cell[cell], len(first_of_kind)),
+    )
+    del spells
+    place_labels = store.fetch_many_rows("profile_place_cells")
+    places = Cells.of(
+        place_labels, _entries(store.fetch_many_rows("profile_place_entries"), len(place_labels)), by="implementer_id"
+    )
+    areas = store.fetch_many_rows("profile_area_spells")
+    area_entries = store.fetch_many_rows("profile_area_place_entries")
+    names = store.fetch_many_rows("area_numbers")
+    parts = {}
+    for column, by, number in (("in_region", "region", "region_number"), ("in_town", "municipality", "town_number")):
+        # Region (municipality) × kind cells, numbered in that order.
+        named = names.drop_duplicates(number).sort_values(number)[by].to_numpy(dtype=object)
+        counted = areas[column].to_numpy() >= 0
+        key = areas[column].to_numpy(dtype=np.int64)[counted] * kinds.count + areas["kind"].to_numpy(dtype=np.int64)[counted]
+        keys, cell = np.unique(key, return_inverse=True)
+        labels = kinds.labels(keys % kinds.count, CHARACTERISTICS)
+        labels.insert(0, by, named[keys // kinds.count])
+        in_area = Cells.of(labels, _spells(areas[counted], cell, len(keys)), by=by)
+        entered = area_entries[area_entries[column].to_numpy() >= 0]
+        parts[by] = (in_area, Cells(_entries(entered, len(place_labels)), *_labelling(places)))
+    del areas, area_entries
+    movers = store.fetch_many_rows("profile_town_movers")
+    towns = names.sort_values("town_number")["municipality"].to_numpy(dtype=object)
+    town_of_mover = (
+        parts["municipality"][0].values["municipality"].get_indexer(towns[movers["town_number"].to_numpy(dtype=np.int64)])
+    )
+    return RunningProfile(
+        people,
+        kinds,
+        places,
+        *parts["region"],
+        *parts["municipality"],
+        (movers["person"].to_numpy(dtype=np.int64), town_of_mover),
+    )
+
+
+def _labelling(cells: Cells) -> tuple:
+    """What Cells holds besides its running counts (count, codes, values, groups), to share."""
+    return cells.count, cells.codes, cells.values, cells.groups
 
 
 def participant_profile(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """participant_profile.sql's answer for the scope at as_of (rows in no particular order)."""
-    if scope.narrowed_by_area:
+    part = part_of(store, scope)
+    if part is None:
         return store.fetch_many_rows("participant_profile", as_of=as_of, **scope.params())
     frames = []
     for grain in GRAINS:
-        labels = universe(store, grain, scope.implementer)
-        counts, prints = counts_on(store, grain, scope.implementer, as_of)
+        labels = universe(store, grain, part)
+        counts, prints = counts_on(store, grain, part, as_of)
         shown = counts > 0
         frame = labels[shown].reset_index(drop=True)
-        frames.append(frame.assign(participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1]))
+        frame = frame.assign(participants=counts[shown], print_a=prints[shown, 0], print_b=prints[shown, 1])
+        frames.append(_merged(frame) if part[0] == "towns" and len(part[1]) > 1 else frame)
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 
 
+def _merged(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the same labels as one (several municipalities' cells of the same kind)."""
+    labels = list(COLUMNS[:-3])
+    group = frame.groupby(labels, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    sums = np.zeros((len(first), 3), dtype=np.uint64)
+    np.add.at(sums, group, frame[["participants", "print_a", "print_b"]].to_numpy(dtype=np.uint64))
+    merged = frame.iloc[first].reset_index(drop=True)
+    return merged.assign(participants=sums[:, 0].astype(np.int64), print_a=sums[:, 1], print_b=sums[:, 2])
+
+
 GRAINS = ("people", "places")
+Part = tuple  # ("implementer", id or None) | ("region", name) | ("towns", (name, ...))
 
 
-def universe(store: Store, grain: str, implementer: str | None) -> pd.DataFrame:
-    """Every cell of a grain that anyone is ever in, for the whole programme (implementer None) or one
-    implementer: participant_profile's rows without their counts, the same at every date (a cell
-    with no one in it on a date has a count and fingerprint sum of zero). Kept, so that what is
-    worked out from the labels alone (which rows a condition selects) can be kept with them."""
-    return store.memo(("profile_universe", grain, implementer), lambda: _universe(store, grain, implementer))
+def part_of(store: Store, scope: Scope) -> Part | None:
+    """How the running profile reads a scope: the whole programme or one implementer, one region, or
+    a list of municipalities. None where only the query can: an implementer or a region with an area
+    within it, and a list of municipalities someone has entries in two of (their unit is the list)."""
+    if not scope.narrowed_by_area:
+        return ("implementer", scope.implementer)
+    if scope.implementer is not None or (scope.region and scope.municipalities):
+        return None
+    if scope.region:
+        return ("region", scope.region)
+    towns = tuple(sorted(set(scope.municipalities)))
+    person, town = running_profile(store).town_movers
+    codes = running_profile(store).town_kinds.values["municipality"].get_indexer(list(towns))
+    within = person[np.isin(town, codes[codes >= 0])]
+    if len(within) != len(np.unique(within)):
+        return None
+    return ("towns", towns)
 
 
-def _universe(store: Store, grain: str, implementer: str | None) -> pd.DataFrame:
-    cells, columns = _cells(store, grain, implementer)
-    frame = cells.labels(cells.of_implementer(implementer), columns).assign(grain=grain)
+def universe(store: Store, grain: str, part: Part) -> pd.DataFrame:
+    """Every cell of a grain that anyone is ever in, for a part (part_of): participant_profile's
+    rows without their counts, the same at every date (a cell with no one in it on a date has a
+    count and fingerprint sum of zero). Kept, so that what is worked out from the labels alone
+    (which rows a condition selects) can be kept with them. A list of municipalities may list a kind
+    once per municipality."""
+    return store.memo(("profile_universe", grain, part), lambda: _universe(store, grain, part))
+
+
+def _universe(store: Store, grain: str, part: Part) -> pd.DataFrame:
+    cells, rows, columns = _cells(store, grain, part)
+    frame = cells.labels(rows, columns).assign(grain=grain)
     # Columns the grain does not group by are None, as the query's are.
     missing = {column: pd.Series([None] * len(frame), dtype=object) for column in COLUMNS[:-3] if column not in frame}
     return frame.assign(**missing)[COLUMNS[:-3]]
 
 
-def counts_on(store: Store, grain: str, implementer: str | None, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """(people, summed fingerprints) in each row of `universe(store, grain, implementer)` on as_of."""
-    cells, _ = _cells(store, grain, implementer)
-    return cells.running.at(cells.of_implementer(implementer), as_of)
+def counts_on(store: Store, grain: str, part: Part, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """(people, summed fingerprints) in each row of `universe(store, grain, part)` on as_of."""
+    cells, rows, _ = _cells(store, grain, part)
+    return cells.running.at(rows, as_of)
 
 
-def _cells(store: Store, grain: str, implementer: str | None) -> tuple[Cells, list[str]]:
-    running = running_profile(store)
+def _cells(store: Store, grain: str, part: Part) -> tuple[Cells, np.ndarray, list[str]]:
+    """The cells a part reads in a grain, which of them, and the columns they are labelled by."""
+    return store.memo(("profile_cells", grain, part), lambda: _cells_of(running_profile(store), grain, part))
+
+
+def _cells_of(running: RunningProfile, grain: str, part: Part) -> tuple[Cells, np.ndarray, list[str]]:
+    kind, value = part
     if grain == "places":
-        return running.places, PLACE
-    return (running.kinds if implementer is None else running.people), CHARACTERISTICS
+        if kind == "implementer":
+            return running.places, running.places.of_group(value), PLACE
+        if kind == "region":
+            return running.region_places, running.region_places.where("region", [value]), PLACE
+        return running.town_places, running.town_places.where("municipality", list(value)), PLACE
+    if kind == "implementer":
+        cells = running.kinds if value is None else running.people
+        return cells, cells.of_group(value), CHARACTERISTICS
+    if kind == "region":
+        return running.region_kinds, running.region_kinds.of_group(value), CHARACTERISTICS
+    towns = running.town_kinds
+    return towns, np.concatenate([towns.of_group(town) for town in value] or [np.zeros(0, dtype=np.int64)]), CHARACTERISTICS
