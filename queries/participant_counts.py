@@ -1,11 +1,12 @@
 """How many people had entered, and how many were in, by any day: running counts per part (the whole
-programme, or one region), implementer and day, made once per data set from participant_events.sql.
-For the whole programme, a region, an implementer or both, the participant totals and the monthly
-entered/left series are then lookups, not DuckDB questions over a million entries (a national
-programme asked two of them, 40-170 ms each, per new view). A region counts a person by their
-entries in it, which is why regions are parts of their own. A list of municipalities could be any
-of millions of sets: those scopes still ask the SQL queries of the same names, and
-tests/test_derived_tables.py holds both ways to the straightforward queries."""
+programme, one region or one municipality), implementer and day, made once per data set from
+participant_events.sql. For most scopes the participant totals and the monthly entered/left series
+are then lookups, not DuckDB questions over a million entries (a national programme asked two of
+them, 40-170 ms each, per new view). A region or municipality counts a person by their entries in it,
+which is why they are parts of their own; a list of municipalities is the sum of its parts when no
+one has entries in two of them (profile.towns_apart). Other scopes (that list, an area within an
+area) still ask the SQL queries of the same names, and tests/test_derived_tables.py holds both ways
+to the straightforward queries."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from queries.profile import towns_apart
 from queries.store import Store
 
 if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
@@ -25,23 +27,28 @@ EVENTS = ("entered", "women", "started", "stopped")
 ENTERED, WOMEN, STARTED, STOPPED = range(len(EVENTS))
 
 
+Part = tuple[str, str]  # (kind, name): ("", "") the whole programme, ("region", r) or ("town", m)
+WHOLE: Part = ("", "")
+
+
 @dataclass(frozen=True)
 class RunningEntries:
-    rows: dict[tuple[str, str], int]  # (part, implementer) -> its row; only those with entries have one
+    rows: dict[tuple[Part, str], int]  # (part, implementer) -> its row; only those with entries have one
+    implementers_of: dict[Part, list[str]]  # the implementers with entries in each part, sorted
     days: np.ndarray  # the event days, ascending (datetime64[D])
-    counts: np.ndarray  # (implementers, EVENTS, days + 1): events on the days before, [..., 0] = 0
+    counts: np.ndarray  # (rows, EVENTS, days + 1) int32: events on the days before, [..., 0] = 0
 
-    def implementers(self, part: str) -> list[str]:
+    def implementers(self, part: Part) -> list[str]:
         """The implementers with entries in a part, sorted."""
-        return sorted(implementer for p, implementer in self.rows if p == part)
+        return self.implementers_of.get(part, [])
 
-    def on(self, part: str, implementers: list[str], days: list[dt.date]) -> np.ndarray:
+    def on(self, part: Part, implementers: list[str], days: list[dt.date]) -> np.ndarray:
         """(implementers, days, EVENTS): each event in the part counted up to and including each day
         (0 for an implementer without entries there)."""
         positions = np.searchsorted(self.days, np.array(days, dtype="datetime64[D]"), side="right")
         rows = np.array([self.rows.get((part, i), -1) for i in implementers], dtype=np.int64)
         counts = self.counts[:, :, positions][rows.clip(min=0)].transpose(0, 2, 1)  # the days first: they are few
-        return np.where((rows >= 0)[:, None, None], counts, 0)
+        return np.where((rows >= 0)[:, None, None], counts, 0).astype(np.int64)
 
 
 def running_entries(store: Store) -> RunningEntries:
@@ -51,36 +58,52 @@ def running_entries(store: Store) -> RunningEntries:
 
 def _running_entries(store: Store) -> RunningEntries:
     events = store.fetch_many_rows("participant_events")
-    keys = pd.MultiIndex.from_frame(events[["part", "implementer_id"]].astype(object))
+    keys = pd.MultiIndex.from_frame(events[["part_kind", "part", "implementer_id"]].astype(object))
     codes, found = pd.factorize(keys, sort=True)
     day = events["day"].to_numpy().astype("datetime64[D]")
     days = np.unique(day)
-    shape = (len(found), len(EVENTS), len(days))
-    counts = np.zeros((*shape[:2], len(days) + 1), dtype=np.int64)
-    daily = np.zeros(shape, dtype=np.int64)
-    daily[codes, :, np.searchsorted(days, day)] = events[list(EVENTS)].to_numpy(dtype=np.int64)
+    # int32: a count of people; three parts of a national programme's 1 800 rows by 2 000 days.
+    counts = np.zeros((len(found), len(EVENTS), len(days) + 1), dtype=np.int32)
+    daily = np.zeros((len(found), len(EVENTS), len(days)), dtype=np.int32)
+    daily[codes, :, np.searchsorted(days, day)] = events[list(EVENTS)].to_numpy(dtype=np.int32)
     np.cumsum(daily, axis=2, out=counts[:, :, 1:])
-    return RunningEntries({(str(p), str(i)): n for n, (p, i) in enumerate(found)}, days, counts)
+    del daily
+    rows = {((str(k), str(p)), str(i)): n for n, (k, p, i) in enumerate(found)}
+    implementers_of: dict[Part, list[str]] = {}
+    for part, implementer in rows:  # found is sorted: each part's implementers come in order
+        implementers_of.setdefault(part, []).append(implementer)
+    return RunningEntries(rows, implementers_of, days, counts)
 
 
-WHOLE = ""  # the part that is the whole programme; every other part is a region
-
-
-def _part_and_implementers(store: Store, scope: Scope) -> tuple[str, list[str]]:
-    """The part a scope without municipalities reads, and its implementers with entries there."""
-    part = scope.region or WHOLE
-    known = running_entries(store).implementers(part)
+def _parts_and_implementers(store: Store, scope: Scope) -> tuple[list[Part], list[str]] | None:
+    """The parts whose sum is the scope, and its implementers with entries there; None for a scope
+    that only its query answers."""
+    if scope.municipalities:
+        if scope.region or not towns_apart(store, scope.municipalities):
+            return None
+        parts = [("town", town) for town in sorted(set(scope.municipalities))]
+    else:
+        parts = [("region", scope.region) if scope.region else WHOLE]
+    running = running_entries(store)
+    known = sorted({i for part in parts for i in running.implementers(part)})
     if scope.implementer:
-        return part, [scope.implementer] if scope.implementer in known else []
-    return part, known
+        return parts, [scope.implementer] if scope.implementer in known else []
+    return parts, known
+
+
+def _on(store: Store, parts: list[Part], implementers: list[str], days: list[dt.date]) -> np.ndarray:
+    """RunningEntries.on summed over parts that share no one."""
+    running = running_entries(store)
+    return sum((running.on(part, implementers, days) for part in parts[1:]), running.on(parts[0], implementers, days))
 
 
 def participants_summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
     """Distinct participants who had entered by as_of and the women among them:
     {"participants": n, "participants_women": n}."""
-    if scope.municipalities:
+    found = _parts_and_implementers(store, scope)
+    if found is None:
         return store.fetch_one("participants_summary", as_of=as_of, **scope.params())
-    counts = running_entries(store).on(*_part_and_implementers(store, scope), [as_of])[:, 0].sum(axis=0)
+    counts = _on(store, *found, [as_of])[:, 0].sum(axis=0)
     return {"participants": int(counts[ENTERED]), "participants_women": int(counts[WOMEN])}
 
 
@@ -100,11 +123,12 @@ def participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.Data
 
 
 def _participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    if scope.municipalities:
+    found = _parts_and_implementers(store, scope)
+    if found is None:
         return store.fetch("participants_by_month", as_of=as_of, **scope.params())
     points = _month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
-    part, implementers = _part_and_implementers(store, scope)
-    counts = running_entries(store).on(part, implementers, points)
+    parts, implementers = found
+    counts = _on(store, parts, implementers, points)
     entered = counts[:, :, ENTERED]
     active = counts[:, :, STARTED] - counts[:, :, STOPPED]
     return pd.DataFrame(

@@ -251,12 +251,19 @@ def part_of(store: Store, scope: Scope) -> Part | None:
     if scope.region:
         return ("region", scope.region)
     towns = tuple(sorted(set(scope.municipalities)))
-    person, town = running_profile(store).town_movers
-    codes = running_profile(store).town_kinds.values["municipality"].get_indexer(list(towns))
-    within = person[np.isin(town, codes[codes >= 0])]
-    if len(within) != len(np.unique(within)):
+    if not towns_apart(store, towns):
         return None
     return ("towns", towns)
+
+
+def towns_apart(store: Store, towns: tuple[str, ...] | list[str]) -> bool:
+    """Whether no one has entries in two of the municipalities: a list of them is then the sum of
+    its municipalities, each of which counts people by their entries there."""
+    running = running_profile(store)
+    person, town = running.town_movers
+    codes = running.town_kinds.values["municipality"].get_indexer(list(towns))
+    within = person[np.isin(town, codes[codes >= 0])]
+    return len(within) == len(np.unique(within))
 
 
 def universe(store: Store, grain: str, part: Part) -> pd.DataFrame:

@@ -137,7 +137,7 @@ IN_PYTHON = {
     "person_days_by_month": lambda store, p: person_days.person_days_by_month(store, _scope(p), p["as_of"]),
     "person_days_by_municipality": lambda store, p: person_days.person_days_by_municipality(store, _scope(p), p["as_of"]),
     "indicator_progress_by_implementer": lambda store, p: indicator_progress_by_implementer(store, _scope(p), p["as_of"]),
-    # From running counts, but for a list of municipalities: by its query.
+    # From running counts, but for a list of municipalities someone has entries in two of: by its query.
     "participants_by_month": lambda store, p: participant_counts.participants_by_month(store, _scope(p), p["as_of"]),
     "participant_profile": lambda store, p: profile.participant_profile(store, _scope(p), p["as_of"]),
     "participants_summary": lambda store, p: pd.DataFrame(
