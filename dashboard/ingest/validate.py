@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.contract import Column, TableSpec
 from dashboard.ingest.problems import Problem
@@ -174,13 +176,29 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
+_PLAIN_DECIMAL = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
+
+
 def parse_decimals(text: pd.Series) -> pd.Series:
     """1234.5, 1 234,50, 1.234,50, −12,5 (Unicode minus) -> float; anything else NaN."""
+    # Most values are plain already (every one, from a Parquet number column): only the others are
+    # cleaned, which for ten million bookings was most of a national load's time.
+    plain = text.str.fullmatch(_PLAIN_DECIMAL).fillna(False).astype(bool)
+    if not plain.all():
+        text = text.where(plain, _cleaned_decimals(text[~plain]))
+    try:  # Arrow parses plain decimals as Python does, twenty times as fast as to_numeric
+        parsed = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
+    except pa.ArrowInvalid:  # e.g. 1e999, which Python reads as infinity
+        return pd.to_numeric(text, errors="coerce").astype(float)
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
+
+
+def _cleaned_decimals(text: pd.Series) -> pd.Series:
+    """Spaces and apostrophes (thousands) dropped, a comma as the decimal point; None if not a number."""
     cleaned = text.str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-", regex=False)
     has_comma = cleaned.str.contains(",", regex=False)
     cleaned = cleaned.where(~has_comma, cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    plain = cleaned.str.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-    return pd.to_numeric(cleaned.where(plain), errors="coerce").astype(float)
+    return cleaned.where(cleaned.str.fullmatch(_PLAIN_DECIMAL).fillna(False).astype(bool), None)
 
 
 def _out_of_range(values: pd.Series, column: Column) -> pd.Series:
