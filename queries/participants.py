@@ -227,7 +227,8 @@ class Cube:
         ask for {impl=a}); the split cells are read back through Protected.split_columns."""
         grain = self.places
         codes, code_of = grain.codes(dimension)
-        numbers = [code_of.get(value) for value in values]
+        numbers = np.array([code_of.get(value, -1) for value in values], dtype=np.int64)
+        known = numbers >= 0
         columns = []
         for split in [GRAND, *splits]:
             rows, ends = grain._kept(
@@ -236,10 +237,11 @@ class Cube:
             weights = np.concatenate(([0], np.cumsum(grain.weights[rows])))
             prints = np.concatenate((np.zeros((1, 2), dtype=np.uint64), np.cumsum(grain.prints[rows], axis=0, dtype=np.uint64)))
             # Each value's rows are ends[n]:ends[n + 1]; a value not in the profile has none (0:0).
-            begin = np.array([ends[n] if n is not None else 0 for n in numbers], dtype=np.int64)
-            end = np.array([ends[n + 1] if n is not None else 0 for n in numbers], dtype=np.int64)
-            raw = (prints[end] - prints[begin]).tobytes()
-            identities = [raw[16 * n : 16 * n + 16] for n in range(len(values))]
+            padded = np.append(ends, ends[-1])  # (no values at all: ends is [0])
+            begin = np.where(known, padded[numbers.clip(min=0)], 0)
+            end = np.where(known, padded[numbers.clip(min=0) + 1], 0)
+            # Each row of two uint64 as its 16 bytes, as _identity_of gives them.
+            identities = np.ascontiguousarray(prints[end] - prints[begin]).view("V16").ravel().tolist()
             counts = (weights[end] - weights[begin]).tolist()
             if not split:
                 for value, identity, count in zip(values, identities, counts, strict=True):

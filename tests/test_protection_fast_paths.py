@@ -54,6 +54,14 @@ def test_a_split_measured_at_once_equals_cell_by_cell(seed):
             assert at_once._known[key(**{dimension: value})] == one_by_one._measure(key(**{dimension: value}))
 
 
+def test_a_split_of_an_empty_profile_has_no_one_in_it():
+    empty = Cube(random_profile(0).iloc[:0])
+    splits = [key(gender=g) for g in GENDERS]
+    columns = empty.measure_split("muni", ["Aburg", "Bville"], splits)
+    assert [counts for _, counts in columns] == [[0, 0]] * (len(splits) + 1)
+    assert {identity for identities, _ in columns for identity in identities} == {bytes(16)}
+
+
 def passes_over_every_equation(view: Protected):
     """The plain reading: pass over the equations in order until a pass solves nothing."""
     known = {c for c in view.displayed if c not in view.suppressed}
