@@ -22,6 +22,7 @@ from dashboard.figures.theme import (
     legend_on_top,
     panels_title,
 )
+from dashboard.frames import records
 from dashboard.i18n import translate
 
 CATEGORY_COLOURS = {
@@ -123,7 +124,7 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     count = len(forecasts)
     # As plain records: a national programme has 300 implementers, and pandas' row access costs more
     # than drawing the twelve panels shown.
-    rows = {r["implementer_id"]: r for r in forecasts.to_dict("records")}
+    rows = {r["implementer_id"]: r for r in records(forecasts)}
     urgency = {i: STATUS_URGENCY.get(r["status"], 0) + _miss(r) for i, r in rows.items()}
     shown = panels_to_show(list(rows), urgency)
     titles = [f"{rows[i]['area']} · {translate('finance.status.' + rows[i]['status'], lang)}" for i in shown]

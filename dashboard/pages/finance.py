@@ -15,6 +15,7 @@ from dashboard.components.kpi import kpi_card
 from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_category_chart
+from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
@@ -144,7 +145,7 @@ def _share(lang):
 
 
 def _with_names(table: pd.DataFrame, lang: str) -> list[dict]:
-    rows = table.to_dict("records")
+    rows = records(table)
     for row in rows:
         if row["implementer_id"] == PROJECT_ROW:
             row["area"] = translate("finance.total_row", lang)
@@ -190,7 +191,7 @@ def evm_table(table: pd.DataFrame, lang: str):
 
 def category_table(table: pd.DataFrame, lang: str):
     t = lambda key: translate(key, lang)  # noqa: E731
-    rows = table.to_dict("records")
+    rows = records(table)
     for row in rows:
         row["name"] = t(f"category.{row['cost_category']}")
     columns = [
@@ -204,7 +205,7 @@ def category_table(table: pd.DataFrame, lang: str):
 
 def financing_table(table: pd.DataFrame, lang: str):
     t = lambda key: translate(key, lang)  # noqa: E731
-    rows = table.to_dict("records")
+    rows = records(table)
     for row in rows:
         row["name"] = t(f"source.{row['source']}")
     columns = [
