@@ -24,7 +24,6 @@ import pandas as pd
 
 from queries import profile
 from queries.participant_counts import participants_by_month
-from queries.person_days import person_days_by_month
 from queries.profile import participant_profile
 from queries.store import Store
 from queries.summary import Scope
@@ -658,9 +657,3 @@ def scope_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     for column in ("has_left", "active"):
         total[column] = total[column].astype(float).where(~total[column].between(1, threshold - 1))
     return total
-
-
-def person_days_monthly(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    frame = person_days_by_month(store, scope, as_of)
-    frame["month"] = pd.to_datetime(frame["month"])
-    return frame

@@ -151,6 +151,61 @@ def person_days_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataF
     """Person-days per implementer in scope, month and day type up to as_of. Columns implementer_id,
     month, day_type, days; ordered by the three first."""
     running = running_person_days(store)
+    months, first_key, summed, present = _by_month(store, scope, as_of)
+    group, month = np.nonzero(present)
+    implementer, day_type = running.implementer_rank[first_key], running.day_type_rank[first_key]
+    order = np.lexsort((day_type[group], month, implementer[group]))
+    return pd.DataFrame(
+        {
+            "implementer_id": pd.Series(running.implementer[first_key[group[order]]], dtype=object),
+            "month": months[month[order]].astype("datetime64[D]").astype("datetime64[ns]"),
+            "day_type": pd.Series(running.day_type[first_key[group[order]]], dtype=object),
+            "days": summed[group[order], month[order]],
+        }
+    )
+
+
+def person_days_by_type_and_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """person_days_by_month summed over the implementers: columns day_type, month, days, ordered by
+    the first two. (Summed here, not from that frame: a national programme's has 90 000 rows.)"""
+    running = running_person_days(store)
+    months, first_key, summed, present = _by_month(store, scope, as_of)
+    types, first, at = np.unique(running.day_type_rank[first_key], return_index=True, return_inverse=True)
+    days = np.zeros((len(types), len(months)))
+    np.add.at(days, at, summed)
+    shown = np.zeros((len(types), len(months)), dtype=bool)
+    np.logical_or.at(shown, at, present)
+    kind, month = np.nonzero(shown)
+    return pd.DataFrame(
+        {
+            "day_type": pd.Series(running.day_type[first_key[first[kind]]], dtype=object),
+            "month": months[month].astype("datetime64[D]").astype("datetime64[ns]"),
+            "days": days[kind, month],
+        }
+    )
+
+
+def person_days_by_implementer_and_type(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """person_days_by_month summed over the months: columns implementer_id, day_type, days, ordered
+    by the first two."""
+    running = running_person_days(store)
+    _, first_key, summed, present = _by_month(store, scope, as_of)
+    kept = present.any(axis=1)
+    keys = first_key[kept]
+    order = np.lexsort((running.day_type_rank[keys], running.implementer_rank[keys]))
+    return pd.DataFrame(
+        {
+            "implementer_id": pd.Series(running.implementer[keys[order]], dtype=object),
+            "day_type": pd.Series(running.day_type[keys[order]], dtype=object),
+            "days": summed[kept].sum(axis=1)[order],
+        }
+    )
+
+
+def _by_month(store: Store, scope: Scope, as_of: dt.date) -> tuple[np.ndarray, ...]:
+    """(months, a key of each, person-days, has day rows) per (implementer, day type) in scope (rows)
+    and month (columns) up to as_of."""
+    running = running_person_days(store)
     chosen = np.flatnonzero(keys_in_scope(store, scope))
     months, days, rows = running.by_month(as_of, chosen)
     implementer, day_type = running.implementer_rank[chosen], running.day_type_rank[chosen]
@@ -158,17 +213,7 @@ def person_days_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.DataF
     starts = np.flatnonzero(np.r_[True, (implementer[1:] != implementer[:-1]) | (day_type[1:] != day_type[:-1])][: len(chosen)])
     summed = np.add.reduceat(days, starts, axis=0) if len(starts) else np.zeros((0, len(months)))
     present = (np.add.reduceat(rows, starts, axis=0) if len(starts) else np.zeros((0, len(months)))) > 0
-    group, month = np.nonzero(present)
-    order = np.lexsort((day_type[starts][group], month, implementer[starts][group]))
-    first_key = chosen[starts][group[order]]  # a key of each row's (implementer, day type)
-    return pd.DataFrame(
-        {
-            "implementer_id": pd.Series(running.implementer[first_key], dtype=object),
-            "month": months[month[order]].astype("datetime64[D]").astype("datetime64[ns]"),
-            "day_type": pd.Series(running.day_type[first_key], dtype=object),
-            "days": summed[group[order], month[order]],
-        }
-    )
+    return months, chosen[starts], summed, present
 
 
 def _summed(labels: np.ndarray, days: np.ndarray, name: str) -> pd.DataFrame:

@@ -271,6 +271,27 @@ def test_narrowing_the_answer_for_every_implementer_gives_the_scoped_answer(worl
     assert answered, name  # a scope narrower than the whole programme had rows to narrow
 
 
+def test_the_person_day_charts_sums_are_those_of_the_monthly_frame(world):
+    """The participants page draws person-days summed by type and month, and by implementer and type,
+    made from the running sums directly: each must be person_days_by_month (held to its
+    straightforward query above) summed up."""
+    seen = 0
+    for scope in SCOPES:
+        for as_of in AS_OF:
+            at = _scope({**scope, "as_of": as_of})
+            monthly = person_days.person_days_by_month(world, at, as_of)
+            by_month = monthly.groupby(["day_type", "month"], as_index=False)["days"].sum()
+            by_implementer = monthly.groupby(["implementer_id", "day_type"], as_index=False)["days"].sum()
+            pd.testing.assert_frame_equal(
+                person_days.person_days_by_type_and_month(world, at, as_of), by_month, check_dtype=False
+            )
+            pd.testing.assert_frame_equal(
+                person_days.person_days_by_implementer_and_type(world, at, as_of), by_implementer, check_dtype=False
+            )
+            seen += len(by_implementer) > 1
+    assert seen
+
+
 def test_the_running_profile_reads_every_scope_but_an_area_within_an_area(world):
     """Regions and municipalities are read from running counts of their own (people with entries in
     several counted once in each), except a list of municipalities someone has entries in two of."""

@@ -32,9 +32,9 @@ from queries.participants import (
     key,
     monthly_participants,
     participant_stats,
-    person_days_monthly,
     scope_monthly,
 )
+from queries.person_days import person_days_by_implementer_and_type, person_days_by_type_and_month
 from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures
 
 PATH = "/osallistujat"
@@ -282,7 +282,6 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
     results = sum(v or 0 for v in (stats.view.value(key(ind=c)) for c in ("CR02", "CR03", "CR04")))
     day_rows = person_days_rows(result, scope)
-    days_monthly = person_days_monthly(result.store, scope, as_of)
     note = html.P(translate("participants.note.area", lang), className="notice notice-info") if scope.narrowed_by_area else None
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
@@ -326,8 +325,12 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             lang,
         ),
         "days-table": person_days_table(day_rows, lang),
-        "days-chart": person_days_chart(days_monthly, {r["day_type"]: r["target"] for r in day_rows}, lang),
-        "days-implementers": person_days_by_implementer(days_monthly, areas, lang),
+        "days-chart": person_days_chart(
+            person_days_by_type_and_month(result.store, scope, as_of), {r["day_type"]: r["target"] for r in day_rows}, lang
+        ),
+        "days-implementers": person_days_by_implementer(
+            person_days_by_implementer_and_type(result.store, scope, as_of), areas, lang
+        ),
         "indicators": indicators_table(stats, lang),
         "by-implementer": split_table(
             stats, "impl", stats.implementers, areas, lang, translate("participants.split.caption", lang)
