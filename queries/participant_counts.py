@@ -58,8 +58,22 @@ def running_entries(store: Store) -> RunningEntries:
 
 def _running_entries(store: Store) -> RunningEntries:
     events = store.fetch_many_rows("participant_events")
-    keys = pd.MultiIndex.from_frame(events[["part_kind", "part", "implementer_id"]].astype(object))
-    codes, found = pd.factorize(keys, sort=True)
+    # Rows numbered by (part kind, part, implementer) in that order, from each column's codes: a
+    # MultiIndex of a national programme's 1.2 million event rows as Python objects was the peak of
+    # its load's memory.
+    combined, labels = np.zeros(len(events), dtype=np.int64), []
+    for column in ("part_kind", "part", "implementer_id"):
+        column_codes, uniques = pd.factorize(events[column], sort=True)
+        combined = combined * max(len(uniques), 1) + column_codes
+        labels.append(list(uniques))
+    found_keys, codes = np.unique(combined, return_inverse=True)
+    found = []
+    for number in found_keys.tolist():
+        parts = []
+        for uniques in reversed(labels):
+            number, code = divmod(number, max(len(uniques), 1))
+            parts.append(uniques[code])
+        found.append(tuple(reversed(parts)))
     day = events["day"].to_numpy().astype("datetime64[D]")
     days = np.unique(day)
     # int32: a count of people; three parts of a national programme's 1 800 rows by 2 000 days.
