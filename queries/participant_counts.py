@@ -61,19 +61,11 @@ def _running_entries(store: Store) -> RunningEntries:
     # Rows numbered by (part kind, part, implementer) in that order, from each column's codes: a
     # MultiIndex of a national programme's 1.2 million event rows as Python objects was the peak of
     # its load's memory.
-    combined, labels = np.zeros(len(events), dtype=np.int64), []
-    for column in ("part_kind", "part", "implementer_id"):
-        column_codes, uniques = pd.factorize(events[column], sort=True)
-        combined = combined * max(len(uniques), 1) + column_codes
-        labels.append(list(uniques))
-    found_keys, codes = np.unique(combined, return_inverse=True)
-    found = []
-    for number in found_keys.tolist():
-        parts = []
-        for uniques in reversed(labels):
-            number, code = divmod(number, max(len(uniques), 1))
-            parts.append(uniques[code])
-        found.append(tuple(reversed(parts)))
+    coded = [pd.factorize(events[column], sort=True) for column in ("part_kind", "part", "implementer_id")]
+    shape = [max(len(uniques), 1) for _, uniques in coded]
+    found_keys, codes = np.unique(np.ravel_multi_index([c for c, _ in coded], shape), return_inverse=True)
+    labels = [uniques.take(c) for (_, uniques), c in zip(coded, np.unravel_index(found_keys, shape), strict=True)]
+    found = list(zip(*labels, strict=True))
     day = events["day"].to_numpy().astype("datetime64[D]")
     days = np.unique(day)
     # int32: a count of people; three parts of a national programme's 1 800 rows by 2 000 days.

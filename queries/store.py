@@ -27,7 +27,7 @@ def sql_text(name: str) -> str:
 
 
 CACHE_SIZE = 512  # query results kept per store
-SCRATCH = ("profile_states",)  # derived tables read once at load and then dropped
+SCRATCH = ("profile_states", "area_numbers")  # derived tables read once at load and then dropped
 
 
 class Store:
