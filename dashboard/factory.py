@@ -36,7 +36,9 @@ def create_app(
     """The app on a plan and extracts. `watch_seconds`: how often to look for changed files
     ("env": ESR_WATCH_SECONDS, default 10; None: never, reload only when asked). `credentials`:
     the password that protects every page ("env": ESR_USER/ESR_PASSWORD; None: open)."""
-    result = load_project(config.plan_dir(plan_dir and str(plan_dir)), config.extracts_dir(extracts_dir and str(extracts_dir)))
+    plan, extracts = config.plan_dir(plan_dir and str(plan_dir)), config.extracts_dir(extracts_dir and str(extracts_dir))
+    files_read = reload.fingerprint(plan, extracts)  # before reading: see Reloader
+    result = load_project(plan, extracts)
     server = flask.Flask("esr_seuranta")
     auth.protect(server, auth.credentials_from_env() if credentials == "env" else credentials)
     auth.add_security_headers(server)
@@ -79,7 +81,7 @@ def create_app(
     data = state.DataState(result)
     state.attach(server, data)
     idle_gc.serve(server)
-    reloader = reload.Reloader(data, reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds)
+    reloader = reload.Reloader(data, reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds, files_read)
     server.extensions[state.RELOADER] = reloader
     app.layout = shell.layout
     shell.register(app)

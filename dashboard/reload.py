@@ -59,11 +59,14 @@ class Attempt:
 
 
 class Reloader:
-    def __init__(self, data: DataState, watch_seconds: float | None = None):
+    def __init__(self, data: DataState, watch_seconds: float | None = None, files_read: tuple | None = None):
+        """`files_read`: the fingerprint of the files taken before the served data was read from
+        them. A file that changes while a worker is still loading is then reloaded; a fingerprint
+        taken after the load would count the change as seen and serve the old data until the next."""
         self._data = data
         self._busy = threading.Lock()
         served = data.current
-        self._fingerprint = fingerprint(served.plan_dir, served.extracts_dir)
+        self._fingerprint = files_read if files_read is not None else fingerprint(served.plan_dir, served.extracts_dir)
         self.last_attempt: Attempt | None = None
         self.watch_seconds = watch_seconds
         self._stop = threading.Event()

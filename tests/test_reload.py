@@ -45,6 +45,28 @@ def test_a_new_row_is_picked_up_and_swapped_in(tiny_copy):
     assert gc.get_freeze_count() > 0
 
 
+def test_a_file_changed_while_the_first_load_reads_is_reloaded(tiny_copy, monkeypatch):
+    """A gunicorn worker that is still loading when an extract changes has read the old file: what
+    it compares later must be the files as they were before it read them, or it would serve the old
+    data until the next change (one worker in three did, in the serving test)."""
+    from dashboard import factory
+
+    reads = factory.load_project
+
+    def read_then_change(plan_dir, extracts_dir):
+        result = reads(plan_dir, extracts_dir)
+        with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+            handle.write(NEW_ROW)
+        return result
+
+    monkeypatch.setattr(factory, "load_project", read_then_change)
+    _, data, reloader = app_on(tiny_copy)
+    monkeypatch.setattr(factory, "load_project", reads)
+    before = participants(data)
+    assert reloader.check().outcome == "reloaded"
+    assert participants(data) == before + 1
+
+
 def test_a_broken_file_is_refused_and_the_last_good_data_stays(tiny_copy):
     _, data, reloader = app_on(tiny_copy)
     served, before = data.current, participants(data)
