@@ -204,7 +204,12 @@ def person_days_by_implementer_and_type(store: Store, scope: Scope, as_of: dt.da
 
 def _by_month(store: Store, scope: Scope, as_of: dt.date) -> tuple[np.ndarray, ...]:
     """(months, a key of each, person-days, has day rows) per (implementer, day type) in scope (rows)
-    and month (columns) up to as_of."""
+    and month (columns) up to as_of. Worked out once per scope and date (the participants page's two
+    person-day charts both read it); read-only."""
+    return store.memo(("person_days_by_month", scope, as_of), lambda: _by_month_of(store, scope, as_of))
+
+
+def _by_month_of(store: Store, scope: Scope, as_of: dt.date) -> tuple[np.ndarray, ...]:
     running = running_person_days(store)
     chosen = np.flatnonzero(keys_in_scope(store, scope))
     months, days, rows = running.by_month(as_of, chosen)
