@@ -176,10 +176,10 @@ def _running_profile(store: Store) -> RunningProfile:
     areas = store.fetch_many_rows("profile_area_spells")
     area_entries = store.fetch_many_rows("profile_area_place_entries")
     names = store.fetch_many_rows("area_numbers")
-    parts = {}
+    parts, named_by = {}, {}
     for column, by, number in (("in_region", "region", "region_number"), ("in_town", "municipality", "town_number")):
         # Region (municipality) × kind cells, numbered in that order.
-        named = names.drop_duplicates(number).sort_values(number)[by].to_numpy(dtype=object)
+        named = named_by[by] = names.drop_duplicates(number).sort_values(number)[by].to_numpy(dtype=object)
         counted = areas[column].to_numpy() >= 0
         key = areas[column].to_numpy(dtype=np.int64)[counted] * kinds.count + areas["kind"].to_numpy(dtype=np.int64)[counted]
         keys, cell = np.unique(key, return_inverse=True)
@@ -190,10 +190,8 @@ def _running_profile(store: Store) -> RunningProfile:
         parts[by] = (in_area, Cells(_entries(entered, len(place_labels)), *_labelling(places)))
     del areas, area_entries
     movers = store.fetch_many_rows("profile_town_movers")
-    towns = names.sort_values("town_number")["municipality"].to_numpy(dtype=object)
-    town_of_mover = (
-        parts["municipality"][0].values["municipality"].get_indexer(towns[movers["town_number"].to_numpy(dtype=np.int64)])
-    )
+    mover_towns = named_by["municipality"][movers["town_number"].to_numpy(dtype=np.int64)]
+    town_of_mover = parts["municipality"][0].values["municipality"].get_indexer(mover_towns)
     return RunningProfile(
         people,
         kinds,
