@@ -126,12 +126,14 @@ def window_buckets(store: Store, implementers: list[str], window_start: dt.date,
     if window_days <= 0 or first == last or not implementers:
         return sums
     rows, found = spend._rows_of(implementers)
-    net = _net(np.diff(spend.cents[rows, :, first : last + 1], axis=2), spend.flat_rate, axis=1)  # (implementers, days)
     age = (np.datetime64(as_of, "D") - spend.days[first:last]).astype(np.int64)
     bucket = np.minimum((age / (window_days / buckets)).astype(np.int64), buckets - 1)
-    np.add.at(sums.T, bucket, net.T)
-    sums[~found] = 0.0
-    return sums
+    # The days run oldest first, so each period's days are one run of columns: its sum is the
+    # difference of the running totals at the run's two ends (no array of every day of the window).
+    runs = np.bincount(bucket, minlength=buckets)[::-1]  # the oldest period's run first
+    edges = first + np.concatenate(([0], np.cumsum(runs)))
+    sums = _net(np.diff(spend.cents[:, :, edges][rows], axis=2), spend.flat_rate, axis=1)[:, ::-1]
+    return np.where(found[:, None], sums, 0.0)
 
 
 def _net(cents: np.ndarray, flat_rate: float, axis: int) -> np.ndarray:
@@ -167,7 +169,8 @@ def net_to(store: Store, implementers: list[str], days: list[dt.date]) -> np.nda
     spend = running_spend(store)
     rows, found = spend._rows_of(implementers)
     positions = [spend.position(day) for day in days]
-    net = _net(spend.cents[rows][:, :, positions], spend.flat_rate, axis=1)
+    # The days first: taking the rows first would copy every day of the running sums.
+    net = _net(spend.cents[:, :, positions][rows], spend.flat_rate, axis=1)
     return np.where(found[:, None], net, 0.0)
 
 
