@@ -178,9 +178,12 @@ class _Grain:
             rows = rows[mask[rows]]
         return rows
 
-    def present(self) -> pd.DataFrame:
-        """The rows with people in them."""
-        return self.frame[self.weights > 0]
+    def values_present(self, dimension: str) -> list[str]:
+        """The dimension's values that have people, sorted (from the row numbers: a national profile
+        has ten thousand rows, and a frame of those with people cost more than the protection's tables)."""
+        codes, code_of = self.codes(dimension)
+        names = np.array(list(code_of), dtype=object)
+        return sorted(names[np.unique(codes[(self.weights > 0) & (codes >= 0)])].tolist())
 
     def forget_rows(self) -> None:
         if not self._shared:  # shared structures serve the next date too
@@ -601,10 +604,7 @@ def participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participant
 def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> ParticipantStats:
     threshold = int(store.fetch_one("project")["suppression_threshold"])
     cube = _cube(store, scope, as_of)
-    places = cube.places.present()
-    implementers = sorted(places["implementer_id"].unique())
-    municipalities = sorted(places["municipality"].unique())
-    regions = sorted(places["region"].unique())
+    implementers, municipalities, regions = (cube.places.values_present(d) for d in ("impl", "muni", "region"))
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
         targets = store.fetch("participant_targets", implementer=scope.implementer)
