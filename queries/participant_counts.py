@@ -4,9 +4,10 @@ participant_events.sql. For most scopes the participant totals and the monthly e
 are then lookups, not DuckDB questions over a million entries (a national programme asked two of
 them, 40-170 ms each, per new view). A region or municipality counts a person by their entries in it,
 which is why they are parts of their own; a list of municipalities is the sum of its parts when no
-one has entries in two of them (profile.towns_apart). Other scopes (that list, an area within an
-area) still ask the SQL queries of the same names, and tests/test_derived_tables.py holds both ways
-to the straightforward queries."""
+one has entries in two of them (profile.towns_apart), and a region with a list of municipalities is
+the list's municipalities in the region. A list someone has entries in two of still asks the SQL
+queries of the same names, and tests/test_derived_tables.py holds both ways to the straightforward
+queries."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from queries.profile import towns_apart
+from queries.profile import area_towns, towns_apart
 from queries.store import Store
 
 if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
@@ -85,9 +86,10 @@ def _parts_and_implementers(store: Store, scope: Scope) -> tuple[list[Part], lis
     """The parts whose sum is the scope, and its implementers with entries there; None for a scope
     that only its query answers."""
     if scope.municipalities:
-        if scope.region or not towns_apart(store, scope.municipalities):
+        towns = area_towns(store, scope)
+        if not towns or not towns_apart(store, towns):
             return None
-        parts = [("town", town) for town in sorted(set(scope.municipalities))]
+        parts = [("town", town) for town in towns]
     else:
         parts = [("region", scope.region) if scope.region else WHOLE]
     running = running_entries(store)

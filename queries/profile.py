@@ -240,18 +240,59 @@ Part = tuple  # ("implementer", id or None) | ("region", name) | ("towns", (name
 
 def part_of(store: Store, scope: Scope) -> Part | None:
     """How the running profile reads a scope: the whole programme or one implementer, one region, or
-    a list of municipalities. None where only the query can: an implementer or a region with an area
-    within it, and a list of municipalities someone has entries in two of (their unit is the list)."""
+    a list of municipalities. An implementer within an area is read as one of the two where the
+    other narrows nothing: all the implementer's entries are in the area, or all the area's entries
+    are the implementer's (as where each municipality has one implementer). None where only the
+    query can: other implementers within an area, and a list of municipalities someone has entries
+    in two of (their unit is the list)."""
     if not scope.narrowed_by_area:
         return ("implementer", scope.implementer)
-    if scope.implementer is not None or (scope.region and scope.municipalities):
-        return None
-    if scope.region:
+    area = _area_part(store, scope)
+    if scope.implementer is None:
+        return area
+    places = running_profile(store).places
+    inside = _in_area(places, scope)
+    own = _marked(places, "implementer_id", [scope.implementer])
+    if not (own & ~inside).any():
+        return ("implementer", scope.implementer)
+    if area is not None and not (inside & ~own).any():
+        return area
+    return None
+
+
+def _area_part(store: Store, scope: Scope) -> Part | None:
+    """The part a region or municipality filter selects, implementer aside (a region with a list of
+    municipalities selects those of the list in the region)."""
+    if not scope.municipalities:
         return ("region", scope.region)
-    towns = tuple(sorted(set(scope.municipalities)))
-    if not towns_apart(store, towns):
+    towns = area_towns(store, scope)
+    if not towns or not towns_apart(store, towns):
         return None
     return ("towns", towns)
+
+
+def area_towns(store: Store, scope: Scope) -> tuple[str, ...]:
+    """The municipalities of a municipality filter, sorted, within the region if one is chosen too."""
+    towns = set(scope.municipalities)
+    if scope.region:
+        plan = store.fetch("municipalities")
+        towns &= set(plan.loc[plan["region"] == scope.region, "municipality"])
+    return tuple(sorted(towns))
+
+
+def _in_area(places: Cells, scope: Scope) -> np.ndarray:
+    """Which place cells lie in the scope's region and list of municipalities."""
+    inside = np.ones(places.count, dtype=bool)
+    for column, values in (("region", [scope.region] if scope.region else []), ("municipality", list(scope.municipalities))):
+        if values:
+            inside &= _marked(places, column, values)
+    return inside
+
+
+def _marked(cells: Cells, column: str, values: list[str]) -> np.ndarray:
+    marked = np.zeros(cells.count, dtype=bool)
+    marked[cells.where(column, values)] = True
+    return marked
 
 
 def towns_apart(store: Store, towns: tuple[str, ...] | list[str]) -> bool:
