@@ -57,12 +57,14 @@ def _stats(seconds: list[float]) -> dict:
 
 
 def views(result, count: int, seed: int = 7) -> list[dict]:
-    """A series of filter changes a user might make: areas, regions, municipalities, as-of dates."""
+    """A series of filter changes a user might make: areas, regions, municipalities, as-of dates, and
+    a coordinator's pairs (an area within its region, a municipality within its region)."""
     rng = random.Random(seed)
     municipalities = result.plan.tables["municipalities"]
     implementers = sorted(result.plan.tables["implementers"]["implementer_id"])
     regions = sorted(municipalities["region"].unique())
     towns = sorted(municipalities["municipality"].unique())
+    served = sorted(municipalities[["implementer_id", "region", "municipality"]].itertuples(index=False))
     start = dt.date.fromisoformat(str(result.plan.project["start_date"]))
     chosen = [{}]
     makers = [
@@ -71,10 +73,22 @@ def views(result, count: int, seed: int = 7) -> list[dict]:
         lambda: {"filter-municipality.value": rng.sample(towns, k=min(2, len(towns)))},
         lambda: {"filter-implementer.value": rng.choice(implementers), "filter-as-of.date": _date_after(rng, start)},
         lambda: {"filter-as-of.date": _date_after(rng, start)},
+        lambda: _area_in_its_region(rng.choice(served)),
+        lambda: _municipality_in_its_region(rng.choice(served)),
     ]
     while len(chosen) < count:
         chosen.append(makers[len(chosen) % len(makers)]())
     return chosen
+
+
+def _area_in_its_region(served) -> dict:
+    implementer, region, _ = served
+    return {"filter-implementer.value": implementer, "filter-region.value": region}
+
+
+def _municipality_in_its_region(served) -> dict:
+    _, region, municipality = served
+    return {"filter-region.value": region, "filter-municipality.value": [municipality]}
 
 
 def _date_after(rng: random.Random, start: dt.date) -> str:

@@ -72,3 +72,31 @@ def test_bench_writes_every_measure(programme, tmp_path):
         assert slowest[0]["ms"] >= report["callbacks"][page]["first_view"]["p50_ms"]
         assert all(isinstance(view["filters"], dict) for view in slowest)
     assert report["naive"]["n"] == 1 and report["naive"]["ratio_to_app_first_view"] > 0
+
+
+def test_filter_changes_include_a_coordinators_pairs_within_one_region():
+    """Besides single filters and dates, an area within its own region and a municipality within its
+    region, as a regional coordinator filters (each pair taken from the plan, so it selects someone)."""
+    from types import SimpleNamespace
+
+    from dashboard.bench import views
+
+    served = pd.DataFrame(
+        {
+            "municipality": ["Aburg", "Bville", "Cfield", "Dtown"],
+            "implementer_id": ["a", "a", "b", "c"],
+            "region": ["North", "South", "South", "East"],
+        }
+    )
+    plan = SimpleNamespace(
+        tables={"municipalities": served, "implementers": pd.DataFrame({"implementer_id": ["a", "b", "c"]})},
+        project={"start_date": "2016-01-01"},
+    )
+    chosen = views(SimpleNamespace(plan=plan), 29)
+    assert len(chosen) == 29 and chosen[0] == {}
+    pairs = {(v.get("filter-implementer.value"), v["filter-region.value"], tuple(v.get("filter-municipality.value") or ()))
+             for v in chosen if "filter-region.value" in v and len(v) == 2}  # fmt: skip
+    rows = set(served.itertuples(index=False, name=None))
+    areas = {(implementer, region, ()) for _, implementer, region in rows}
+    towns = {(None, region, (town,)) for town, _, region in rows}
+    assert pairs & areas and pairs & towns and pairs <= areas | towns
