@@ -314,7 +314,11 @@ class _Reading:
         for number, equation in enumerate(view.equations):
             for cell in equation:
                 containing[cell].append(number)
-        unknowns = [len(equation.keys() - known) for equation in view.equations]
+        # Counted from the unknown cells, a few hundred against ten thousand known nationally.
+        unknowns = [0] * len(view.equations)
+        for cell in containing.keys() - known:
+            for number in containing[cell]:
+                unknowns[number] += 1
         return cls(known, unknowns, containing, {number for number, count in enumerate(unknowns) if count == 1})
 
     def forget(self, cell: bytes) -> None:
@@ -427,7 +431,7 @@ class Protected:
         # come out of sets, whose order changes with each process's hash seed, and every server
         # process must hide the same cells (or two workers' answers, side by side, would show what
         # each hides).
-        rank = lambda c: (self._counts[c], uses(c), c)  # noqa: E731
+        rank = lambda c: (uses(c), c)  # noqa: E731 - among the smallest counts
         while True:
             # Only the first derivation of a small count is acted on, and everything its chain goes
             # back through was derived before it.
@@ -441,30 +445,28 @@ class Protected:
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
                 return self  # nothing left to hide; leaks() will report it
-            hidden = min(candidates, key=rank)
+            smallest = min(counts[c] for c in candidates)
+            hidden = min((c for c in candidates if counts[c] == smallest), key=rank)
             self.suppressed.add(hidden)
             reading.forget(hidden)
 
-    def _breakable(self, cell: bytes, equation, steps) -> list[bytes]:
+    def _breakable(self, cell: bytes, equation, steps) -> set[bytes]:
         """Shown cells whose hiding breaks a derivation of `cell`: those of its equation and of every
         equation that derived one of that equation's cells, back through the chain."""
         derived_by = {}
         for derived, eq in steps:
             derived_by.setdefault(derived, eq)
-        grand, seen, queue, found = self.grand, {cell}, [equation], []
-        while queue:
-            involved = set(queue.pop(0))
-            # Zero is never hidden: it reveals no one, and "<5" would claim one to four people.
-            found += [
-                c
-                for c in involved
-                if c in self.displayed and c not in self.suppressed and c != grand and self._counts[c] > 0 and c not in found
-            ]
-            for other in involved - seen:
+        seen, queue, involved = {cell}, [equation], set()
+        while queue:  # the chain's equations, in any order: what they involve is the same
+            cells = queue.pop().keys()
+            involved.update(cells)
+            for other in cells - seen:
                 seen.add(other)
                 if other in derived_by:
                     queue.append(derived_by[other])
-        return found
+        # Zero is never hidden: it reveals no one, and "<5" would claim one to four people.
+        counts, hidden = self._counts, self.suppressed
+        return {c for c in involved & self.displayed if c not in hidden and counts[c] > 0} - {self.grand}
 
     def leaks(self) -> list[bytes]:
         """Small counts a reader could still work out by subtraction (should be none)."""
