@@ -57,3 +57,17 @@ def test_charts_comparing_implementers_are_hidden_and_not_redrawn_for_one_implem
     # A municipality served by one implementer is one implementer's view too.
     town = _outputs(page.view(tiny, ViewFilters(municipalities=("Aburg",))))
     assert [town[i] for i in hidden_at] == [True, True]
+
+
+def test_split_table_rows_are_each_values_cells_by_name_in_the_order_asked(tiny):
+    from queries.participants import GRAND, SPLITS, key
+
+    scope, stats = page._stats(tiny, ViewFilters())
+    towns = list(reversed(stats.municipalities))  # another order than the protection's own
+    rows = page.split_rows(stats, "muni", towns, {towns[0]: "First"})
+    assert [name for name, _, _ in rows] == ["First", *towns[1:], None]
+    for town, (_, counts, total) in zip(towns, rows, strict=False):
+        assert counts == [stats.view.value(key(muni=town, **{d: v})) for d, v in SPLITS]
+        assert total == stats.view.value(key(muni=town))
+    assert rows[-1][2] == stats.view.value(GRAND)
+    assert len(towns) > 1 and any(None in counts for _, counts, _ in rows)  # something hidden to place

@@ -198,9 +198,11 @@ def split_rows(
 ) -> list[tuple[str | None, list[int | None], int | None]]:
     """A split table as protected: each value's name, its count in each of SPLITS and its total,
     then the scope's total row (name None). Read column-wise: a national table has ten thousand cells."""
-    listed, (totals, *columns) = stats.view.split_columns(dimension)
+    listed, columns = stats.view.split_columns(dimension)
     position = {value: n for n, value in enumerate(listed)}
-    rows = [(names.get(v, v), [c[position[v]] for c in columns], totals[position[v]]) for v in values]
+    order = [position[v] for v in values]
+    totals, *picked = ([column[n] for n in order] for column in columns)  # column by column
+    rows = [(names.get(v, v), counts, total) for v, total, *counts in zip(values, totals, *picked, strict=True)]
     rows.append((None, [stats.view.value(key(**{d: v})) for d, v in SPLITS], stats.view.value(GRAND)))
     return rows
 
@@ -214,14 +216,8 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         + [cell(t("finance.total_row"), "num")]
     )
     # A national table has 1 500 rows: each count is formatted once however often it recurs, and
-    # the cells are made straight from the protected counts.
-    shown: dict[int | None, str] = {}
-
-    def number(count: int | None) -> str:  # a plain cell: the column head gives it its class
-        if count not in shown:
-            shown[count] = fmt.count(count, lang, suppressed=True)
-        return shown[count]
-
+    # the cells (plain: the column head gives them their class) are made straight from the counts.
+    number = _Formatted(lang).__getitem__
     body = [
         row(
             [cell(t("finance.total_row") if name is None else name, header=True), *map(number, counts), number(total)],
@@ -230,6 +226,18 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         for name, counts, total in split_rows(stats, dimension, values, names)
     ]
     return table(caption, head, body)
+
+
+class _Formatted(dict):
+    """Counts as shown, each formatted on first sight (a lookup after that, with no Python call)."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, count: int | None) -> str:
+        text = self[count] = fmt.count(count, self.lang, suppressed=True)
+        return text
 
 
 def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
