@@ -62,7 +62,7 @@ def test_charts_comparing_implementers_are_hidden_and_not_redrawn_for_one_implem
 def test_split_table_rows_are_each_values_cells_by_name_in_the_order_asked(tiny):
     from queries.participants import GRAND, SPLITS, key
 
-    scope, stats = page._stats(tiny, ViewFilters())
+    _, stats = page._stats(tiny, ViewFilters())
     towns = list(reversed(stats.municipalities))  # another order than the protection's own
     rows = page.split_rows(stats, "muni", towns, {towns[0]: "First"})
     assert [name for name, _, _ in rows] == ["First", *towns[1:], None]
