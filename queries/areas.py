@@ -24,12 +24,15 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
     targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
     elapsed = time_elapsed(period.as_of, period.start, period.end)
     rows = []
-    for row in table.itertuples():
-        own = targets[row.implementer_id]
-        people = stats.view.value(key(impl=row.implementer_id)) if row.implementer_id in stats.implementers else 0
-        days = float(days_of[row.implementer_id])
+    present = set(stats.implementers)
+    # Column by column: a national programme has 300 areas, and a frame's rows come cell by cell.
+    columns = ("implementer_id", "area", "spent_eur", "budget_eur", "status")
+    for implementer, area, spent, budget, status in zip(*(table[c].tolist() for c in columns), strict=True):
+        own = targets[implementer]
+        people = stats.view.value(key(impl=implementer)) if implementer in present else 0
+        days = float(days_of[implementer])
         shares = {
-            "budget_used": row.spent_eur / row.budget_eur if row.budget_eur else None,
+            "budget_used": spent / budget if budget else None,
             "participants_share": people / own["participants"] if people is not None and own.get("participants") else None,
             "person_days_share": days / own["person_days"] if own.get("person_days") else None,
         }
@@ -37,13 +40,13 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
         pace = (sum(known) / len(known)) / elapsed if known and elapsed else None
         rows.append(
             {
-                "implementer_id": row.implementer_id,
-                "area": row.area,
+                "implementer_id": implementer,
+                "area": area,
                 **shares,
                 "time_elapsed": elapsed,
                 "pace": pace,
                 "participants": people,
-                "status": row.status,
+                "status": status,
             }
         )
     frame = pd.DataFrame(rows)

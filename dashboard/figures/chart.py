@@ -43,7 +43,10 @@ LABEL_GAP_PX = 14
 
 def _values(trace: dict, name: str) -> list:
     values = trace.get(name)
-    return [] if values is None else list(values)
+    if values is None:
+        return []
+    # A column's own tolist: iterating a column of Arrow strings is a Python call per value.
+    return values.tolist() if isinstance(values, pd.Series | pd.Index | np.ndarray) else list(values)
 
 
 def _numbers(values: list) -> list[float]:

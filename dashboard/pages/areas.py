@@ -13,6 +13,7 @@ from dashboard.components.charts import clicked, graph
 from dashboard.components.table import TableColumn, data_table, download_button, message, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
+from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
@@ -119,12 +120,12 @@ def _all_areas_charts(result: LoadResult, filters: ViewFilters) -> dict:
         translate(
             "areas.ranking.line",
             lang,
-            area=row.area,
-            budget=fmt.percent(row.budget_used, 0, lang),
-            people=fmt.percent(row.participants_share, 0, lang),
-            days=fmt.percent(row.person_days_share, 0, lang),
+            area=row["area"],
+            budget=fmt.percent(row["budget_used"], 0, lang),
+            people=fmt.percent(row["participants_share"], 0, lang),
+            days=fmt.percent(row["person_days_share"], 0, lang),
         )
-        for row in progress.itertuples()
+        for row in records(progress)
     )
     return {
         "ranking": ranking_chart(progress, lang),
