@@ -4,6 +4,7 @@ Every figure on a page passes through here; the page code never formats a number
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 NBSP = "\u00a0"  # keeps "1 234 €" on one line
@@ -52,8 +53,16 @@ def percent(share: float | None, decimals: int = 1, lang: str = "fi") -> str:
     """`share` is a fraction: 0.125 -> "12,5 %"."""
     if _missing(share):
         return "–"
+    if decimals == 0 and math.isfinite(share):  # whole percents, a few hundred texts for 300 areas' shares
+        whole = round(abs(share * 100))  # as _group rounds
+        return _whole_percent(-whole if share < 0 else whole, lang)
     _, _, space = _STYLE.get(lang, _STYLE["fi"])
     return f"{_group(share * 100, decimals, lang)}{space}%"
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_percent(whole: int, lang: str) -> str:
+    return f"{_group(whole, 0, lang)}{_STYLE.get(lang, _STYLE['fi'])[2]}%"
 
 
 def count(value: int | None, lang: str = "fi", suppressed: bool = False) -> str:

@@ -39,3 +39,13 @@ def test_whole_numbers_round_half_to_even_as_the_general_format_does():
     assert fmt.eur(-1234567.5, "en") == "€\u22121,234,568"
     assert fmt.number(float("inf")) == "inf" and fmt.eur(-0.6) == f"\u22121{NB}€"
     assert fmt.number(1e6 + 0.4999) == f"1{NB}000{NB}000" and fmt.number(-987654.5) == f"\u2212987{NB}654"
+
+
+def test_whole_percents_are_written_as_the_number_of_percent_points_is():
+    """percent(share, 0) has a quick path of its own (cached texts): the same text as the number."""
+    spaces = {"fi": NB, "sv": NB, "en": ""}
+    shares = [0.0, -0.0, 0.004, -0.004, 0.005, -0.005, 0.015, 0.025, -0.994, 1.0, 12.345, -3.5, 123.456, float("inf")]
+    for share in shares + [n / 997 - 3 for n in range(6000)]:
+        for lang, space in spaces.items():
+            assert fmt.percent(share, 0, lang) == f"{fmt.number(share * 100, 0, lang)}{space}%", (share, lang)
+    assert fmt.percent(-0.004, 0) == f"0{NB}%" and fmt.percent(-0.5, 0) == f"\u221250{NB}%"
