@@ -132,9 +132,11 @@ def make_participants(rng, count: int, shares: np.ndarray, ids: np.ndarray, each
     )
 
 
-def add_reentries(rng, frame: pd.DataFrame, share: float) -> pd.DataFrame:
+def add_reentries(rng, frame: pd.DataFrame, share: float, movers: float = 0.0, each: int = 1) -> pd.DataFrame:
     """Turn `share` of the rows into later entries of people who have left: the same implementer,
-    id, municipality, gender and age, starting 1-199 days after the exit (while inside the data)."""
+    id, municipality, gender and age, starting 1-199 days after the exit (while inside the data).
+    A `movers` share of them has moved to another of the implementer's `each` municipalities (a
+    person is an id within an implementer; municipality filters count such people in each)."""
     left = np.flatnonzero(frame["end_date"].notna().to_numpy())
     count = min(int(share * len(frame)), len(left) // 2)
     earlier = rng.choice(left, size=count, replace=False)
@@ -153,6 +155,12 @@ def add_reentries(rng, frame: pd.DataFrame, share: float) -> pd.DataFrame:
     frame = frame.copy()
     for column in ("participant_id", "implementer_id", "municipality", "gender", "age_at_start"):
         frame.loc[later, column] = frame[column].to_numpy()[earlier]
+    if each > 1:
+        moved = later[rng.random(len(later)) < movers]
+        # "Kunta 012-3" -> another of "Kunta 012-1" … "Kunta 012-<each>"
+        parts = frame.loc[moved, "municipality"].str.rsplit("-", n=1, expand=True)
+        other = (parts[1].astype(int).to_numpy() - 1 + rng.integers(1, each, size=len(moved))) % each + 1
+        frame.loc[moved, "municipality"] = parts[0] + "-" + pd.Series(other, index=moved).astype(str)
     frame.loc[later, "start_date"] = start
     frame.loc[later, "end_date"] = pd.Series(np.where(ended, end, np.datetime64("NaT")), index=later).astype("datetime64[s]")
     frame.loc[later, "exit_status"] = np.where(ended, rng.choice(EXITS, size=len(later)), None)
@@ -212,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bookings", type=int, default=10_000_000)
     parser.add_argument("--person-days", type=int, default=3_000_000)
     parser.add_argument("--reentries", type=float, default=0.05, help="share of participant rows that re-enter someone")
+    parser.add_argument(
+        "--movers", type=float, default=0.2, help="share of re-entries in another municipality of the implementer"
+    )
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--rows-per-file", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=2021)
@@ -240,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"participants: {args.participants:,} rows …")
     participants = make_participants(rng, args.participants, shares, ids, args.municipalities_each)
-    participants = add_reentries(rng, participants, args.reentries)
+    participants = add_reentries(rng, participants, args.reentries, args.movers, args.municipalities_each)
     write(participants, extracts_dir, "participants", args.format, args.rows_per_file)
     log(f"person_days: {args.person_days:,} rows …")
     person_days = make_person_days(rng, args.person_days, shares, ids, args.municipalities_each)

@@ -40,6 +40,8 @@ def test_generated_programme_is_contract_valid(programme):
     rows = pd.concat(pd.read_parquet(f) for f in (programme / "extracts").glob("participants_*.parquet"))
     people = len(rows.drop_duplicates(["implementer_id", "participant_id"]))
     assert len(rows) == 400 and 360 <= people < 400  # about 5 % of the rows are someone's re-entry
+    towns = rows.groupby(["implementer_id", "participant_id"])["municipality"].nunique()
+    assert 0 < (towns > 1).sum() < 400 - people  # some of them in another municipality
     assert figures["participants"] == people and figures["budget_eur"] > 0
 
 
