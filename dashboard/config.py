@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+from queries.store import DEFAULT_MEMORY_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PLAN_DIR = ROOT / "data" / "plan"
@@ -23,3 +26,16 @@ def chromium_path() -> Path:
     import shutil
 
     return Path(os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium")
+
+
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def duckdb_memory_limit() -> str:
+    """ESR_DUCKDB_MEMORY: how much memory each loaded data set's DuckDB may use (default 2GB)."""
+    value = os.environ.get("ESR_DUCKDB_MEMORY", "").strip()
+    if not value:
+        return DEFAULT_MEMORY_LIMIT
+    if not _SIZE.fullmatch(value):
+        raise ValueError(f"ESR_DUCKDB_MEMORY must be a size such as 2GB or 1500MB, not {value!r}")
+    return value

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import contract
+from dashboard.config import duckdb_memory_limit
 from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
@@ -54,7 +55,7 @@ def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
 
 
 def build_store(plan: Plan, extracts: Extracts) -> Store:
-    store = Store.create_empty()
+    store = Store.create_empty(memory_limit=duckdb_memory_limit())
     store.insert("project", pd.DataFrame([plan.project]))
     for kind in contract.PLAN_TABLES:
         store.insert(kind, plan.tables[kind])
