@@ -4,6 +4,7 @@ bound parameters (`$name` in the .sql files); nothing is pasted into SQL text.""
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -58,7 +59,10 @@ class Store:
         connection = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "temp_directory": spill})
         connection.execute(SCHEMA.read_text(encoding="utf-8"))
         store = cls(connection)
-        weakref.finalize(store, _close, connection, spill)  # also at exit
+        # Closed with the store (a reload replaces it). Not at exit, where a background thread (the
+        # page warm-up) may still be reading it: there only the spilled files go.
+        weakref.finalize(store, _close, connection, spill).atexit = False
+        atexit.register(shutil.rmtree, spill, ignore_errors=True)
         return store
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
