@@ -71,3 +71,24 @@ def test_split_table_rows_are_each_values_cells_by_name_in_the_order_asked(tiny)
         assert total == stats.view.value(key(muni=town))
     assert rows[-1][2] == stats.view.value(GRAND)
     assert len(towns) > 1 and any(None in counts for _, counts, _ in rows)  # something hidden to place
+
+
+def test_a_long_split_table_shows_the_largest_first_and_says_the_download_has_all(demo, monkeypatch):
+    from queries.participants import key
+
+    _, stats = page._stats(demo, ViewFilters())
+    towns = stats.municipalities
+    monkeypatch.setattr(page, "MAX_SPLIT_ROWS", 30)
+    spec = page.split_table(stats, "muni", towns, {}, "fi", "Henkilöitä")
+    names = [row["cells"][0]["text"] for row in spec["rows"]]
+    # A hidden count (None: 1-4 people) ranks below every shown one, and hidden ones by name.
+    ranked = sorted(towns, key=lambda town: (-(stats.view.value(key(muni=town)) or 0), town))
+    assert names == [*ranked[:30], "Yhteensä"] and ranked[:30] != towns[:30]
+    assert None in [stats.view.value(key(muni=town)) for town in ranked[:30]]  # hidden ones are among them
+    assert spec["caption"].startswith("Henkilöitä. Näytetään") and "latauksessa ovat kaikki" in spec["caption"]
+    assert f"{len(towns)}:sta ne 30," in spec["caption"]
+    monkeypatch.setattr(page, "MAX_SPLIT_ROWS", len(towns))
+    whole = page.split_table(stats, "muni", towns, {}, "fi", "Henkilöitä")
+    assert [row["cells"][0]["text"] for row in whole["rows"]] == [*towns, "Yhteensä"] and whole["caption"] == "Henkilöitä"
+    frame, _ = EXPORTS["participants-by-municipality"](demo, ViewFilters())
+    assert len(frame) == len(towns) + 1  # the download has them all

@@ -207,8 +207,27 @@ def split_rows(
     return rows
 
 
+# A national programme has 1 200 municipalities and 300 implementers: the page shows those with the
+# most participants, the download all (no one reads a thousand rows on a shared screen).
+MAX_SPLIT_ROWS = 100
+
+
+def largest(stats: ParticipantStats, dimension: str, values: list[str], most: int) -> list[str]:
+    """The `most` values with the most participants, largest first, as shown: a hidden count (1-4)
+    ranks below every shown one and hidden ones by name, so the order gives nothing away."""
+    listed, (totals, *_) = stats.view.split_columns(dimension)
+    total_of = dict(zip(listed, totals, strict=True))
+    return sorted(values, key=lambda v: (-(total_of.get(v) or 0), v))[:most]
+
+
 def split_table(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str], lang: str, caption: str):
     t = lambda k: translate(k, lang)  # noqa: E731
+    if len(values) > MAX_SPLIT_ROWS:
+        count = len(values)
+        values = largest(stats, dimension, values, MAX_SPLIT_ROWS)
+        caption = f"{caption}. " + translate(
+            "participants.split.largest", lang, shown=fmt.count(len(values), lang), count=fmt.count(count, lang)
+        )
     labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
     head = (
         [cell(t(f"participants.split.{dimension}"))]
