@@ -234,8 +234,8 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         + [cell(label, "num") for label in labels]
         + [cell(t("finance.total_row"), "num")]
     )
-    # A national table has 1 500 rows: each count is formatted once however often it recurs, and
-    # the cells (plain: the column head gives them their class) are made straight from the counts.
+    # Each count is formatted once however often it recurs, and the cells (plain: the column head
+    # gives them their class) are made straight from the counts.
     number = _Formatted(lang).__getitem__
     body = [
         row(
