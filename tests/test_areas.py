@@ -87,3 +87,14 @@ def test_choosing_a_region_redraws_the_tiles_not_the_charts_of_every_area(tiny_c
 )
 def test_clicked_point(data, expected):
     assert clicked(data) == expected
+
+
+@pytest.mark.parametrize("count", [2, 8, 300])
+def test_ranking_legend_sits_just_above_the_plot_however_many_areas(progress, count):
+    """As a share of the plot's height, a fixed offset put the legend 470 px above 300 areas' bars."""
+    from dashboard.figures.areas import ranking_chart
+
+    many = progress.reset_index().iloc[[0] * count].assign(area=[f"Alue {n:03d}" for n in range(count)])
+    layout = ranking_chart(many.reset_index(drop=True), "fi").to_plotly_json()["layout"]
+    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    assert (layout["legend"]["y"] - 1) * plot_height == pytest.approx(12)
