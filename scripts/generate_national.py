@@ -180,10 +180,10 @@ def make_person_days(rng, count: int, shares: np.ndarray, ids: np.ndarray, each:
     )
 
 
-def make_spending(rng, count: int, shares: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
+def make_spending(rng, count: int, shares: np.ndarray, ids: np.ndarray, mean_amount: float) -> pd.DataFrame:
     who = rng.choice(len(ids), size=count, p=shares)
     category = rng.choice(CATEGORIES, size=count, p=CATEGORY_WEIGHTS)
-    amount = np.round(rng.lognormal(6.5, 1.0, count), 2)
+    amount = np.round(rng.lognormal(np.log(mean_amount) - 0.5, 1.0, count), 2)  # a lognormal's mean is e^(mu + 1/2)
     amount = np.where(rng.random(count) < 0.02, -amount, amount)  # corrections
     return pd.DataFrame(
         {
@@ -194,6 +194,12 @@ def make_spending(rng, count: int, shares: np.ndarray, ids: np.ndarray) -> pd.Da
             "voucher_id": np.char.add("V", np.arange(count).astype(str)),
         }
     )
+
+
+def _paced(rng, shares: np.ndarray) -> np.ndarray:
+    """Shares with each implementer's own pace, 0.7-1.25 times its plan."""
+    paced = shares * rng.uniform(0.7, 1.25, len(shares))
+    return paced / paced.sum()
 
 
 def write(frame: pd.DataFrame, folder: Path, kind: str, fmt: str, rows_per_file: int) -> None:
@@ -239,6 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     shares = shares / shares.sum()
     ids = plan["implementers"]["implementer_id"].to_numpy()
     plan["targets"] = make_targets(args.participants, args.person_days * 10.5, shares, list(ids))
+    # Each implementer at a pace of its own against its plan, in spending and in participants, so
+    # that some are behind, some on track and some ahead; the programme as a whole spends about its
+    # budget's share of the time elapsed, whatever the number of bookings.
+    spend_shares = _paced(rng, shares)
+    people_shares = _paced(rng, shares)
+    budget = plan["budget"]
+    net_budget = budget["amount_eur"].sum() - 2 * budget.loc[budget["cost_category"] == "revenue", "amount_eur"].sum()
+    elapsed = (DATA_UNTIL - START).days / (END - START).days
+    mean_amount = net_budget * elapsed / max(args.bookings, 1)
     (plan_dir / "project.toml").write_text(
         'name = "ESR-ohjelma, synteettinen kansallinen aineisto"\n'
         f"start_date = {START.isoformat()}\nend_date = {END.isoformat()}\n"
@@ -250,16 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     log(f"plan: {args.implementers} implementers, {len(plan['municipalities'])} municipalities")
 
     log(f"participants: {args.participants:,} rows …")
-    participants = make_participants(rng, args.participants, shares, ids, args.municipalities_each)
+    participants = make_participants(rng, args.participants, people_shares, ids, args.municipalities_each)
     participants = add_reentries(rng, participants, args.reentries, args.movers, args.municipalities_each)
     write(participants, extracts_dir, "participants", args.format, args.rows_per_file)
     log(f"person_days: {args.person_days:,} rows …")
-    person_days = make_person_days(rng, args.person_days, shares, ids, args.municipalities_each)
+    person_days = make_person_days(rng, args.person_days, people_shares, ids, args.municipalities_each)
     write(person_days, extracts_dir, "person_days", args.format, args.rows_per_file)
     log(f"spending: {args.bookings:,} rows …")
     for first in range(0, args.bookings, args.rows_per_file):  # in slices: 10 M rows at once would need several GiB
         count = min(args.rows_per_file, args.bookings - first)
-        chunk = make_spending(rng, count, shares, ids)
+        chunk = make_spending(rng, count, spend_shares, ids, mean_amount)
         chunk["voucher_id"] = np.char.add("V", (np.arange(count) + first).astype(str))
         path = extracts_dir / f"spending_{first // args.rows_per_file + 1:03d}.{args.format}"
         if args.format == "parquet":

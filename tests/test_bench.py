@@ -43,6 +43,8 @@ def test_generated_programme_is_contract_valid(programme):
     towns = rows.groupby(["implementer_id", "participant_id"])["municipality"].nunique()
     assert 0 < (towns > 1).sum() < 400 - people  # some of them in another municipality
     assert figures["participants"] == people and figures["budget_eur"] > 0
+    # Bookings sized to the budget: the programme spends about its plan so far, not many times it.
+    assert 0.7 < figures["spent_eur"] / figures["planned_to_date_eur"] < 1.3
 
 
 def test_generator_is_seeded(programme, tmp_path):
