@@ -132,10 +132,12 @@ def make_participants(rng, count: int, shares: np.ndarray, ids: np.ndarray, each
     )
 
 
-def add_reentries(rng, frame: pd.DataFrame, share: float, movers: float = 0.0, each: int = 1) -> pd.DataFrame:
+def add_reentries(
+    rng, frame: pd.DataFrame, share: float, movers: float = 0.0, municipalities: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Turn `share` of the rows into later entries of people who have left: the same implementer,
     id, municipality, gender and age, starting 1-199 days after the exit (while inside the data).
-    A `movers` share of them has moved to another of the implementer's `each` municipalities (a
+    A `movers` share of them has moved to another of the implementer's municipalities in the plan (a
     person is an id within an implementer; municipality filters count such people in each)."""
     left = np.flatnonzero(frame["end_date"].notna().to_numpy())
     count = min(int(share * len(frame)), len(left) // 2)
@@ -155,12 +157,17 @@ def add_reentries(rng, frame: pd.DataFrame, share: float, movers: float = 0.0, e
     frame = frame.copy()
     for column in ("participant_id", "implementer_id", "municipality", "gender", "age_at_start"):
         frame.loc[later, column] = frame[column].to_numpy()[earlier]
-    if each > 1:
+    towns = (
+        pd.Series(dtype=object) if municipalities is None else municipalities.groupby("implementer_id")["municipality"].agg(list)
+    )
+    if len(towns) and towns.map(len).min() > 1:
         moved = later[rng.random(len(later)) < movers]
-        # "Kunta 012-3" -> another of "Kunta 012-1" … "Kunta 012-<each>"
-        parts = frame.loc[moved, "municipality"].str.rsplit("-", n=1, expand=True)
-        other = (parts[1].astype(int).to_numpy() - 1 + rng.integers(1, each, size=len(moved))) % each + 1
-        frame.loc[moved, "municipality"] = parts[0] + "-" + pd.Series(other, index=moved).astype(str)
+        own = towns.reindex(frame.loc[moved, "implementer_id"]).tolist()
+        steps = rng.integers(1, [len(names) for names in own]) if own else []
+        frame.loc[moved, "municipality"] = [
+            names[(names.index(town) + step) % len(names)]
+            for names, town, step in zip(own, frame.loc[moved, "municipality"], steps, strict=True)
+        ]
     frame.loc[later, "start_date"] = start
     frame.loc[later, "end_date"] = pd.Series(np.where(ended, end, np.datetime64("NaT")), index=later).astype("datetime64[s]")
     frame.loc[later, "exit_status"] = np.where(ended, rng.choice(EXITS, size=len(later)), None)
@@ -266,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"participants: {args.participants:,} rows …")
     participants = make_participants(rng, args.participants, people_shares, ids, args.municipalities_each)
-    participants = add_reentries(rng, participants, args.reentries, args.movers, args.municipalities_each)
+    participants = add_reentries(rng, participants, args.reentries, args.movers, plan["municipalities"])
     write(participants, extracts_dir, "participants", args.format, args.rows_per_file)
     log(f"person_days: {args.person_days:,} rows …")
     person_days = make_person_days(rng, args.person_days, people_shares, ids, args.municipalities_each)
