@@ -1,21 +1,45 @@
 """Read one extract or plan file into a RawTable: every cell as text, rows numbered as a
-spreadsheet shows them (the header is row 1, the first record row 2), whatever the format."""
+spreadsheet shows them (the header is row 1, the first record row 2), whatever the format.
+
+A row that cannot be split into the header's columns (too many or too few fields, a quote that is
+never closed) is never shifted into the wrong columns: it is kept out of the table and listed in
+`RawTable.malformed` with its row number, for validation to report and set aside."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 HEADER_ROW = 1
+DELIMITERS = (";", "\t", ",")
+# Bounds that keep a hostile or broken workbook from taking the machine: a real extract is far
+# below each. XLSX sheets cannot hold more rows than this; no contract table has more columns.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 200
+XLSX_MAX_UNPACKED_BYTES = 1 << 30
+_SNIFF_BYTES = 1 << 16
+_TEXT_SHOWN = 60  # characters of a malformed row kept for its problem message
 
 
 class ReadError(Exception):
     """The file cannot be read at all; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class MalformedRow:
+    row: int  # spreadsheet row number
+    code: str  # problem code: field_count, other_delimiter, unclosed_quote
+    params: dict
+    text: str  # the row as written, for the rows set aside
 
 
 @dataclass
@@ -23,17 +47,20 @@ class RawTable:
     path: Path
     frame: pd.DataFrame  # str cells ('' = empty), original header names as columns
     rows: pd.Series  # spreadsheet row number of each record, aligned with frame
+    malformed: list[MalformedRow] = field(default_factory=list)
 
 
 def read_table(path: Path) -> RawTable:
     suffix = path.suffix.lower()
+    malformed: list[MalformedRow] = []
     try:
         if suffix == ".csv":
-            frame = _read_csv(path.read_bytes())
+            frame, rows, malformed = _read_csv(path.read_bytes())
         elif suffix == ".parquet":
             frame = _read_parquet(path)
+            rows = None
         elif suffix == ".xlsx":
-            frame = _read_xlsx(path)
+            frame, rows, malformed = _read_xlsx(path)
         else:
             raise ReadError(f"unsupported file type {suffix!r}")
     except ReadError:
@@ -41,9 +68,11 @@ def read_table(path: Path) -> RawTable:
     except Exception as exc:  # any parser failure means the file is unreadable as a whole
         raise ReadError(f"cannot read file: {type(exc).__name__}: {exc}".strip()) from exc
     frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
-    rows = pd.Series(range(HEADER_ROW + 1, HEADER_ROW + 1 + len(frame)), index=frame.index)
+    if rows is None:
+        rows = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + len(frame))
+    rows = pd.Series(rows, index=frame.index)
     keep = (frame != "").any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
-    return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True))
+    return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed)
 
 
 def decode(data: bytes) -> str:
@@ -58,28 +87,109 @@ def decode(data: bytes) -> str:
 
 
 def sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]]:
+    """Arrow parses the records (quotes, line breaks inside quotes) in one pass, single-threaded so
+    that every record keeps its number; cells stay text. A million rows take about a second."""
     if b"\x00" in data:
         raise ReadError("binary content, not a CSV text file")
-    text = decode(data)
-    if not text.strip():
+    encoding = _encoding(data)
+    head = data[:_SNIFF_BYTES].decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
+    if not head.strip():
         raise ReadError("the file is empty")
-    delimiter = sniff_delimiter(text.splitlines()[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = list(reader)
-    header, body = records[0], records[1:]
+    first_line = head.splitlines()[0]
+    if first_line.count('"') % 2:
+        raise ReadError("the first row must hold the column names, on one line")
+    delimiter = sniff_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=delimiter))
     if not any(h.strip() for h in header):
         raise ReadError("the first row must hold the column names")
     width = len(header)
-    # Pad short rows and keep long ones visible: a cell beyond the header is an error later.
-    body = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return frame.map(lambda v: v.strip()) if len(frame) else frame
+    names = [f"c{i}" for i in range(width)]
+    bad: list[tuple[int, int, str]] = []
+
+    def set_aside(row) -> str:
+        bad.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    reader = pacsv.open_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1, column_names=names, encoding=encoding),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=set_aside
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+    table = reader.read_all()
+    malformed = [_malformed(number, fields, text, width, delimiter) for number, fields, text in bad]
+    rows = _record_numbers(table.num_rows, sorted(b[0] for b in bad))
+    columns = [pc.utf8_trim_whitespace(column) for column in table.columns]
+    swallowed = _swallowed_rows(columns, width, delimiter)
+    if swallowed.any():
+        keep = ~swallowed
+        for index in np.flatnonzero(swallowed):
+            text = delimiter.join(str(column[int(index)]) for column in columns)
+            malformed.append(MalformedRow(int(rows[index]), "unclosed_quote", {}, text[:_TEXT_SHOWN]))
+        columns = [column.filter(pa.array(keep)) for column in columns]
+        rows = rows[keep]
+    frame = pd.DataFrame(
+        {i: pd.Series(column.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow"))) for i, column in enumerate(columns)}
+    )
+    frame.columns = header
+    malformed.sort(key=lambda m: m.row)
+    return frame, rows, malformed
+
+
+def _encoding(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+        return "utf8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ReadError("text is neither UTF-8 nor Windows-1252") from exc
+    return "cp1252"
+
+
+def _record_numbers(good: int, bad_numbers: list[int]) -> np.ndarray:
+    """Spreadsheet numbers of the records Arrow kept: 2, 3, … without those it set aside."""
+    every = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + good + len(bad_numbers))
+    return np.setdiff1d(every, np.asarray(bad_numbers, dtype=every.dtype), assume_unique=True) if bad_numbers else every
+
+
+def _malformed(number: int, fields: int, text: str, width: int, delimiter: str) -> MalformedRow:
+    shown = text[:_TEXT_SHOWN]
+    if "\n" in text and text.count('"') % 2:
+        return MalformedRow(number, "unclosed_quote", {}, shown)
+    for other in DELIMITERS:
+        if other != delimiter and len(next(csv.reader([text], delimiter=other), [])) == width:
+            return MalformedRow(number, "other_delimiter", {"found": other, "expected": delimiter}, shown)
+    return MalformedRow(number, "field_count", {"found": str(fields), "expected": str(width)}, shown)
+
+
+def _swallowed_rows(columns: list, width: int, delimiter: str) -> np.ndarray:
+    """Rows one of whose cells holds whole further lines: a quote opened and never closed swallows
+    the records after it into one cell (the field count can still come out right)."""
+    swallowed = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
+    if width < 2:
+        return swallowed
+    for column in columns:
+        broken = pc.match_substring(column, "\n")
+        if not pc.any(broken).as_py():
+            continue
+        for index in np.flatnonzero(broken.to_numpy(zero_copy_only=False)):
+            lines = str(column[int(index)]).splitlines()[1:]
+            if any(line.count(delimiter) >= width - 1 for line in lines):
+                swallowed[index] = True
+    return swallowed
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -95,9 +205,6 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def _arrow_text(column) -> pd.Series:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     kind = column.type
     if pa.types.is_dictionary(kind):
         column, kind = column.cast(kind.value_type), kind.value_type
@@ -118,19 +225,46 @@ def _arrow_text(column) -> pd.Series:
     return pd.Series(pc.fill_null(text, "").to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow")))
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int], list[MalformedRow]]:
+    """The first sheet, row by row. The sheet's declared size is ignored (a 1.6 KB file can declare
+    a million rows by 16 384 columns, which openpyxl would pad every row to); rows, columns and the
+    unpacked size are bounded, and empty rows are counted but not kept."""
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(path) as archive:
+        if sum(info.file_size for info in archive.infolist()) > XLSX_MAX_UNPACKED_BYTES:
+            raise ReadError(f"the workbook unpacks to more than {XLSX_MAX_UNPACKED_BYTES >> 20} MB")
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        header: list[str] | None = None
+        malformed: list[MalformedRow] = []
+        records: list[list[object]] = []
+        numbers: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True), start=HEADER_ROW):
+            if number > XLSX_MAX_ROWS:
+                raise ReadError(f"the first sheet has more than {XLSX_MAX_ROWS} rows")
+            if header is None:
+                header = ["" if h is None else str(h) for h in values]
+                while header and not header[-1].strip():
+                    header.pop()
+                continue
+            if not any(v is not None and v != "" for v in values):
+                continue
+            if any(v is not None and v != "" for v in values[len(header) :]):
+                found = max(i for i, v in enumerate(values, start=1) if v is not None and v != "")
+                text = ";".join(_cell_text(v) for v in values[:found])
+                malformed.append(MalformedRow(number, "field_count", {"found": str(found), "expected": str(len(header))}, text))
+                continue
+            records.append(list(values[: len(header)]) + [None] * (len(header) - len(values)))
+            numbers.append(number)
     finally:
         book.close()
-    if not rows:
+    if not header:
         raise ReadError("the first sheet is empty")
-    header = ["" if h is None else str(h) for h in rows[0]]
-    frame = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
-    return _cells_to_text(frame)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    return _cells_to_text(frame), numbers, malformed
 
 
 def _cell_text(value: object) -> str:

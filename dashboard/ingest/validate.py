@@ -23,6 +23,8 @@ _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _TRUE = {"true", "1", "kyllä", "k", "yes", "y", "tosi", "t", "x"}
 _FALSE = {"false", "0", "ei", "e", "no", "n", "epätosi", "f"}
 _MAX_SHOWN = 40
+# A spreadsheet's sum row pasted below the records ("Yhteensä" in any cell): never a record.
+_TOTAL_ROW = r"\s*(yhteensä|yhteensa|yht\.?|kaikki yhteensä|summa yhteensä|total|totals|grand total|totalt|summa|sum)\s*:?\s*"
 
 
 @dataclass
@@ -66,6 +68,11 @@ def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], fi
 
     typed = pd.DataFrame(index=raw.frame.index)
     bad = pd.Series(False, index=raw.frame.index)
+    for code, mask in (("repeated_header", _repeated_headers(raw)), ("total_row", _total_rows(raw) & ~bad)):
+        bad |= mask
+        problems.extend(Problem(file_label, int(row), "-", code, {}) for row in raw.rows[mask])
+    problems.extend(Problem(file_label, m.row, "-", m.code, m.params) for m in raw.malformed)
+    bad_rows_shape = bad.copy()
     for column in spec.columns:
         if column.name not in mapping:
             typed[column.name] = pd.Series(None, index=raw.frame.index, dtype=object)
@@ -74,17 +81,45 @@ def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], fi
         values, faults = _parse(column, text, refs)
         typed[column.name] = values
         for code, mask in faults:
+            mask &= ~bad_rows_shape  # a header or total row is reported once, as such
             bad |= mask
             problems.extend(_problems(raw, file_label, column.name, code, text, mask, column))
 
     if "end_date" in mapping and "start_date" in mapping:
-        mask = typed["end_date"].notna() & typed["start_date"].notna() & (typed["end_date"] < typed["start_date"])
+        ends_early = typed["end_date"].notna() & typed["start_date"].notna() & (typed["end_date"] < typed["start_date"])
+        mask = ends_early & ~bad_rows_shape
         bad |= mask
         end_text = raw.frame[mapping["end_date"]].astype(str)
         problems.extend(_problems(raw, file_label, "end_date", "end_before_start", end_text, mask, None))
 
     problems.sort(key=lambda p: (p.row, p.column))
     return Validated(typed[~bad].reset_index(drop=True), _set_aside(raw, bad), problems, False)
+
+
+def _repeated_headers(raw: RawTable) -> pd.Series:
+    """Rows that repeat the header (two sheets pasted one under the other): every cell is its
+    column's name again. Candidates come from the first column alone, so that this stays cheap."""
+    mask = pd.Series(False, index=raw.frame.index)
+    headers = list(raw.frame.columns)
+    if not headers or not len(raw.frame):
+        return mask
+    first = raw.frame.iloc[:, 0].astype(str)
+    candidates = first.index[first.str.lower() == headers[0].strip().lower()]
+    for index in candidates:
+        cells = raw.frame.loc[index]
+        if all(normalise_header(str(cell)) == normalise_header(h) for cell, h in zip(cells, headers, strict=True) if str(cell)):
+            mask.at[index] = True
+    return mask
+
+
+def _total_rows(raw: RawTable) -> pd.Series:
+    found = np.zeros(len(raw.frame), dtype=bool)
+    for header in raw.frame.columns:  # RE2 in Arrow: pandas' case-insensitive match runs per value in Python
+        cells = pa.array(raw.frame[header].astype(str), type=pa.string(), from_pandas=True)
+        found |= pc.fill_null(pc.match_substring_regex(cells, f"^(?:{_TOTAL_ROW})$", ignore_case=True), False).to_numpy(
+            zero_copy_only=False
+        )
+    return pd.Series(found, index=raw.frame.index)
 
 
 def _map_headers(headers: list[str], spec: TableSpec) -> tuple[dict[str, str], str | None]:
@@ -237,6 +272,9 @@ def _number(value: float | None) -> str:
 def _set_aside(raw: RawTable, bad: pd.Series) -> pd.DataFrame:
     frame = raw.frame[bad].copy()
     frame.insert(0, "row", raw.rows[bad])
+    if raw.malformed:  # rows that could not be split into columns are kept as written
+        split = pd.DataFrame({"row": [m.row for m in raw.malformed], "text": [m.text for m in raw.malformed]})
+        frame = pd.concat([frame, split], ignore_index=True).sort_values("row", kind="stable")
     return frame.reset_index(drop=True)
 
 
