@@ -75,7 +75,7 @@ def load(args) -> LoadResult:
     plan_dir, extracts_dir = config.plan_dir(args.plan), config.extracts_dir(args.extracts)
     progress(f"loading plan {plan_dir} and extracts {extracts_dir} …")
     result = load_project(plan_dir, extracts_dir)
-    if args.extracts and not extracts_dir.is_dir():
+    if not extracts_dir.is_dir():  # a mistyped folder must not read as a project with nothing done
         result.problems.append(Problem(str(extracts_dir), 0, "-", "missing_file", {}))
     progress(f"loaded {sum(f.rows_loaded for f in result.files)} rows from {len(result.files)} files")
     return result
@@ -111,8 +111,8 @@ def run_reload(args) -> int:
     for problem in result.problems:
         print(problem.line())
     rejected = [f.path for f in result.files if f.rejected]
-    if not result.ok or rejected:
-        print("not reloading: the plan does not load or a file is rejected whole (see above)", file=sys.stderr)
+    if not result.ok or rejected or not result.extracts_dir.is_dir():
+        print("not reloading: the plan does not load, a file is rejected or a folder is missing (see above)", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
         marker = request_reload(result.extracts_dir)

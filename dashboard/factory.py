@@ -16,7 +16,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import load_project
 from dashboard.pages import PAGES
 from dashboard.url_state import parse_query, to_query
-from queries.summary import default_as_of
+from queries.summary import resolve_as_of
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 
@@ -53,7 +53,7 @@ def create_app(
         """The report button: the current view (filters from the query string) as a PDF."""
         filters = parse_query(flask.request.query_string.decode("utf-8", "replace"))
         served = server.extensions[state.EXTENSION].current
-        as_of = filters.as_of or (default_as_of(served.store) if served.ok else None)
+        as_of = resolve_as_of(served.store, filters.as_of) if served.ok else None
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "raportti.pdf"
             try:

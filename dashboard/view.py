@@ -8,7 +8,7 @@ from functools import cached_property
 
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, restrict
-from queries.summary import Scope, default_as_of
+from queries.summary import Scope, resolve_as_of
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def scope_for(result: LoadResult, filters: ViewFilters) -> Scope:
         implementer=filters.implementer,
         region=filters.region,
         municipalities=filters.municipalities,
-        as_of=filters.as_of or default_as_of(result.store),
+        as_of=resolve_as_of(result.store, filters.as_of),
     )
 
 
@@ -86,5 +86,5 @@ def page_view(view: Callable[[LoadResult, ViewFilters], dict], result: LoadResul
     if not result.ok:
         return view(result, filters)
     cleaned = clean_filters(result, filters)
-    cleaned = replace(cleaned, as_of=cleaned.as_of or default_as_of(result.store))
+    cleaned = replace(cleaned, as_of=resolve_as_of(result.store, cleaned.as_of))
     return result.store.memo(("page", view.__module__, view.__qualname__, cleaned), lambda: view(result, cleaned))

@@ -28,7 +28,9 @@ SALARIES, PURCHASED, OTHER, REVENUE = range(len(BOOKED))
 class RunningSpend:
     implementers: dict[str, int]  # implementer -> its row (implementers without bookings have none)
     days: np.ndarray  # the booking days, ascending (datetime64[D])
-    cents: np.ndarray  # (implementers, categories, days + 1): cents booked on the days before, [..., 0] = 0
+    # (implementers + 1, categories, days + 1): cents booked on the days before, [..., 0] = 0; the last
+    # row is all zeros and stands for every implementer without bookings (all of them on day one)
+    cents: np.ndarray
     rows: np.ndarray  # the same shape: how many (implementer, day, category) sums there were before
     flat_rate: float
 
@@ -39,14 +41,15 @@ class RunningSpend:
     def _rows_of(self, implementers: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row numbers, which of the implementers have bookings at all)."""
         found = np.array([i in self.implementers for i in implementers], dtype=bool)
-        return np.array([self.implementers.get(i, 0) for i in implementers], dtype=np.int64), found
+        nobody = len(self.implementers)
+        return np.array([self.implementers.get(i, nobody) for i in implementers], dtype=np.int64), found
 
     def between(self, implementers: list[str], after: dt.date | None, through: dt.date) -> np.ndarray:
         """Cents booked in (after, through] by implementer and category (after None: since ever)."""
-        rows, found = self._rows_of(implementers)
+        rows, _ = self._rows_of(implementers)
         last = self.position(through)
         first = min(self.position(after), last) if after is not None else 0  # an empty window has nothing
-        return np.where(found[:, None], self.cents[rows, :, last] - self.cents[rows, :, first], 0)
+        return self.cents[rows, :, last] - self.cents[rows, :, first]
 
 
 def running_spend(store: Store) -> RunningSpend:
@@ -67,10 +70,10 @@ def _running_spend(store: Store) -> RunningSpend:
     # One sum per (implementer, category, day): each bin gets one value, so float64 holds it exactly.
     daily = np.bincount(at, weights=sums["cents"].to_numpy(dtype=np.float64), minlength=size).round().astype(np.int64)
     present = np.bincount(at, minlength=size).astype(np.int32)
-    cents = np.zeros((*shape[:2], len(days) + 1), dtype=np.int64)
-    rows = np.zeros((*shape[:2], len(days) + 1), dtype=np.int32)
-    np.cumsum(daily.reshape(shape), axis=2, out=cents[:, :, 1:])
-    np.cumsum(present.reshape(shape), axis=2, out=rows[:, :, 1:])
+    cents = np.zeros((shape[0] + 1, shape[1], len(days) + 1), dtype=np.int64)
+    rows = np.zeros((shape[0] + 1, shape[1], len(days) + 1), dtype=np.int32)
+    np.cumsum(daily.reshape(shape), axis=2, out=cents[:-1, :, 1:])
+    np.cumsum(present.reshape(shape), axis=2, out=rows[:-1, :, 1:])
     return RunningSpend({str(i): n for n, i in enumerate(implementers)}, days, cents, rows, flat_rate)
 
 

@@ -56,9 +56,29 @@ def extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
     return _date(row.get("first_date")), _date(row.get("latest_date"))
 
 
+def project_period(store: Store) -> tuple[dt.date, dt.date]:
+    project = store.fetch_one("project")
+    return _date(project["start_date"]), _date(project["end_date"])
+
+
+def resolve_as_of(store: Store, requested: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+    """The date every figure is "as of" (contract v2): the one asked for, else the latest date in the
+    extracts, else today (a plan with no extracts yet); always clamped to the project period, so that
+    a date before the start shows nothing yet and one after the end shows the final state."""
+    start, end = project_period(store)
+    chosen = requested or extract_date_range(store)[1] or today or dt.date.today()
+    return min(max(chosen, start), end)
+
+
 def default_as_of(store: Store) -> dt.date:
-    latest = extract_date_range(store)[1]
-    return latest if latest is not None else _date(store.fetch_one("project")["start_date"])
+    return resolve_as_of(store)
+
+
+def phase(store: Store, as_of: dt.date) -> str:
+    """Where in its life the project is at a resolved as-of date: "not_started" on its first day (a
+    date before the start is clamped to it), "ended" on its end date or after, else "running"."""
+    start, end = project_period(store)
+    return "not_started" if as_of <= start else "ended" if as_of >= end else "running"
 
 
 def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
@@ -161,7 +181,7 @@ def forecast_at_completion(
 def summary(store: Store, scope: Scope) -> dict:
     """Worked out once per scope and date (the overview, presentation and report all show it);
     each caller gets its own copy."""
-    as_of = scope.as_of or default_as_of(store)
+    as_of = resolve_as_of(store, scope.as_of)
     return copy.deepcopy(store.memo(("summary", scope, as_of), lambda: _summary(store, scope, as_of)))
 
 

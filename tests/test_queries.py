@@ -16,7 +16,7 @@ def test_default_as_of_is_latest_date_in_extracts(tiny):
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [
-        (dt.date(2020, 6, 30), 0.0),  # before the project
+        (dt.date(2020, 6, 30), 10.87),  # before the project: clamped to its first day (contract v2)
         (dt.date(2020, 7, 1), 10.87),  # 2 000 / 184
         (dt.date(2020, 7, 31), 336.96),  # 2 000 × 31/184
         (dt.date(2020, 12, 31), 2000.0),

@@ -1,0 +1,131 @@
+"""A project's whole life (contract v2): every command, page, callback, slide, report and download
+works on the plan alone, on any subset of extract kinds, on empty files, and at as-of dates before
+the start, inside the period and after the end. Each world is a copy of the tiny fixture with
+files taken away or emptied; answers are worked out from tests/fixtures/tiny/README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import shutil
+
+import pytest
+
+from dashboard import cli
+from dashboard.exports import EXPORTS, finnish_csv
+from dashboard.ingest.load import load_project
+from dashboard.pages import areas, data, finance, overview, participants, presentation, report
+from dashboard.url_state import ViewFilters
+from queries.summary import Scope, summary
+from tests.conftest import TINY
+
+KINDS = ("participants", "person_days", "spending")
+BEFORE, INSIDE, AFTER = dt.date(2019, 1, 1), dt.date(2020, 12, 31), dt.date(2023, 5, 1)
+START, END = dt.date(2020, 7, 1), dt.date(2021, 6, 30)
+
+
+def world(tmp_path, kept: tuple[str, ...], empty: dict[str, bytes] | None = None):
+    """The tiny plan with only the extract kinds `kept`, and `empty` files written as given."""
+    shutil.copytree(TINY / "plan", tmp_path / "plan")
+    (tmp_path / "extracts").mkdir()
+    for kind in kept:
+        shutil.copy(TINY / "extracts" / f"{kind}.csv", tmp_path / "extracts" / f"{kind}.csv")
+    for name, content in (empty or {}).items():
+        (tmp_path / "extracts" / name).write_bytes(content)
+    return tmp_path / "plan", tmp_path / "extracts"
+
+
+SUBSETS = [kept for size in range(len(KINDS)) for kept in itertools.combinations(KINDS, size)]
+EMPTY_FILES = {
+    "zero-bytes": {"participants.csv": b"", "spending.csv": b""},
+    "header-only": {
+        "participants.csv": b"participant_id,implementer_id,municipality,start_date,gender,age_at_start,labour_market_status\n",
+        "spending.csv": b"date;implementer_id;cost_category;amount_eur\n",
+        "person_days.csv": b"date,implementer_id,day_type,days\n",
+    },
+}
+
+
+def every_view(result, filters: ViewFilters) -> None:
+    """Every page's view, every slide and every download of one URL: none may raise."""
+    overview.view(result, filters)
+    finance.view(result, filters)
+    participants.view(result, filters)
+    areas.view(result, filters)
+    areas.all_areas_view(result, filters)
+    report.view(result, filters)
+    data.view(result, filters.lang)
+    for name in presentation.slide_names(result, filters):
+        presentation.slide(result, filters, name)
+    for builder in EXPORTS.values():
+        frame, stem = builder(result, filters)
+        finnish_csv(frame)
+        assert "/" not in stem
+
+
+@pytest.mark.parametrize("kept", SUBSETS, ids=lambda kept: "+".join(kept) or "plan-only")
+@pytest.mark.parametrize("as_of", [None, BEFORE, INSIDE, AFTER], ids=["default", "before", "inside", "after"])
+def test_every_view_works_on_any_subset_of_extracts(tmp_path, kept, as_of):
+    result = load_project(*world(tmp_path, kept))
+    assert result.ok
+    for filters in (ViewFilters(as_of=as_of), ViewFilters(implementer="a", as_of=as_of), ViewFilters(region="South", as_of=as_of)):
+        every_view(result, filters)
+
+
+@pytest.mark.parametrize("case", EMPTY_FILES, ids=list(EMPTY_FILES))
+def test_every_view_works_on_empty_files(tmp_path, case):
+    result = load_project(*world(tmp_path, ("person_days",) if case == "zero-bytes" else (), EMPTY_FILES[case]))
+    assert result.ok
+    for as_of in (None, BEFORE, AFTER):
+        every_view(result, ViewFilters(as_of=as_of, lang="en"))
+
+
+def test_plan_only_summary_shows_the_plan_with_nothing_done(tmp_path):
+    result = load_project(*world(tmp_path, ()))
+    figures = summary(result.store, Scope())
+    assert figures["as_of"] == END.isoformat()  # no extract holds a date: today (2026), clamped to the end
+    assert figures["budget_eur"] == 3800.0
+    assert figures["planned_to_date_eur"] == 3800.0
+    assert figures["spent_eur"] == 0.0
+    assert figures["spent_by_category_eur"] == dict.fromkeys(figures["spent_by_category_eur"], 0.0)
+    assert figures["participants"] == 0 and figures["participants_women"] == 0
+    assert figures["participants_target"] is not None
+    assert figures["person_days"]["total"] == 0
+
+
+def test_as_of_is_clamped_to_the_project_period(tiny):
+    before = summary(tiny.store, Scope(as_of=BEFORE))
+    assert before["as_of"] == START.isoformat()
+    assert before["spent_eur"] == 0 and before["participants"] == 0
+    after = summary(tiny.store, Scope(as_of=AFTER))
+    assert after["as_of"] == END.isoformat()
+    assert after == summary(tiny.store, Scope(as_of=END))
+    assert after["forecast_at_completion_eur"] == after["spent_eur"]  # the final state: no forecast left
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("kept", [(), ("spending",)], ids=["plan-only", "spending-only"])
+def test_cli_on_a_plan_with_few_or_no_extracts(tmp_path, capsys, kept):
+    plan, extracts = world(tmp_path, kept)
+    code, out, err = run_cli(capsys, "check", "--plan", str(plan), "--extracts", str(extracts))
+    assert (code, out, err) == (0, "", "")
+    for as_of in ([], ["--as-of", "2019-01-01"], ["--as-of", "1.5.2023"]):
+        code, out, err = run_cli(capsys, "summary", "--json", "--plan", str(plan), "--extracts", str(extracts), *as_of)
+        assert code == 0, err
+        figures = json.loads(out)
+        assert START.isoformat() <= figures["as_of"] <= END.isoformat()
+        assert figures["participants"] == 0
+
+
+def test_reload_and_check_exit_1_when_the_extracts_folder_is_gone(tmp_path, capsys):
+    plan, _ = world(tmp_path, ())
+    for command in ("check", "reload"):
+        code, out, err = run_cli(capsys, command, "--plan", str(plan), "--extracts", str(tmp_path / "gone"))
+        assert code == 1, (command, out, err)
+        assert "gone" in out and "Traceback" not in err
