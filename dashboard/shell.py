@@ -16,7 +16,7 @@ from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.pages import BY_PATH, NAV_PAGES
 from dashboard.url_state import from_inputs, keep_display_params, parse_query, to_query
 from dashboard.view import cascade, clean_filters, plan_options
-from queries.summary import extract_date_range
+from queries.summary import extract_date_range, resolve_as_of
 
 
 def layout():
@@ -24,10 +24,9 @@ def layout():
     result = state.current()
     lang = DEFAULT_LANGUAGE
     if not result.ok:
-        return html.Main(plan_error_page(result.problems, lang), className="app")
+        return html.Main(plan_error_page(result.problems, lang, result.shown_name), className="app")
     project = result.plan.project
-    first, latest = extract_date_range(result.store)
-    last_day = max(project["end_date"], latest) if latest else project["end_date"]
+    as_of = resolve_as_of(result.store)  # every as-of date is clamped to the project period
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -61,8 +60,8 @@ def layout():
                 ],
                 className="app-header",
             ),
-            filter_bar(plan_options(result), lang, min(project["start_date"], first or project["start_date"]), last_day, latest),
-            html.Div(problems_notice(result.problems, lang), id="problems-slot"),
+            filter_bar(plan_options(result), lang, project["start_date"], project["end_date"], as_of),
+            html.Div(problems_notice(result.problems, lang, result.shown_name), id="problems-slot"),
             html.Main(id="page-content", className="app-main"),
             html.Footer(
                 footer_text(result, lang),
@@ -78,8 +77,13 @@ REPORT_PDF = "/raportti.pdf"  # served by the factory's report route
 
 
 def footer_text(result, lang: str) -> str:
+    """The project and how fresh its data is; never a server path."""
     loaded = f"{fmt.date(result.loaded_at.date(), lang)} {result.loaded_at:%H:%M}"
-    return translate("footer.sources", lang, plan=str(result.plan_dir), extracts=str(result.extracts_dir), loaded=loaded)
+    latest = extract_date_range(result.store)[1]
+    project = result.plan.project["name"]
+    if latest is None:
+        return translate("footer.no_data", lang, project=project, loaded=loaded)
+    return translate("footer.sources", lang, project=project, latest=fmt.date(latest, lang), loaded=loaded)
 
 
 def language_switch(lang: str):
@@ -120,7 +124,7 @@ def frame_texts(result, lang: str) -> list:
         t("filter.copy_link"),
         t("filter.bar"),
         footer_text(result, lang) if result.ok else "",
-        problems_notice(result.problems, lang),
+        problems_notice(result.problems, lang, result.shown_name),
     ]
 
 

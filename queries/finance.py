@@ -19,7 +19,6 @@ from queries.summary import (
     Scope,
     _date,
     finance_by_implementer,
-    forecast_at_completion,
     indicator_progress_by_implementer,
     run_rate_window_start,
 )
@@ -168,8 +167,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
         k: np.array([_number(targets[i][k]) for i in implementers] + [_number(scope_targets[k])], dtype=float) for k in EV_WEIGHTS
     }
     sums = np.vstack([sums, sums.sum(axis=0)])
-    net = with_total(finance["window_net_eur"])  # the run-rate window's net cost, as finance_by_implementer's forecast reads it
-    forecast = forecast_at_completion(spent, net, budget, as_of, period.start, period.end, period.window_start)
+    forecast = with_total(finance["forecast_at_completion_eur"])  # the scope's: the sum of its implementers'
     low, high = band(forecast, sums, period)
     earned = budget * progress_shares(achieved, own)
     if scope.narrowed_by_area and not np.isnan(earned[:-1]).any():

@@ -77,6 +77,13 @@ def _running_spend(store: Store) -> RunningSpend:
     return RunningSpend({str(i): n for n, i in enumerate(implementers)}, days, cents, rows, flat_rate)
 
 
+def booking_counts(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:
+    """How many (day, category) sums each implementer has booked up to as_of: 0 means nothing yet."""
+    spend = running_spend(store)
+    rows, _ = spend._rows_of(implementers)
+    return spend.rows[rows, :, spend.position(as_of)].sum(axis=1)
+
+
 def _booking_implementers(store: Store, scope: Scope) -> tuple[RunningSpend, list[str], np.ndarray]:
     """(the running totals, the scope's implementers that have bookings, sorted, and their rows)."""
     spend = running_spend(store)

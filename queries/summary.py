@@ -13,7 +13,7 @@ import pandas as pd
 from queries.participant_counts import participants_by_implementer, participants_summary
 from queries.person_days import person_days_by_implementer, person_days_by_type
 from queries.scoped import fetch_for_scope, in_scope
-from queries.spending import booked_by_implementer
+from queries.spending import booked_by_implementer, booking_counts
 from queries.store import Store
 
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
@@ -102,15 +102,20 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
         + frame["flat_rate_eur"]
         - frame["revenue_eur"]
     )
-    frame["forecast_at_completion_eur"] = forecast_at_completion(
+    budget = frame["budget_eur"].to_numpy(dtype=float)
+    forecast = forecast_at_completion(
         frame["spent_eur"].to_numpy(dtype=float),
         frame["window_net_eur"].to_numpy(dtype=float),
-        frame["budget_eur"].to_numpy(dtype=float),
+        budget,
         as_of,
         start,
         end,
         window_start,
     )
+    # Nothing booked yet (day one, or an office whose file has not come): no run rate to go by, so
+    # the plan is the best forecast, as before the start. After the end the forecast is what was spent.
+    booked_anything = booking_counts(store, frame["implementer_id"].tolist(), as_of) > 0
+    frame["forecast_at_completion_eur"] = np.where(booked_anything | (as_of >= end), forecast, budget)
     return frame
 
 

@@ -86,6 +86,7 @@ def test_finance_view_before_the_first_booking(tiny):
     import datetime as dt
 
     shown = finance_page.view(tiny, ViewFilters(as_of=dt.date(2020, 7, 10)))
-    assert shown["kpi-forecast"] == f"0{NB}€"  # nothing spent, no run rate yet
+    # Nothing booked, no run rate yet: the plan is the forecast (0 € would call every area off track)
+    assert shown["kpi-forecast"] == f"3{NB}800{NB}€"
     actual = next(t for t in shown["burn"].data if t["name"] == "Toteutunut")
     assert set(actual["y"]) == {0}

@@ -69,7 +69,11 @@ def every_view(result, filters: ViewFilters) -> None:
 def test_every_view_works_on_any_subset_of_extracts(tmp_path, kept, as_of):
     result = load_project(*world(tmp_path, kept))
     assert result.ok
-    for filters in (ViewFilters(as_of=as_of), ViewFilters(implementer="a", as_of=as_of), ViewFilters(region="South", as_of=as_of)):
+    for filters in (
+        ViewFilters(as_of=as_of),
+        ViewFilters(implementer="a", as_of=as_of),
+        ViewFilters(region="South", as_of=as_of),
+    ):
         every_view(result, filters)
 
 
@@ -129,3 +133,70 @@ def test_reload_and_check_exit_1_when_the_extracts_folder_is_gone(tmp_path, caps
         code, out, err = run_cli(capsys, command, "--plan", str(plan), "--extracts", str(tmp_path / "gone"))
         assert code == 1, (command, out, err)
         assert "gone" in out and "Traceback" not in err
+
+
+def texts(component) -> str:
+    """Every text in a Dash component tree, joined."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(texts(c) for c in component)
+    return texts(getattr(component, "children", None))
+
+
+def test_plan_only_overview_says_nothing_has_come_in_yet(tmp_path):
+    result = load_project(*world(tmp_path, ()))
+    shown = overview.view(result, ViewFilters(as_of=INSIDE, lang="en"))
+    assert shown["kpi-budget"] == "€3,800" and shown["kpi-spent"] == "€0"
+    assert "No spending booked yet" in texts(shown["kpi-spent-detail"])
+    assert "No participants yet" in texts(shown["kpi-participants-detail"])
+    assert "No person-days recorded yet" in texts(shown["kpi-person-days-detail"])
+    assert shown["note"] is None  # inside the period: no phase to explain
+    assert "€3,800" in texts(finance.view(result, ViewFilters(as_of=INSIDE, lang="en"))["kpi-forecast"])  # the plan
+
+
+@pytest.mark.parametrize(
+    ("as_of", "said"), [(BEFORE, "The project starts on 2020-07-01"), (AFTER, "The project ended on 2021-06-30")]
+)
+def test_every_page_says_when_the_project_has_not_started_or_has_ended(tiny, as_of, said):
+    filters = ViewFilters(as_of=as_of, lang="en")
+    assert said in texts(overview.view(tiny, filters)["note"])
+    assert said in texts(finance.view(tiny, filters)["note"])
+    assert said in texts(participants.view(tiny, filters)["note"])
+    assert said in texts(areas.view(tiny, filters)["note"])
+    assert said in texts(report.view(tiny, filters)["scope"])
+    assert said in texts(presentation.slide(tiny, filters, "overview"))
+    assert texts(overview.view(tiny, ViewFilters(lang="en"))["note"]) == ""
+
+
+def test_charts_with_nothing_to_draw_say_so(tmp_path):
+    result = load_project(*world(tmp_path, ()))
+    shown = finance.view(result, ViewFilters(lang="en"))
+    monthly = shown["monthly"].to_plotly_json()
+    assert not monthly["data"] and "No spending booked yet" in monthly["layout"]["annotations"][0]["text"]
+    days = participants.view(result, ViewFilters(lang="en"))["days-chart"].to_plotly_json()
+    assert not days["data"] and "No person-days" in days["layout"]["annotations"][0]["text"]
+
+
+def test_no_page_names_a_server_path(tiny_copy):
+    (tiny_copy / "extracts" / "spending_bad.csv").write_text(
+        "date,implementer_id,cost_category,amount_eur\n2020-09-30,zz,salaries,1\n"
+    )
+    result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
+    assert result.problems
+    from dashboard.shell import footer_text, frame_texts
+
+    shown = [
+        footer_text(result, "en"),
+        texts(frame_texts(result, "en")),
+        str(data.view(result, "en")),  # tables are plain data: their repr holds every cell
+        texts(report.view(result, ViewFilters())["sources"]),
+        str(data.export_problems(result, ViewFilters())[0].to_dict()),
+        str(data.export_files(result, ViewFilters())[0].to_dict()),
+    ]
+    for text in shown:
+        assert str(tiny_copy) not in text and "/tmp" not in text, text
+    assert "spending_bad.csv" in str(data.view(result, "en")["problems"])
+    assert footer_text(result, "en").startswith("Tiny · Data up to 2021-02-28")

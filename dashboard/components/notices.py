@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import html
 
+from dashboard import formatting as fmt
 from dashboard.i18n import translate
 from dashboard.ingest.problems import Problem
 
@@ -21,10 +24,16 @@ def demo_badge(lang: str, shown: bool = True):
     )
 
 
-def problems_notice(problems: list[Problem], lang: str):
+def _shown(name) -> object:
+    return name if name is not None else (lambda path: Path(path).name)
+
+
+def problems_notice(problems: list[Problem], lang: str, name=None):
+    """`name` turns a stored path into what the page may show (LoadResult.shown_name)."""
     if not problems:
         return None
-    items = [html.Li(html.Code(p.line(lang))) for p in problems[:SHOWN_PROBLEMS]]
+    name = _shown(name)
+    items = [html.Li(html.Code(p.line(lang, name(p.file)))) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         items.append(html.Li(translate("problems.more", lang, count=len(problems) - SHOWN_PROBLEMS)))
     return html.Details(
@@ -34,11 +43,35 @@ def problems_notice(problems: list[Problem], lang: str):
     )
 
 
-def plan_error_page(problems: list[Problem], lang: str):
+def life_notice(phase: str, project: dict, lang: str):
+    """Said on every page at the start and after the end (phase from queries.summary.phase), so that
+    zeros or frozen figures are never taken for a fault."""
+    if phase == "running":
+        return None
+    if phase == "not_started":
+        text = translate("life.not_started", lang, start=fmt.date(project["start_date"], lang))
+    else:
+        text = translate("life.ended", lang, end=fmt.date(project["end_date"], lang))
+    return html.P(text, className="notice notice-info life-notice", id=f"life-{phase.replace('_', '-')}")
+
+
+def page_notes(*notes):
+    """The notices a page shows above its figures, those that apply (None: none does)."""
+    shown = [note for note in notes if note is not None]
+    return html.Div(shown) if shown else None
+
+
+def nothing_yet(lang: str, key: str):
+    """A KPI card's line when its figure is zero because nothing has come in yet."""
+    return html.P(translate(key, lang), className="kpi-nothing-yet")
+
+
+def plan_error_page(problems: list[Problem], lang: str, name=None):
+    name = _shown(name)
     return html.Div(
         [
             html.H1(translate("plan_error.title", lang)),
-            html.Ul([html.Li(html.Code(p.line(lang))) for p in problems]),
+            html.Ul([html.Li(html.Code(p.line(lang, name(p.file)))) for p in problems]),
         ],
         className="notice notice-error",
         id="plan-errors",

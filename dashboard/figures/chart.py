@@ -285,3 +285,11 @@ def panel_grid(titles: list[str], shared_yaxes: bool = False) -> tuple[Chart, An
             text=title, xref="paper", yref="paper", x=x0 + width / 2, y=y1, xanchor="center", yanchor="bottom", font={"size": 16}
         )
     return chart, position_of, rows
+
+
+def nothing_to_draw(chart: Chart, text: str) -> Chart:
+    """A chart with no data says so in words where its plot would be, never a blank grid."""
+    chart.update_xaxes(visible=False)
+    chart.update_yaxes(visible=False)
+    chart.layout["showlegend"] = False
+    return chart.add_annotation(text=text, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 16})

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid, panels_to_show, scatter
+from dashboard.figures.chart import Chart, nothing_to_draw, panel_grid, panels_to_show, scatter
 from dashboard.figures.theme import (
     BLUE,
     INK,
@@ -187,6 +187,8 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
     legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK)
     figure.update_xaxes(tickformat="%-m/%Y", dtick="M3")
+    if not figure.data:
+        nothing_to_draw(figure, translate("kpi.spent.none", lang))
     return figure
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid, panels_to_show
+from dashboard.figures.chart import Chart, nothing_to_draw, panel_grid, panels_to_show
 from dashboard.figures.theme import (
     BLUE,
     GREEN,
@@ -170,6 +170,10 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
     legend_on_top(figure)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
+    if not figure.data:  # the targets stand in the table beside it
+        figure.layout.pop("shapes", None)
+        figure.layout.pop("annotations", None)
+        nothing_to_draw(figure, translate("kpi.person_days.none", lang))
     return figure
 
 
@@ -198,4 +202,6 @@ def person_days_by_implementer(monthly: pd.DataFrame, areas: dict[str, str], lan
     legend_on_top(figure)
     figure.update_xaxes(tickformat=",.0f", gridcolor=TRACK, title=translate("person_days.axis", lang))
     figure.update_yaxes(autorange="reversed", ticksuffix="  ", tickfont={"size": 15, "color": MUTED})
+    if not figure.data:
+        nothing_to_draw(figure, translate("kpi.person_days.none", lang))
     return figure

@@ -41,6 +41,17 @@ class LoadResult:
     def ok(self) -> bool:
         return self.store is not None
 
+    def shown_name(self, path: str) -> str:
+        """A file as pages may name it: relative to the plan or extracts folder, never the server's
+        path (a folder itself by its own name)."""
+        target = Path(path)
+        for folder in (self.plan_dir, self.extracts_dir):
+            if target == folder:
+                return folder.name
+            if target.is_relative_to(folder):
+                return target.relative_to(folder).as_posix()
+        return target.name
+
 
 def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
     plan, problems = load_plan(plan_dir)

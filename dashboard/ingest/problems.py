@@ -22,5 +22,7 @@ class Problem:
             params["ref"] = translate(f"ref.{params['ref']}", lang)
         return translate(f"problem.{self.code}", lang, **params)
 
-    def line(self, lang: str = "en") -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message(lang)}"
+    def line(self, lang: str = "en", shown_file: str | None = None) -> str:
+        """`FILE:ROW:COLUMN: message`; the UI passes `shown_file` (the name within its folder),
+        so that no page names a server path."""
+        return f"{shown_file or self.file}:{self.row}:{self.column}: {self.message(lang)}"

@@ -10,6 +10,7 @@ from dash import Input, Output, State, html, no_update
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
+from dashboard.components.notices import life_notice, page_notes
 from dashboard.components.table import TableColumn, data_table, download_button, message, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
@@ -21,6 +22,7 @@ from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import areas
 from queries.participants import participant_stats
+from queries.summary import phase
 
 PATH = "/alueet"
 TITLE_KEY = "nav.areas"
@@ -32,6 +34,7 @@ def layout(lang: str):
         [
             html.Div([html.H1(t("areas.title")), html.P(id="areas-scope", className="scope-line")], className="page-heading"),
             html.P(t("areas.help"), className="page-help"),
+            html.Div(id="areas-note"),
             html.Div(
                 [
                     html.Figure(
@@ -88,6 +91,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
         title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
+        "note": page_notes(life_notice(phase(result.store, scope.as_of), result.plan.project, lang)),
         "drilldown-title": title,
         "drilldown": drilldown,
     }
@@ -148,6 +152,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
 # choosing an area redraws only the drill-down, not the three charts of all areas.
 OUTPUTS = {
     "scope": ("areas-scope", "children"),
+    "note": ("areas-note", "children"),
     "drilldown-title": ("areas-drilldown-title", "children"),
     "drilldown": table_output("areas-drilldown"),
 }

@@ -63,7 +63,7 @@ def _stamp(moment: dt.datetime, lang: str) -> str:
 def file_rows(result: LoadResult, lang: str) -> list[dict]:
     return [
         {
-            "file": Path(f.path).name,
+            "file": result.shown_name(f.path),
             "kind": translate(f"data.kind.{f.kind}", lang),
             "rows": f.rows_loaded,
             "set_aside": f.rows_set_aside,
@@ -75,8 +75,8 @@ def file_rows(result: LoadResult, lang: str) -> list[dict]:
     ]
 
 
-def problem_rows(problems: list[Problem], lang: str) -> list[dict]:
-    return [{"file": Path(p.file).name, "row": p.row or "–", "column": p.column, "message": p.message(lang)} for p in problems]
+def problem_rows(problems: list[Problem], lang: str, name=lambda path: Path(path).name) -> list[dict]:
+    return [{"file": name(p.file), "row": p.row or "–", "column": p.column, "message": p.message(lang)} for p in problems]
 
 
 def files_table(rows: list[dict], lang: str) -> dict:
@@ -111,7 +111,7 @@ def attempt_notice(attempt, served: LoadResult, lang: str):
     """The last reload that did not go through, said plainly, with its first problems."""
     if attempt is None or attempt.outcome != "refused":
         return None
-    lines = [html.Li(html.Code(p.line(lang))) for p in attempt.problems[:10]]
+    lines = [html.Li(html.Code(p.line(lang, served.shown_name(p.file)))) for p in attempt.problems[:10]]
     return html.Div(
         [
             html.P(
@@ -135,12 +135,12 @@ def view(result: LoadResult, lang: str, attempt=None) -> dict:
             "data.loaded",
             lang,
             when=_stamp(result.loaded_at, lang),
-            plan=str(result.plan_dir),
-            extracts=str(result.extracts_dir),
+            project=result.plan.project["name"] if result.plan else "",
+            files=fmt.count(len(result.files), lang),
         ),
         "attempt": attempt_notice(attempt, result, lang),
         "files": files_table(file_rows(result, lang), lang),
-        "problems": problems_table(problem_rows(result.problems, lang), lang),
+        "problems": problems_table(problem_rows(result.problems, lang, result.shown_name), lang),
     }
 
 
@@ -199,7 +199,7 @@ def export_files(result: LoadResult, filters: ViewFilters):
 @export("data-problems")
 def export_problems(result: LoadResult, filters: ViewFilters):
     t = lambda k: translate(k, filters.lang)  # noqa: E731
-    rows = problem_rows(result.problems, filters.lang)
+    rows = problem_rows(result.problems, filters.lang, result.shown_name)
     keys = ("file", "row", "column", "message")
     frame = pd.DataFrame([[r[k] for k in keys] for r in rows], columns=[t(f"data.col.{k}") for k in keys])
     return frame, f"aineisto-ongelmat-{result.loaded_at:%Y-%m-%d}"

@@ -12,17 +12,18 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
+from dashboard.components.notices import life_notice, nothing_yet, page_notes
 from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_category_chart
 from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, finance_level_note, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import finance
-from queries.summary import Scope
+from queries.summary import Scope, phase
 
 PATH = "/talous"
 TITLE_KEY = "nav.finance"
@@ -272,12 +273,14 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     needed = total["needed_per_month_eur"]
     financing = finance.financing_table(store, scope, as_of)
     esr = financing[financing["source"] == "esr_state"]["implied_eur"].sum()
-    note = html.P(translate("note.finance_level", lang), className="notice notice-info") if scope.narrowed_by_area else None
+    note = page_notes(life_notice(phase(store, as_of), result.plan.project, lang), finance_level_note(scope, lang))
+    nothing_booked = scope_actual.empty or not scope_actual["actual_eur"].abs().sum()
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
         "note": note,
         "kpi-forecast": fmt.eur(total["forecast_eur"], lang),
         "kpi-forecast-detail": [
+            *([nothing_yet(lang, "finance.kpi.forecast.plan")] if nothing_booked and as_of < period.end else []),
             html.P(
                 translate(
                     "finance.kpi.forecast.band",
@@ -285,7 +288,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
                     low=fmt.eur(total["forecast_low_eur"], lang),
                     high=fmt.eur(total["forecast_high_eur"], lang),
                 )
-            )
+            ),
         ],
         "kpi-variance": fmt.signed_eur(variance, lang),
         "kpi-variance-detail": [

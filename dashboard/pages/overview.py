@@ -10,12 +10,13 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
 from dashboard.components.kpi import kpi_card, progress_bar
+from dashboard.components.notices import life_notice, nothing_yet, page_notes
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
-from queries.summary import Scope, finance_by_implementer, summary, time_elapsed
+from queries.summary import Scope, finance_by_implementer, phase, summary, time_elapsed
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -69,6 +70,12 @@ def scope_label(scope: Scope, result: LoadResult, lang: str) -> str:
     if scope.municipalities:
         parts.append(translate("scope.municipalities", lang, names=", ".join(scope.municipalities)))
     return " · ".join(parts)
+
+
+def finance_level_note(scope: Scope, lang: str):
+    if not scope.narrowed_by_area:
+        return None
+    return html.P(translate("note.finance_level", lang), className="notice notice-info")
 
 
 def view(result: LoadResult, filters: ViewFilters) -> dict:
@@ -146,8 +153,15 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     else:
         day_details = [html.P(translate("kpi.no_target", lang))]
 
+    if not any(figures["spent_by_category_eur"].values()):
+        spent_details.insert(0, nothing_yet(lang, "kpi.spent.none"))
+    if not people:
+        people_details.insert(0, nothing_yet(lang, "kpi.participants.none"))
+    if not day_total:
+        day_details.insert(0, nothing_yet(lang, "kpi.person_days.none"))
+
     finance = finance_by_implementer(result.store, scope, as_of)
-    note = html.P(translate("note.finance_level", lang), className="notice notice-info") if scope.narrowed_by_area else None
+    note = page_notes(life_notice(phase(result.store, as_of), project, lang), finance_level_note(scope, lang))
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
         "note": note,

@@ -12,6 +12,7 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
+from dashboard.components.notices import life_notice, page_notes
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
@@ -35,7 +36,7 @@ from queries.participants import (
     scope_monthly,
 )
 from queries.person_days import person_days_by_implementer_and_type, person_days_by_type_and_month
-from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures
+from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures, phase
 
 PATH = "/osallistujat"
 TITLE_KEY = "nav.participants"
@@ -309,7 +310,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
     results = sum(v or 0 for v in (stats.view.value(key(ind=c)) for c in ("CR02", "CR03", "CR04")))
     day_rows = person_days_rows(result, scope)
-    note = html.P(translate("participants.note.area", lang), className="notice notice-info") if scope.narrowed_by_area else None
+    area_note = html.P(translate("participants.note.area", lang), className="notice notice-info")
+    life = life_notice(phase(result.store, as_of), result.plan.project, lang)
+    note = page_notes(life, area_note if scope.narrowed_by_area else None)
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
         "note": note,

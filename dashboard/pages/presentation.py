@@ -11,6 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
+from dashboard.components.notices import life_notice
 from dashboard.figures.chart import Chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
@@ -22,7 +23,7 @@ from dashboard.view import page_view, plan_options, scope_for
 from queries import areas as area_queries
 from queries import finance
 from queries.participants import INDICATORS, participant_stats
-from queries.summary import Scope, summary, time_elapsed
+from queries.summary import Scope, phase, summary, time_elapsed
 
 PATH = "/esitys"
 TITLE_KEY = "nav.presentation"
@@ -204,6 +205,9 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
         html.P(subtitle, className="slide-scope"),
         figure_tiles(figures, lang),
     ]
+    life = life_notice(phase(result.store, scope.as_of), result.plan.project, lang)
+    if life is not None:
+        body.insert(2, life)
     if chart is not None:
         body.append(dcc.Graph(figure=chart, config={"displayModeBar": False, "responsive": True}, className="slide-chart"))
     return body

@@ -11,6 +11,7 @@ from dash import Output, dcc, html
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.kpi import kpi_card
+from dashboard.components.notices import life_notice
 from dashboard.components.table import table_host, table_output
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
@@ -20,6 +21,7 @@ from dashboard.pages import participants as participants_page
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, scope_for
+from queries.summary import phase
 
 PATH = "/raportti"
 TITLE_KEY = "nav.report"
@@ -42,7 +44,7 @@ def layout(lang: str):
     return html.Div(
         [
             html.Header(
-                [html.H1(id="report-title"), html.P(id="report-scope", className="report-scope")], className="report-heading"
+                [html.H1(id="report-title"), html.Div(id="report-scope", className="report-scope")], className="report-heading"
             ),
             html.Div([kpi_card(t(label), f"report-{kpi}") for label, kpi in KPIS], className="kpi-grid report-kpis"),
             chart("report-burn"),
@@ -68,13 +70,13 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     made = dt.datetime.now().replace(microsecond=0)
     title = translate("report.title", lang, project=project["name"], date=fmt.date(scope.as_of, lang))
     sources = [
-        html.Li(translate("report.plan", lang, path=str(result.plan_dir))),
+        html.Li(translate("report.plan", lang, path=project["name"])),
         *[
             html.Li(
                 translate(
                     "report.file",
                     lang,
-                    path=f.path,
+                    path=result.shown_name(f.path),
                     rows=fmt.count(f.rows_loaded, lang),
                     aside=fmt.count(f.rows_set_aside, lang),
                     sha=f.sha256[:12],
@@ -86,7 +88,10 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     ]
     return {
         "title": title,
-        "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
+        "scope": [
+            f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
+            life_notice(phase(result.store, scope.as_of), project, lang),
+        ],
         **{f"report-{kpi}": overview[kpi] for _, kpi in KPIS},
         **{f"report-{kpi}-detail": overview[f"{kpi}-detail"] for _, kpi in KPIS},
         "report-burn": finance["burn"],
