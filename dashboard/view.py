@@ -53,8 +53,11 @@ def _plan_options(result: LoadResult) -> PlanOptions:
 
 
 def clean_filters(result: LoadResult, filters: ViewFilters) -> ViewFilters:
+    """Only what the plan knows, and an as-of date inside the project period (the filter bar then
+    shows the date every figure uses)."""
     options = plan_options(result)
-    return restrict(filters, options.implementer_ids, set(options.regions), set(options.municipality_names))
+    cleaned = restrict(filters, options.implementer_ids, set(options.regions), set(options.municipality_names))
+    return replace(cleaned, as_of=resolve_as_of(result.store, cleaned.as_of)) if cleaned.as_of else cleaned
 
 
 def scope_for(result: LoadResult, filters: ViewFilters) -> Scope:

@@ -200,3 +200,11 @@ def test_no_page_names_a_server_path(tiny_copy):
         assert str(tiny_copy) not in text and "/tmp" not in text, text
     assert "spending_bad.csv" in str(data.view(result, "en")["problems"])
     assert footer_text(result, "en").startswith("Tiny · Data up to 2021-02-28")
+
+
+def test_the_filter_bar_shows_the_clamped_date(tiny):
+    from dashboard.shell import sync
+
+    for asked, shown in (("2031-01-01", END), ("2001-01-01", START), ("2021-01-31", dt.date(2021, 1, 31))):
+        answer = sync(tiny, None, f"?as_of={asked}", None, None, [], None, "fi")
+        assert answer[4] == shown.isoformat()
