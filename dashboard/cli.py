@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dashboard import config
 from dashboard.contract import LANGUAGES
-from dashboard.ingest.load import LoadResult, load_project
+from dashboard.ingest.load import LoadResult, check_project, load_project
 from dashboard.ingest.problems import Problem
 from dashboard.url_state import ViewFilters, to_query
 from queries.summary import Scope, summary
@@ -71,10 +71,11 @@ def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def load(args) -> LoadResult:
+def load(args, build: bool = True) -> LoadResult:
+    """The project as the arguments name it; with build=False only read and validated."""
     plan_dir, extracts_dir = config.plan_dir(args.plan), config.extracts_dir(args.extracts)
-    progress(f"loading plan {plan_dir} and extracts {extracts_dir} …")
-    result = load_project(plan_dir, extracts_dir)
+    progress(f"{'loading' if build else 'checking'} plan {plan_dir} and extracts {extracts_dir} …")
+    result = (load_project if build else check_project)(plan_dir, extracts_dir)
     if not extracts_dir.is_dir():  # a mistyped folder must not read as a project with nothing done
         result.problems.append(Problem(str(extracts_dir), 0, "-", "missing_file", {}))
     progress(f"loaded {sum(f.rows_loaded for f in result.files)} rows from {len(result.files)} files")
@@ -82,7 +83,7 @@ def load(args) -> LoadResult:
 
 
 def run_check(args) -> int:
-    result = load(args)
+    result = load(args, build=False)
     for problem in result.problems:
         print(problem.line())
     return EXIT_PROBLEMS if result.problems else EXIT_OK
@@ -107,11 +108,11 @@ def run_reload(args) -> int:
     the reload marker so that every running server process loads it within its watch interval."""
     from dashboard.reload import RELOAD_MARKER, request_reload
 
-    result = load(args)
+    result = load(args, build=False)
     for problem in result.problems:
         print(problem.line())
     rejected = [f.path for f in result.files if f.rejected]
-    if not result.ok or rejected or not result.extracts_dir.is_dir():
+    if result.plan is None or rejected or not result.extracts_dir.is_dir():
         print("not reloading: the plan does not load, a file is rejected or a folder is missing (see above)", file=sys.stderr)
         return EXIT_PROBLEMS
     try:

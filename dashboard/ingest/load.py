@@ -54,15 +54,26 @@ class LoadResult:
 
 
 def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
+    result, extracts = _read(plan_dir, extracts_dir)
+    if extracts is not None:
+        result.store = build_store(result.plan, extracts)
+    return result
+
+
+def check_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
+    """Read and validate the plan and every extract, and build nothing: all that `check` and
+    `reload` need (the store and its running totals are most of a load's time and memory)."""
+    return _read(plan_dir, extracts_dir)[0]
+
+
+def _read(plan_dir: Path, extracts_dir: Path) -> tuple[LoadResult, Extracts | None]:
     plan, problems = load_plan(plan_dir)
     is_demo = (extracts_dir / DEMO_MARKER).is_file()
     if plan is None:
-        return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo)
+        return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo), None
     extracts = load_extracts(extracts_dir, plan)
-    store = build_store(plan, extracts)
-    return LoadResult(
-        plan_dir, extracts_dir, store, plan, problems + extracts.problems, extracts.files, is_demo, extracts.set_aside
-    )
+    problems += extracts.problems
+    return LoadResult(plan_dir, extracts_dir, None, plan, problems, extracts.files, is_demo, extracts.set_aside), extracts
 
 
 def build_store(plan: Plan, extracts: Extracts) -> Store:
