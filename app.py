@@ -18,10 +18,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extracts", metavar="DIR", help="extracts directory (default: the embedded demo extracts)")
     parser.add_argument("--debug", action="store_true", help="Dash debug mode (never in production)")
     args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("ESR_DEBUG") == "1"
+    if debug and os.environ.get("ESR_PASSWORD"):
+        # Debug mode's error pages and console would show code and data to anyone past the password.
+        print("python app.py: error: debug mode is refused while ESR_PASSWORD protects the app", file=sys.stderr)
+        return 2
     app = create_app(args.plan, args.extracts)
     for problem in app.server.extensions["esr_seuranta"].current.problems:
         print(problem.line(), file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=args.debug or os.environ.get("ESR_DEBUG") == "1")
+    app.run(host=args.host, port=args.port, debug=debug)
     return 0
 
 

@@ -53,9 +53,72 @@ def protect(server: flask.Flask, credentials: Credentials | None) -> None:
         )
 
 
+# Scripts, styles and fonts that never change for a version: the browser may keep them. Everything
+# else (pages, callback answers, downloads, the report) carries figures and is never stored.
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/vendor/", "/_favicon.ico")
+MAX_REQUEST_BYTES = 1 << 20  # a callback's inputs are filter values: a megabyte is far more than any needs
+
+
+CALLBACK_PATH = "/_dash-update-component"
+
+
+def _well_formed_callback(body: object) -> bool:
+    """The shape dash-renderer sends: anything else would reach Dash's dispatcher and fail there."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    outputs = body.get("outputs")
+    if not (isinstance(outputs, dict) or (isinstance(outputs, list) and all(isinstance(o, dict) for o in outputs))):
+        return False
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, (dict, list)) for i in items):
+            return False
+    changed = body.get("changedPropIds", [])
+    return isinstance(changed, list) and all(isinstance(c, str) for c in changed)
+
+
+def refuse_malformed_callbacks(server: flask.Flask) -> None:
+    """A malformed callback request gets 400, never a 500 from inside Dash."""
+
+    @server.before_request
+    def check_callback_body():
+        if flask.request.path != CALLBACK_PATH or flask.request.method != "POST":
+            return None
+        if _well_formed_callback(flask.request.get_json(silent=True)):
+            return None
+        return flask.Response("malformed callback request", status=400, mimetype="text/plain; charset=utf-8")
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """Only this server's own scripts (and Dash's few inline ones, by their hashes), styles, fonts
+    and images: an injected script or a call home has nowhere to go. Plotly writes <style> rules
+    and data: images (a chart's PNG download), so styles may be inline and images data: or blob:."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {' '.join(script_hashes)}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
 def add_security_headers(server: flask.Flask) -> None:
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # larger bodies get 413 before any work
+
     @server.after_request
     def headers(response: flask.Response) -> flask.Response:
+        if not flask.request.path.startswith(STATIC_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        policy = server.config.get("ESR_CSP")
+        if policy:
+            response.headers["Content-Security-Policy"] = policy
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")  # filters in URLs stay in-house
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")

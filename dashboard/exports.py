@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import numbers
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,14 +42,26 @@ def finnish_cell(value) -> str:
     if isinstance(value, (dt.date, pd.Timestamp)):
         day = value.date() if isinstance(value, pd.Timestamp) else value
         return f"{day.day}.{day.month}.{day.year}"
-    return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(value)
+    return neutralised(str(value))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula (a plan's area named `=HYPERLINK(…)`)
+    gets a leading apostrophe, which Excel and LibreOffice show as plain text. Numbers never come
+    here: they are written as numbers."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def finnish_csv(frame: pd.DataFrame) -> str:
     """The text of the file; the BOM makes Excel read it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(c) for c in frame.columns])
+    writer.writerow([neutralised(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False):
         writer.writerow([finnish_cell(v) for v in row])
     return "\ufeff" + buffer.getvalue()

@@ -42,6 +42,7 @@ def create_app(
     server = flask.Flask("esr_seuranta")
     auth.protect(server, auth.credentials_from_env() if credentials == "env" else credentials)
     auth.add_security_headers(server)
+    auth.refuse_malformed_callbacks(server)
     css = bootstrap_css()
 
     @server.route(BOOTSTRAP_URL)
@@ -89,6 +90,7 @@ def create_app(
     table.register_renderer(app)
     for page in PAGES:
         page.register(app)
+    server.config["ESR_CSP"] = auth.content_security_policy(app.csp_hashes())  # every inline script is known now
     if warm:
         warmup.warm_in_background(result)
     reloader.start()

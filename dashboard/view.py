@@ -53,10 +53,12 @@ def _plan_options(result: LoadResult) -> PlanOptions:
 
 
 def clean_filters(result: LoadResult, filters: ViewFilters) -> ViewFilters:
-    """Only what the plan knows, and an as-of date inside the project period (the filter bar then
-    shows the date every figure uses)."""
+    """The one place a view's filters are resolved, for every page, slide, download and the report:
+    only what the plan knows, narrowed as the filter bar narrows them (a region the implementer does
+    not serve is dropped), and an as-of date inside the project period."""
     options = plan_options(result)
     cleaned = restrict(filters, options.implementer_ids, set(options.regions), set(options.municipality_names))
+    cleaned = cascade(options, cleaned)[2]
     return replace(cleaned, as_of=resolve_as_of(result.store, cleaned.as_of)) if cleaned.as_of else cleaned
 
 

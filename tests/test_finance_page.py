@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from dashboard import formatting as fmt
 from dashboard.exports import EXPORTS, download_for, finnish_cell, finnish_csv
 from dashboard.factory import create_app
@@ -90,3 +92,10 @@ def test_finance_view_before_the_first_booking(tiny):
     assert shown["kpi-forecast"] == f"3{NB}800{NB}€"
     actual = next(t for t in shown["burn"].data if t["name"] == "Toteutunut")
     assert set(actual["y"]) == {0}
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_downloads_neutralise_text_that_a_spreadsheet_would_run(name):
+    assert finnish_cell(name) == "'" + name
+    assert finnish_cell(-12.5) == "-12,5" and finnish_cell(-3) == "-3"  # numbers stay numbers
+    assert finnish_cell("Ääneke") == "Ääneke"
