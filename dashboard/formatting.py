@@ -40,7 +40,11 @@ def number(value: float | None, decimals: int = 0, lang: str = "fi") -> str:
 def eur(value: float | None, lang: str = "fi", decimals: int = 0) -> str:
     if _missing(value):
         return "–"
-    return f"{_group(float(value), decimals, lang)}{NBSP}€" if lang != "en" else f"€{_group(float(value), decimals, lang)}"
+    text = _group(float(value), decimals, lang)
+    if lang != "en":
+        return f"{text}{NBSP}€"
+    sign = "\u2212" if text.startswith("\u2212") else ""  # English writes the sign before the euro: −€9,311
+    return f"{sign}€{text.removeprefix(sign)}"
 
 
 def signed_eur(value: float | None, lang: str = "fi") -> str:

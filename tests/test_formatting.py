@@ -36,7 +36,7 @@ def test_no_minus_zero():
 def test_whole_numbers_round_half_to_even_as_the_general_format_does():
     # Whole euros take a quicker path than decimals; both must round as Python's format does.
     assert fmt.eur(2.5) == f"2{NB}€" and fmt.eur(3.5) == f"4{NB}€" and fmt.eur(-0.5) == f"0{NB}€"
-    assert fmt.eur(-1234567.5, "en") == "€\u22121,234,568"
+    assert fmt.eur(-1234567.5, "en") == "\u2212€1,234,568"  # the sign before the euro, as in +€12,739
     assert fmt.number(float("inf")) == "inf" and fmt.eur(-0.6) == f"\u22121{NB}€"
     assert fmt.number(1e6 + 0.4999) == f"1{NB}000{NB}000" and fmt.number(-987654.5) == f"\u2212987{NB}654"
 
@@ -49,3 +49,20 @@ def test_whole_percents_are_written_as_the_number_of_percent_points_is():
         for lang, space in spaces.items():
             assert fmt.percent(share, 0, lang) == f"{fmt.number(share * 100, 0, lang)}{space}%", (share, lang)
     assert fmt.percent(-0.004, 0) == f"0{NB}%" and fmt.percent(-0.5, 0) == f"\u221250{NB}%"
+
+
+def test_signed_amounts_put_the_sign_first_in_every_language():
+    assert fmt.signed_eur(12739, "en") == "+€12,739"
+    assert fmt.signed_eur(-9311, "en") == "\u2212€9,311"
+    assert fmt.eur(-9311, "en") == "\u2212€9,311"
+    assert fmt.signed_eur(-9311, "fi") == f"\u22129{fmt.NBSP}311{fmt.NBSP}€"
+    assert fmt.signed_eur(12739, "sv") == f"+12{fmt.NBSP}739{fmt.NBSP}€"
+    assert fmt.signed_eur(0.4, "en") == "€0"
+
+
+def test_english_and_swedish_say_esf_finnish_says_esr():
+    from dashboard.i18n import catalogue
+
+    for lang in ("en", "sv"):
+        assert not [k for k, v in catalogue(lang).items() if "ESR" in v], lang
+    assert "ESR" in catalogue("fi")["app.title"]
