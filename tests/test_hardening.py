@@ -111,3 +111,28 @@ def test_every_response_carries_a_content_security_policy(client):
     for inline in re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S):
         digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in script
+
+
+def test_markup_in_plan_names_is_text_in_every_chart(tmp_path):
+    """An area named with a link: Plotly would draw it as a link in labels, hover and titles."""
+    from dashboard.pages import areas, finance, overview, participants
+
+    shutil.copytree(TINY / "plan", tmp_path / "plan")
+    shutil.copytree(TINY / "extracts", tmp_path / "extracts")
+    implementers = tmp_path / "plan" / "implementers.csv"
+    implementers.write_text(
+        implementers.read_text().replace("Alpha Oy,Alpha", 'Alpha Oy,"<a href=""http://evil.example"">Alpha</a>"')
+    )
+    result = load_project(tmp_path / "plan", tmp_path / "extracts")
+    assert result.ok, [p.line() for p in result.problems]
+    import json
+
+    figures = []
+    for view in (overview.view, finance.view, participants.view, areas.all_areas_view):
+        figures += [v for v in view(result, ViewFilters()).values() if hasattr(v, "to_plotly_json")]
+    assert figures
+    from plotly.utils import PlotlyJSONEncoder
+
+    drawn = json.dumps([f.to_plotly_json() for f in figures], cls=PlotlyJSONEncoder)
+    assert "<a " not in drawn and "&lt;a href" in drawn
+    assert "<b>" in drawn or "<br>" in drawn  # the figures' own markup stays

@@ -8,6 +8,7 @@ same names and meaning as graph_objects, so the chart code reads the same."""
 from __future__ import annotations
 
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,27 @@ def _dates_as_text(values: Any) -> Any:
     return values
 
 
+# Plotly draws a little HTML in every text (labels, hover, titles): <a href> makes a link. Names
+# come from plan files, so only the tags the figures themselves write survive; any other "<" is text.
+_NOT_OUR_TAG = re.compile(r"<(?!/?(?:b|i|br|sup|sub|extra)>)")
+
+
+def _markup_ours_only(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_OUR_TAG.sub("&lt;", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {key: _markup_ours_only(item) for key, item in value.items()}
+    if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
+        if value.dtype.kind not in "OUS" and not isinstance(value.dtype, pd.StringDtype):
+            return value  # numbers or dates: no text in them
+        value = list(value)
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (int, float)):  # a series of numbers: thousands of points, no text
+            return value
+        return [_markup_ours_only(item) for item in value]
+    return value
+
+
 def scatter(**props) -> dict:
     return {"type": "scatter", **props}
 
@@ -130,6 +152,7 @@ class Chart:
     def to_plotly_json(self) -> dict:  # how Dash serialises a figure property
         if not self._fitted:
             reserve_tick_label_room(self)
+            self.data, self.layout = _markup_ours_only(self.data), _markup_ours_only(self.layout)
             self._fitted = True
         return {"data": self.data, "layout": self.layout}
 
