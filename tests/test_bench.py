@@ -104,3 +104,14 @@ def test_filter_changes_include_a_coordinators_pairs_within_one_region():
     areas = {(implementer, region, ()) for _, implementer, region in rows}
     towns = {(None, region, (town,)) for town, _, region in rows}
     assert pairs & areas and pairs & towns and pairs <= areas | towns
+
+
+def test_ingest_benchmark_runs_and_writes_its_figures(tmp_path):
+    out = tmp_path / "bench-ingest.json"
+    done = run("scripts/bench_ingest.py", "--rows", "3000", "--repeat", "1", "--work", str(tmp_path), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["data"]["participant_rows"] == 3000 and "cores" in report["machine"]
+    for command in ("check", "load"):
+        figures = report["results"]["this tree"][command]
+        assert figures["median_seconds"] > 0 and figures["median_peak_mib"] > 0 and len(figures["runs"]) == 1
