@@ -31,6 +31,9 @@ BAND_Z = 1.2816  # 80 % two-sided band under a normal approximation
 # spent vs planned-to-date is the early signal of the same.
 WATCH_FORECAST_GAP, OFF_FORECAST_GAP = 0.05, 0.10
 WATCH_SPENT_GAP, OFF_SPENT_GAP = 0.10, 0.25
+# The spent gap is measured against planned-to-date, but never against less than this share of the
+# budget: in a project's first days a few hundred euros planned would make any gap "off track".
+MATERIAL_SHARE = 0.05
 STATUSES = ("on_track", "watch", "off_track")
 
 # Earned value: the share of the indicator targets reached, participants and person-days weighted
@@ -82,7 +85,8 @@ def needed_per_month(budget: float, spent: float, period: Period) -> float | Non
 def statuses(spent: np.ndarray, planned: np.ndarray, forecast: np.ndarray, budget: np.ndarray) -> np.ndarray:
     """The status of each row (see the rule above), as strings."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        spent_gap = np.where(planned != 0, np.abs(spent - planned) / np.where(planned != 0, planned, 1), 0.0)
+        yardstick = np.maximum(planned, MATERIAL_SHARE * np.abs(budget))
+        spent_gap = np.where(yardstick != 0, np.abs(spent - planned) / np.where(yardstick != 0, yardstick, 1), 0.0)
         forecast_gap = np.where(budget != 0, np.abs(forecast - budget) / np.where(budget != 0, budget, 1), 0.0)
     off = (forecast_gap > OFF_FORECAST_GAP) | (spent_gap > OFF_SPENT_GAP)
     watch = (forecast_gap > WATCH_FORECAST_GAP) | (spent_gap > WATCH_SPENT_GAP)

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import statistics
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -151,3 +152,15 @@ def test_a_past_month_can_be_replayed(tiny):
     assert summary(tiny.store, Scope(as_of=past))["forecast_at_completion_eur"] == 1287.45
     shown = finance_page.view(tiny, ViewFilters(as_of=past))
     assert shown["kpi-forecast"] == "1\u00a0287\u00a0€" and "31.12.2020" in shown["scope"]
+
+
+def test_status_on_a_projects_first_days_is_not_off_track_for_a_days_planned_spending():
+    from queries.finance import statuses
+
+    budget = np.array([100_000.0, 100_000.0, 100_000.0])
+    planned = np.array([300.0, 6_000.0, 40_000.0])  # one day in; about six weeks in; well under way
+    spent = np.array([0.0, 0.0, 20_000.0])
+    forecast = budget.copy()  # nothing booked yet: the forecast is the plan
+    # 300 € gap against 5 % of the budget (5 000 €) is 6 %: on track. 6 000 € behind against 6 000 €
+    # planned is 100 %: off track. 20 000 € behind against 40 000 € is 50 %: off track.
+    assert statuses(spent, planned, forecast, budget).tolist() == ["on_track", "off_track", "off_track"]
