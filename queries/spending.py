@@ -38,15 +38,14 @@ class RunningSpend:
         """How many booking days are on or before `day`: the running totals' column for it."""
         return int(np.searchsorted(self.days, np.datetime64(day, "D"), side="right"))
 
-    def _rows_of(self, implementers: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row numbers, which of the implementers have bookings at all)."""
-        found = np.array([i in self.implementers for i in implementers], dtype=bool)
+    def _rows_of(self, implementers: list[str]) -> np.ndarray:
+        """Each implementer's row of the running totals; one without bookings gets the all-zero row."""
         nobody = len(self.implementers)
-        return np.array([self.implementers.get(i, nobody) for i in implementers], dtype=np.int64), found
+        return np.array([self.implementers.get(i, nobody) for i in implementers], dtype=np.int64)
 
     def between(self, implementers: list[str], after: dt.date | None, through: dt.date) -> np.ndarray:
         """Cents booked in (after, through] by implementer and category (after None: since ever)."""
-        rows, _ = self._rows_of(implementers)
+        rows = self._rows_of(implementers)
         last = self.position(through)
         first = min(self.position(after), last) if after is not None else 0  # an empty window has nothing
         return self.cents[rows, :, last] - self.cents[rows, :, first]
@@ -80,7 +79,7 @@ def _running_spend(store: Store) -> RunningSpend:
 def booking_counts(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:
     """How many (day, category) sums each implementer has booked up to as_of: 0 means nothing yet."""
     spend = running_spend(store)
-    rows, _ = spend._rows_of(implementers)
+    rows = spend._rows_of(implementers)
     return spend.rows[rows, :, spend.position(as_of)].sum(axis=1)
 
 
@@ -135,15 +134,14 @@ def window_buckets(store: Store, implementers: list[str], window_start: dt.date,
     first = min(spend.position(window_start), last)
     if window_days <= 0 or first == last or not implementers:
         return sums
-    rows, found = spend._rows_of(implementers)
+    rows = spend._rows_of(implementers)
     age = (np.datetime64(as_of, "D") - spend.days[first:last]).astype(np.int64)
     bucket = np.minimum((age / (window_days / buckets)).astype(np.int64), buckets - 1)
     # The days run oldest first, so each period's days are one run of columns: its sum is the
     # difference of the running totals at the run's two ends (no array of every day of the window).
     runs = np.bincount(bucket, minlength=buckets)[::-1]  # the oldest period's run first
     edges = first + np.concatenate(([0], np.cumsum(runs)))
-    sums = _net(np.diff(spend.cents[:, :, edges][rows], axis=2), spend.flat_rate, axis=1)[:, ::-1]
-    return np.where(found[:, None], sums, 0.0)
+    return _net(np.diff(spend.cents[:, :, edges][rows], axis=2), spend.flat_rate, axis=1)[:, ::-1]
 
 
 def _net(cents: np.ndarray, flat_rate: float, axis: int) -> np.ndarray:
@@ -177,11 +175,10 @@ def net_to(store: Store, implementers: list[str], days: list[dt.date]) -> np.nda
     """Net cost, flat rate included, booked on or before each of `days` by each implementer: an
     (implementers, days) array."""
     spend = running_spend(store)
-    rows, found = spend._rows_of(implementers)
+    rows = spend._rows_of(implementers)
     positions = [spend.position(day) for day in days]
     # The days first: taking the rows first would copy every day of the running sums.
-    net = _net(spend.cents[:, :, positions][rows], spend.flat_rate, axis=1)
-    return np.where(found[:, None], net, 0.0)
+    return _net(spend.cents[:, :, positions][rows], spend.flat_rate, axis=1)
 
 
 def monthly_totals(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
