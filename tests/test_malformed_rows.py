@@ -173,3 +173,11 @@ def test_xlsx_that_unpacks_to_too_much_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "XLSX_MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(ReadError, match="unpacks to more than"):
         read_table(tmp_path / "spending.xlsx")
+
+
+def test_a_repeated_header_whose_cell_reads_like_a_total_is_reported_once(tmp_path, plan):
+    # "Summa" is both a Finnish header for amount_eur and a word of total rows.
+    header = "Pvm;Toteuttaja;Kustannuslaji;Summa\n"
+    extracts, problems = loaded(tmp_path, plan, header + "2020-09-30;a;palkat;100\n" + header + "2020-10-31;a;palkat;200\n")
+    assert problems == [("spending.csv", 3, "-", "repeated_header")]
+    assert amounts(extracts) == [100.0, 200.0]

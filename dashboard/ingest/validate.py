@@ -68,7 +68,8 @@ def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], fi
 
     typed = pd.DataFrame(index=raw.frame.index)
     bad = pd.Series(False, index=raw.frame.index)
-    for code, mask in (("repeated_header", _repeated_headers(raw)), ("total_row", _total_rows(raw) & ~bad)):
+    for code, find in (("repeated_header", _repeated_headers), ("total_row", _total_rows)):
+        mask = find(raw) & ~bad  # a repeated header holding "Summa" is reported once, as a header
         bad |= mask
         problems.extend(Problem(file_label, int(row), "-", code, {}) for row in raw.rows[mask])
     problems.extend(Problem(file_label, m.row, "-", m.code, m.params) for m in raw.malformed)
