@@ -75,17 +75,6 @@ def read_table(path: Path) -> RawTable:
     return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what Excel on Finnish Windows writes)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ReadError("text is neither UTF-8 nor Windows-1252") from exc
-
-
 def sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
@@ -147,6 +136,7 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]
 
 
 def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Excel on Finnish Windows writes)."""
     try:
         data.decode("utf-8")
         return "utf8"
