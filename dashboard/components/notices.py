@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from dash import html
 
@@ -24,15 +24,10 @@ def demo_badge(lang: str, shown: bool = True):
     )
 
 
-def _shown(name) -> object:
-    return name if name is not None else (lambda path: Path(path).name)
-
-
-def problems_notice(problems: list[Problem], lang: str, name=None):
+def problems_notice(problems: list[Problem], lang: str, name: Callable[[str], str]):
     """`name` turns a stored path into what the page may show (LoadResult.shown_name)."""
     if not problems:
         return None
-    name = _shown(name)
     items = [html.Li(html.Code(p.line(lang, name(p.file)))) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
         items.append(html.Li(translate("problems.more", lang, count=len(problems) - SHOWN_PROBLEMS)))
@@ -66,8 +61,7 @@ def nothing_yet(lang: str, key: str):
     return html.P(translate(key, lang), className="kpi-nothing-yet")
 
 
-def plan_error_page(problems: list[Problem], lang: str, name=None):
-    name = _shown(name)
+def plan_error_page(problems: list[Problem], lang: str, name: Callable[[str], str]):
     return html.Div(
         [
             html.H1(translate("plan_error.title", lang)),

@@ -5,7 +5,7 @@ names, counts and checksums, and the problems (file, row, column, message)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
@@ -75,7 +75,8 @@ def file_rows(result: LoadResult, lang: str) -> list[dict]:
     ]
 
 
-def problem_rows(problems: list[Problem], lang: str, name=lambda path: Path(path).name) -> list[dict]:
+def problem_rows(problems: list[Problem], lang: str, name: Callable[[str], str]) -> list[dict]:
+    """`name`: what the page may call a file (LoadResult.shown_name)."""
     return [{"file": name(p.file), "row": p.row or "–", "column": p.column, "message": p.message(lang)} for p in problems]
 
 
