@@ -52,11 +52,21 @@ def suppress(count: int | None, threshold: int) -> int | None:
 
 
 def extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
+    """Once per store: every callback resolves its as-of date from it (resolve_as_of)."""
+    return store.memo(("extract_date_range",), lambda: _extract_date_range(store))
+
+
+def _extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
     row = store.fetch_one("extract_date_range")
     return _date(row.get("first_date")), _date(row.get("latest_date"))
 
 
 def project_period(store: Store) -> tuple[dt.date, dt.date]:
+    """Once per store, like extract_date_range."""
+    return store.memo(("project_period",), lambda: _project_period(store))
+
+
+def _project_period(store: Store) -> tuple[dt.date, dt.date]:
     project = store.fetch_one("project")
     return _date(project["start_date"]), _date(project["end_date"])
 
