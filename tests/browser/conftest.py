@@ -25,6 +25,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# A page is fully drawn once this element is there: its heaviest chart or table.
+DRAWN = {
+    "/": "#overview-implementers .main-svg",
+    "/talous": "#finance-burn .main-svg",
+    "/osallistujat": "#participants-matrix table",
+    "/alueet": "#areas-ranking .main-svg",
+    "/esitys": "#slide .slide-figure",
+    "/raportti": "#report-matrix table",
+    "/aineisto": "#data-file-table table",
+}
 
 
 class LiveServer:

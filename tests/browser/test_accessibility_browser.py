@@ -8,17 +8,13 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 
+from tests.browser.conftest import DRAWN
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 READY = {
-    "/": "#overview-implementers .main-svg",
-    "/talous": "#finance-burn .main-svg",
-    "/osallistujat": "#participants-matrix table",
-    "/alueet": "#areas-ranking .main-svg",
-    "/esitys": "#slide .slide-figure",
-    "/raportti": "#report-matrix table",
-    "/aineisto": "#data-file-table table",
+    **DRAWN,
     "/talous?implementer=socca&lang=sv": "#finance-status-table table",
     "/esitys?lang=en": "#slide .slide-figure",
 }
