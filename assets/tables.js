@@ -46,7 +46,10 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
-    return [table];
+    var notes = (spec.notes || []).map(function (note) {
+      return el("p", "table-note", note);
+    });
+    return [table].concat(notes);
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {

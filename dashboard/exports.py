@@ -13,8 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from dash import MATCH, Input, Output, State, dcc, no_update
 
+from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.url_state import ViewFilters, parse_query
+from queries.withheld import Withheld
 
 # table name -> builder(result, filters) -> (frame with display headers, file stem)
 EXPORTS: dict[str, Callable] = {}
@@ -29,6 +31,8 @@ def export(name: str):
 
 
 def finnish_cell(value) -> str:
+    if isinstance(value, Withheld):  # the page's mark: "<5", or ".." for a count hidden to protect one
+        return fmt.withheld(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, bool):
@@ -57,14 +61,24 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def finnish_csv(frame: pd.DataFrame) -> str:
-    """The text of the file; the BOM makes Excel read it as UTF-8."""
+def finnish_csv(frame: pd.DataFrame, notes: list[str] | tuple[str, ...] = ()) -> str:
+    """The text of the file; the BOM makes Excel read it as UTF-8. Notes (the legend of the marks)
+    follow the table after an empty row, one per row, as statistical tables carry footnotes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralised(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False):
         writer.writerow([finnish_cell(v) for v in row])
+    if notes:
+        writer.writerow([])
+        writer.writerows([neutralised(note)] for note in notes)
     return "\ufeff" + buffer.getvalue()
+
+
+def marks_legend(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The legend lines for the withheld counts in the frame (they sit in object columns)."""
+    columns = [frame[c] for c in frame.columns if frame[c].dtype == object]
+    return fmt.withheld_notes((v for column in columns for v in column), lang)
 
 
 def register(app) -> None:
@@ -86,4 +100,5 @@ def register(app) -> None:
 
 def download_for(builder: Callable, filters: ViewFilters) -> dict:
     frame, stem = builder(state.current(), filters)
-    return dcc.send_string(finnish_csv(frame), f"{stem}.csv", type="text/csv;charset=utf-8")
+    text = finnish_csv(frame, marks_legend(frame, filters.lang))
+    return dcc.send_string(text, f"{stem}.csv", type="text/csv;charset=utf-8")

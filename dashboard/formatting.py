@@ -7,8 +7,14 @@ import datetime as dt
 import functools
 import math
 
+from dashboard.i18n import translate
+from queries.withheld import PROTECTING, SMALL, Withheld
+
 NBSP = "\u00a0"  # keeps "1 234 €" on one line
-SUPPRESSED = "<5"  # shown for a suppressed participant count (threshold 5: counts 1–4)
+SUPPRESSED = "<5"  # a small count under the usual threshold of 5, where no threshold is at hand
+# A count hidden only to protect a small one: Statistics Finland's mark for a figure withheld as
+# confidential. Never "<5": the cell may hold dozens of people.
+PROTECTING_MARK = ".."
 
 _STYLE = {  # thousands separator, decimal mark, percent sign spacing
     "fi": (NBSP, ",", NBSP),
@@ -69,8 +75,27 @@ def _whole_percent(whole: int, lang: str) -> str:
     return f"{_group(whole, 0, lang)}{_STYLE.get(lang, _STYLE['fi'])[2]}%"
 
 
-def count(value: int | None, lang: str = "fi", suppressed: bool = False) -> str:
-    """A participant count; None from suppression shows as "<5"."""
+def withheld(value: Withheld) -> str:
+    """The mark of a count not shown: "<5" (the plan's threshold) for a small one, ".." for one
+    hidden to protect another."""
+    return f"<{value.threshold}" if value.reason == SMALL else PROTECTING_MARK
+
+
+def withheld_notes(values, lang: str) -> list[str]:
+    """The legend lines for the marks among `values` ("<5", then ".."); none where nothing is withheld."""
+    marks = {v.reason: v.threshold for v in values if isinstance(v, Withheld)}
+    return [
+        translate(f"withheld.{reason}", lang, threshold=marks[reason], largest=marks[reason] - 1)
+        for reason in (SMALL, PROTECTING)
+        if reason in marks
+    ]
+
+
+def count(value: int | Withheld | None, lang: str = "fi", suppressed: bool = False) -> str:
+    """A participant count; a withheld one as its mark, None from suppression (summary figures,
+    where only small counts are hidden) as "<5"."""
+    if isinstance(value, Withheld):
+        return withheld(value)
     if value is None:
         return SUPPRESSED if suppressed else "–"
     if isinstance(value, int) and value >= 0:  # the common case, quickly: a split table has 10 000 counts

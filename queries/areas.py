@@ -12,6 +12,7 @@ from queries.participants import ParticipantStats, key
 from queries.person_days import person_days_by_municipality
 from queries.store import Store
 from queries.summary import Scope, indicator_progress_by_implementer, time_elapsed
+from queries.withheld import shown_or_none
 
 
 def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: ParticipantStats) -> pd.DataFrame:
@@ -33,7 +34,9 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
         days = float(days_of[implementer])
         shares = {
             "budget_used": spent / budget if budget else None,
-            "participants_share": people / own["participants"] if people is not None and own.get("participants") else None,
+            "participants_share": shown_or_none(people) / own["participants"]
+            if shown_or_none(people) is not None and own.get("participants")
+            else None,
             "person_days_share": days / own["person_days"] if own.get("person_days") else None,
         }
         known = [v for v in shares.values() if v is not None]

@@ -165,7 +165,10 @@ create table profile_states as
             s.to_day,
             arg_max(e.end_date is null or e.end_date > s.from_day, e.start_date) filter (where e.start_date <= s.from_day)
                 as is_active,
-            coalesce(bool_or(e.end_date <= s.from_day), false) as has_left,
+            -- The contract's "left": the latest entry that has started has ended. So active + left is
+            -- everyone, once: a person who left and came back is active, not both.
+            not arg_max(e.end_date is null or e.end_date > s.from_day, e.start_date) filter (where e.start_date <= s.from_day)
+                as has_left,
             arg_max(coalesce(e.exit_status, 'unknown'), e.end_date) filter (where e.end_date <= s.from_day) as exit_status
         from spells s
         join units e using (unit)

@@ -27,6 +27,7 @@ from queries.participant_counts import participants_by_month
 from queries.profile import participant_profile
 from queries.store import Store
 from queries.summary import Scope
+from queries.withheld import PROTECTING, SMALL, Withheld
 
 Key = frozenset  # of (dimension, value) pairs
 GRAND: Key = frozenset()
@@ -357,16 +358,22 @@ class Protected:
     def grand(self) -> bytes:
         return self._id(GRAND)
 
-    def value(self, cell: Key) -> int | None:
-        """The count to show, or None where it is suppressed."""
-        return None if self._id(cell) in self.suppressed else self.cube.count(cell)
+    def value(self, cell: Key) -> int | Withheld:
+        """The count to show, or why it is withheld."""
+        identity = self._id(cell)
+        return self._withheld(identity) if identity in self.suppressed else self.cube.count(cell)
 
-    def split_columns(self, dimension: str) -> tuple[list[str], list[list[int | None]]]:
+    def _withheld(self, identity: bytes) -> Withheld:
+        return Withheld(SMALL if self._small(identity) else PROTECTING, self.threshold)
+
+    def split_columns(self, dimension: str) -> tuple[list[str], list[list[int | Withheld]]]:
         """A split table as shown: its values, then, column by column (the total, then each of
-        SPLITS), every value's count (None where suppressed)."""
+        SPLITS), every value's count (a Withheld where it is not shown)."""
         values, columns = self._splits[dimension]
         hidden, counts = self.suppressed, self._counts
-        return values, [[None if identity in hidden else counts[identity] for identity in column] for column in columns]
+        small, protecting = Withheld(SMALL, self.threshold), Withheld(PROTECTING, self.threshold)
+        mark = lambda identity: small if self._small(identity) else protecting  # noqa: E731
+        return values, [[mark(identity) if identity in hidden else counts[identity] for identity in column] for column in columns]
 
     def show(self, *cells: Key) -> None:
         self.displayed.update(self._id(c) for c in cells)
@@ -437,18 +444,26 @@ class Protected:
             # back through was derived before it.
             _, steps = self._derive(reading, stop_at_small=True, want_known=False)
             if not steps or not self._small(steps[-1][0]):
-                return self
+                return self._release_given_away()
             # Break the first derivation that reveals a small count: hide the smallest shown cell
             # anywhere in its chain (fewest equations first among equals), so a big total such as all
             # women is never given up to protect a handful.
             cell, equation = steps[-1]
             candidates = self._breakable(cell, equation, steps)
             if not candidates:
-                return self  # nothing left to hide; leaks() will report it
+                return self._release_given_away()  # nothing left to hide; leaks() will report it
             smallest = min(counts[c] for c in candidates)
             hidden = min((c for c in candidates if counts[c] == smallest), key=rank)
             self.suppressed.add(hidden)
             reading.forget(hidden)
+
+    def _release_given_away(self) -> Protected:
+        """Show again every cell hidden to protect another that the cells beside it give away (a
+        total hidden next to its two shown parts protects nothing and reads as a false mark).
+        What a reader knows stays the same: each such cell was worked out already."""
+        known, _ = self._derive()
+        self.suppressed -= {c for c in self.suppressed & known if not self._small(c)}
+        return self
 
     def _breakable(self, cell: bytes, equation, steps) -> set[bytes]:
         """Shown cells whose hiding breaks a derivation of `cell`: those of its equation and of every

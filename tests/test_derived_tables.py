@@ -341,3 +341,19 @@ def test_the_running_profile_is_protected_as_the_query_would_be(world):
             assert {c: running._counts[c] for c in running.displayed} == {c: query._counts[c] for c in query.displayed}
             hidden += len(running.suppressed)
     assert hidden  # something was hidden, or the test proves little
+
+
+def test_active_and_left_add_up_to_the_participants_once_each(world):
+    """Re-entries are one person: a person who left and came back is active, not also left (the
+    contract: "left" = the latest entry that started has ended). Over every scope and date."""
+    from queries.participants import GRAND, participant_stats
+    from queries.participants import key as cell
+
+    for scope in SCOPES:
+        for as_of in AS_OF:
+            view = participant_stats(world, _scope({**scope, "as_of": as_of}), as_of).view
+            everyone = view.cube.count(GRAND)
+            active, left = view.cube.count(cell(ind="ACTIVE")), view.cube.count(cell(ind="LEFT"))
+            assert active + left == everyone, (scope, as_of, active, left, everyone)
+    final = participant_stats(world, Scope(as_of=END), END).view.cube
+    assert 0 < final.count(cell(ind="LEFT")) < final.count(GRAND)  # both kinds are there to count

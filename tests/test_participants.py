@@ -16,6 +16,7 @@ from dashboard.ingest.load import load_project
 from dashboard.url_state import ViewFilters
 from queries.participants import GRAND, Cube, Protected, key, participant_stats
 from queries.summary import Scope
+from queries.withheld import PROTECTING, SMALL, Withheld, is_withheld
 
 AS_OF = dt.date(2021, 2, 28)
 
@@ -41,7 +42,7 @@ def count(stats, **conditions):
         ("CO10", 4, 2, 1, 1),
         ("CO11", 1, 0, 1, 0),
         ("ISCED_unknown", 1, 0, 1, 0),
-        ("LEFT", 3, 3, 0, 0),
+        ("LEFT", 2, 2, 0, 0),  # p3 and q2; p1 left and came back: active, not also left
         ("CR01", 0, 0, 0, 0),
         ("CR02", 0, 0, 0, 0),
         ("CR03", 0, 0, 0, 0),
@@ -132,7 +133,10 @@ def test_secondary_suppression_on_a_hand_made_table():
     view.protect()
     assert view.leaks() == [] and view.value(GRAND) == 28
     shown = {name: view.value(cell) for name, cell in [*inner.items(), *margins.items()]}
-    assert shown[("unemployed", "M")] is None
+    assert shown[("unemployed", "M")] == Withheld(SMALL, 5)  # the 3 itself: "<5"
+    others = [v for name, v in shown.items() if is_withheld(v) and name != ("unemployed", "M")]
+    assert others and all(v == Withheld(PROTECTING, 5) for v in others)  # hidden to protect it: ".."
+    shown = {name: None if is_withheld(v) else v for name, v in shown.items()}
     possible = set()
     for uf, um, ef, em in itertools.product(range(29), repeat=4):
         world = {
@@ -149,6 +153,30 @@ def test_secondary_suppression_on_a_hand_made_table():
             possible.add(um)
     assert len(possible) > 1  # the hidden 3 is not pinned down
     assert sum(v is not None for v in shown.values()) >= 2  # and the table still says something
+
+
+def test_a_cell_hidden_to_protect_another_is_shown_again_when_its_neighbours_give_it_away():
+    """CO05 = women + men: with both parts shown, a total hidden by an earlier step protects nothing,
+    and its mark would claim a hidden count (the page read women 7, men 14, total "<5")."""
+    profile = pd.DataFrame({"labour_market_status": ["employed", "employed"], "gender": ["F", "M"], "participants": [7, 14]})
+    view = Protected(Cube(profile), threshold=5)
+    employed, women, men = key(status="employed"), key(status="employed", gender="F"), key(status="employed", gender="M")
+    view.show(employed, women, men)
+    view.equate(employed, [women, men])
+    view.suppressed = {view._id(employed)}  # as a step that hid it to break another chain would leave it
+    view._release_given_away()
+    assert view.value(employed) == 21
+
+
+def test_no_cell_stays_hidden_that_its_neighbours_give_away(demo):
+    for filters in (ViewFilters(), ViewFilters(implementer="socca"), ViewFilters(implementer="pikassos")):
+        from dashboard.view import scope_for
+
+        scope = scope_for(demo, filters)
+        view = participant_stats(demo.store, scope, scope.as_of).view
+        known, _ = view._derive()
+        assert not [c for c in view.suppressed & known if not view._small(c)]
+        assert any(not view._small(c) for c in view.suppressed)  # some cells do protect others
 
 
 @pytest.mark.parametrize(
@@ -174,8 +202,18 @@ def _table(frame: pd.DataFrame) -> list[list[str]]:
     return list(csv.reader(io.StringIO(finnish_csv(frame).lstrip("\ufeff")), delimiter=";"))
 
 
+HIDDEN_MARKS = ("<5", "..")  # a small count; a count hidden only to protect one
+
+
 def _number(cell: str) -> int | None:
-    return None if cell == "<5" else int(float(cell.replace(",", ".")))
+    return None if cell in HIDDEN_MARKS else int(float(cell.replace(",", ".")))
+
+
+def _solved(value: int, was: str, where) -> None:
+    """A worked-out hidden cell: never a small count, and never one marked as hidden to protect
+    another (if the cells beside it give it away, hiding it protects nothing and the mark is false)."""
+    assert not 0 < value < 5, where
+    assert was != "..", ("a protecting cell is given away", where, value)
 
 
 def _attack(lines: list[list[str]]) -> None:
@@ -183,17 +221,18 @@ def _attack(lines: list[list[str]]) -> None:
     hidden value, again and again (solved values help other lines). No solved value may be 1–4, and
     every fully known line must add up."""
     values = {}  # (line index, position) -> value; the same cell may stand in two lines
+    marks = [list(line) for line in lines]
     cells = [[_number(c) for c in line] for line in lines]
     changed = True
     while changed:
         changed = False
-        for line in cells:
+        for line, marked in zip(cells, marks, strict=True):
             hidden = [i for i, v in enumerate(line) if v is None]
             if len(hidden) == 1:
                 i = hidden[0]
                 known = sum(v for v in line[:-1] if v is not None)
                 line[i] = line[-1] - known if i < len(line) - 1 else known
-                assert not 0 < line[i] < 5, (line, i)
+                _solved(line[i], marked[i], (line, i))
                 changed = True
     for line in cells:
         if None not in line:
@@ -216,7 +255,7 @@ def _attack_grid(rows: list[list[str]], first: int, last: int) -> None:
                 r, c = hidden[0]
                 known = sum(grid[a][b] for a, b in line[:-1] if grid[a][b] is not None)
                 grid[r][c] = grid[line[-1][0]][line[-1][1]] - known if hidden[0] != line[-1] else known
-                assert not 0 < grid[r][c] < 5, (rows[r][0], c, grid[r][c])
+                _solved(grid[r][c], rows[r][first + c], (rows[r][0], c, grid[r][c]))
                 changed = True
     for line in [[(r, c) for c in range(len(grid[0]))] for r in range(len(grid))]:
         if all(grid[a][b] is not None for a, b in line):
@@ -277,3 +316,51 @@ def test_every_server_process_hides_the_same_cells():
         runs.append(json.loads(done.stdout.splitlines()[-1]))
     assert runs[0] == runs[1] == runs[2]
     assert sum(len(cells) for cells in runs[0].values()) > 0  # there is something hidden to agree on
+
+
+def test_marks_carry_their_legend_in_the_page_and_the_download(demo, monkeypatch):
+    """ "<5" and ".." mean different things: every table with a mark says which, and so does the file."""
+    from dashboard import state
+    from dashboard.exports import download_for
+    from dashboard.pages import participants as page
+
+    shown = page.view(demo, ViewFilters())
+    for name in ("matrix", "indicators", "by-implementer", "by-municipality"):
+        cells = [c if isinstance(c, str) else c.get("text", "") for r in shown[name]["rows"] for c in r["cells"]]
+        parts = [p["text"] for r in shown[name]["rows"] for c in r["cells"] if isinstance(c, dict) for p in c.get("parts", [])]
+        marks = {m for m in ("<5", "..") if m in cells + parts}
+        notes = shown[name].get("notes", [])
+        assert [n.split(" = ")[0] for n in notes] == [m for m in ("<5", "..") if m in marks], name
+    assert "1–4" in str(shown["protection"])  # the method note, with the plan's threshold
+    monkeypatch.setattr(state, "current", lambda: demo)
+    seen = set()
+    for name in ("participants-matrix", "participants-indicators", "participants-by-implementer", "participants-by-municipality"):
+        text = download_for(EXPORTS[name], ViewFilters(as_of=dt.date(2017, 6, 30)))["content"]
+        table, _, legend = text.partition("\r\n\r\n")
+        cells = {c for line in table.splitlines() for c in line.split(";")}
+        marks = [m for m in ("<5", "..") if m in cells]
+        assert [line.split(" = ")[0] for line in legend.splitlines()] == marks, name
+        seen.update(marks)
+    assert seen == {"<5", ".."}  # both marks were there to check
+    sv = download_for(EXPORTS["participants-matrix"], ViewFilters(lang="sv", as_of=dt.date(2017, 6, 30)))["content"]
+    assert "<5 = 1–4 personer" in sv
+
+
+def test_the_marks_follow_the_plans_threshold(tiny):
+    from dashboard import formatting as fmt
+
+    assert fmt.count(Withheld(SMALL, 10), "fi") == "<10"
+    assert fmt.withheld_notes([3, Withheld(SMALL, 10)], "en") == ["<10 = 1–9 people (small count hidden)"]
+    assert fmt.count(Withheld(PROTECTING, 10), "fi") == ".."
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [ViewFilters(), ViewFilters(implementer="socca"), ViewFilters(region="Pirkanmaa"), ViewFilters(as_of=dt.date(2017, 6, 30))],
+)
+def test_active_and_left_on_the_page_add_up_to_the_participants(demo, filters):
+    from dashboard.pages import participants as page
+
+    shown = page.view(demo, filters)
+    number = lambda text: int(text.replace("\u00a0", ""))  # noqa: E731
+    assert number(shown["kpi-active"]) + number(shown["kpi-left"]) == number(shown["kpi-total"])

@@ -7,13 +7,15 @@ from dashboard.components.charts import outputs_hiding_comparisons
 from dashboard.exports import EXPORTS, finnish_csv
 from dashboard.pages import participants as page
 from dashboard.url_state import ViewFilters
+from queries.withheld import is_withheld
 
 
 def test_view_shows_totals_and_hides_small_counts(tiny):
     shown = page.view(tiny, ViewFilters())
     assert shown["kpi-total"] == "10"  # the scope's total is always shown
-    assert shown["kpi-women"] == "<5"  # 6 women, but 10 − 6 would give away the 4 men and others
-    assert shown["kpi-left"] == "<5"  # 3 people
+    assert shown["kpi-women"] == ".."  # 6 women, hidden: 10 − 6 would give away the 4 men and others
+    assert shown["kpi-left"] == "<5"  # 2 people (p3, q2; p1 came back and is active)
+    assert shown["kpi-active"] == ".."  # 8, hidden: 10 − 8 would give the 2 away
     matrix = str(shown["matrix"])
     assert "<5" in matrix and "/ 20" in matrix  # grand total target
 
@@ -70,7 +72,7 @@ def test_split_table_rows_are_each_values_cells_by_name_in_the_order_asked(tiny)
         assert counts == [stats.view.value(key(muni=town, **{d: v})) for d, v in SPLITS]
         assert total == stats.view.value(key(muni=town))
     assert rows[-1][2] == stats.view.value(GRAND)
-    assert len(towns) > 1 and any(None in counts for _, counts, _ in rows)  # something hidden to place
+    assert len(towns) > 1 and any(is_withheld(c) for _, counts, _ in rows for c in counts)  # something hidden to place
 
 
 def test_a_long_split_table_shows_the_largest_first_and_says_the_download_has_all(demo, monkeypatch):
@@ -81,10 +83,10 @@ def test_a_long_split_table_shows_the_largest_first_and_says_the_download_has_al
     monkeypatch.setattr(page, "MAX_SPLIT_ROWS", 30)
     spec = page.split_table(stats, "muni", towns, {}, "fi", "Henkilöitä")
     names = [row["cells"][0]["text"] for row in spec["rows"]]
-    # A hidden count (None: 1-4 people) ranks below every shown one, and hidden ones by name.
+    # A hidden count (withheld: "<5" or "..") ranks below every shown one, and hidden ones by name.
     ranked = sorted(towns, key=lambda town: (-(stats.view.value(key(muni=town)) or 0), town))
     assert names == [*ranked[:30], "Yhteensä"] and ranked[:30] != towns[:30]
-    assert None in [stats.view.value(key(muni=town)) for town in ranked[:30]]  # hidden ones are among them
+    assert any(is_withheld(stats.view.value(key(muni=town))) for town in ranked[:30])  # hidden ones are among them
     assert spec["caption"].startswith("Henkilöitä. Näytetään") and "latauksessa ovat kaikki" in spec["caption"]
     assert f"{len(towns)}:sta ne 30," in spec["caption"]
     monkeypatch.setattr(page, "MAX_SPLIT_ROWS", len(towns))

@@ -71,3 +71,8 @@ def plan_error_page(problems: list[Problem], lang: str, name: Callable[[str], st
         id="plan-errors",
         role="alert",
     )
+
+
+def protection_note(threshold: int, lang: str):
+    """The method note under the participant tables, with the plan's threshold."""
+    return html.P(translate("participants.protection", lang, threshold=threshold, largest=threshold - 1), className="method-note")

@@ -41,12 +41,19 @@ def row(cells: list[Cell], class_name: str | None = None) -> dict:
     return {"cells": cells, "class": class_name} if class_name else {"cells": cells}
 
 
-def table(caption: str, head: list[Cell], rows: list[dict], class_name: str | None = None) -> dict:
-    """The description the browser draws: a caption, one header row and body rows. A body cell given
-    as a bare string is a data cell with that text and its column head's class: a national table has
-    ten thousand number cells, and each as {"text": …, "class": "num"} doubled the response."""
+def table(
+    caption: str, head: list[Cell], rows: list[dict], class_name: str | None = None, notes: list[str] | None = None
+) -> dict:
+    """The description the browser draws: a caption, one header row and body rows, and the notes
+    under the table (the legend of its marks). A body cell given as a bare string is a data cell with
+    that text and its column head's class: a national table has ten thousand number cells, and each
+    as {"text": …, "class": "num"} doubled the response."""
     spec = {"caption": caption, "head": head, "rows": rows}
-    return {**spec, "class": class_name} if class_name else spec
+    if class_name:
+        spec["class"] = class_name
+    if notes:
+        spec["notes"] = notes
+    return spec
 
 
 def message(text: str) -> dict:
@@ -62,13 +69,15 @@ class TableColumn:
     numeric: bool = False
 
 
-def data_table(rows: list[dict], columns: list[TableColumn], caption: str, total_last: bool = False) -> dict:
+def data_table(
+    rows: list[dict], columns: list[TableColumn], caption: str, total_last: bool = False, notes: list[str] | None = None
+) -> dict:
     head = [cell(c.label, "num" if c.numeric else None) for c in columns]
     body = []
     for index, values in enumerate(rows):
         cells = [_data_cell(c.format(values.get(c.key)), c) for c in columns]
         body.append(row(cells, "total-row" if total_last and index == len(rows) - 1 else None))
-    return table(caption, head, body)
+    return table(caption, head, body, notes=notes)
 
 
 def _data_cell(content: str | list[Cell], column: TableColumn) -> Cell:

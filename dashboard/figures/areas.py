@@ -165,6 +165,20 @@ def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str)
     figure.update_layout(
         **base_layout(translate("areas.tiles.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=640, clickmode="event"
     )
+    notes = fmt.withheld_notes(counts.values(), lang)  # what "<5" and ".." on the tiles mean
+    if notes:
+        figure.add_annotation(
+            text="<br>".join(notes),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"color": MUTED, "size": 12},
+        )
     figure.update_xaxes(visible=False, range=[-0.6, 4.6])
     figure.update_yaxes(visible=False, range=[-6.6, 0.6], scaleanchor="x")
     return figure

@@ -72,7 +72,8 @@ def municipality_table(rows: list[dict], lang: str):
         TableColumn("others", t("gender.MX"), count, True),
         TableColumn("person_days", t("kpi.person_days"), lambda v: fmt.days(v, lang), True),
     ]
-    return data_table(rows, columns, t("participants.split.caption"))
+    counts = [r[k] for r in rows for k in ("participants", "women", "others")]
+    return data_table(rows, columns, t("participants.split.caption"), notes=fmt.withheld_notes(counts, lang))
 
 
 def _context(result: LoadResult, filters: ViewFilters):
@@ -201,13 +202,12 @@ def export_municipalities(result: LoadResult, filters: ViewFilters):
     scope, stats = _context(result, filters)
     t = lambda k: translate(k, filters.lang)  # noqa: E731
     rows = areas.municipality_rows(result.store, scope, scope.as_of, stats)
-    hidden = lambda v: fmt.SUPPRESSED if v is None else v  # noqa: E731
     frame = pd.DataFrame(
         {
             t("participants.split.muni"): [r["municipality"] for r in rows],
-            t("kpi.participants"): [hidden(r["participants"]) for r in rows],
-            t("gender.F"): [hidden(r["women"]) for r in rows],
-            t("gender.MX"): [hidden(r["others"]) for r in rows],
+            t("kpi.participants"): [r["participants"] for r in rows],
+            t("gender.F"): [r["women"] for r in rows],
+            t("gender.MX"): [r["others"] for r in rows],
             t("kpi.person_days"): [r["person_days"] for r in rows],
         }
     )

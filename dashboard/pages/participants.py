@@ -12,7 +12,7 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
-from dashboard.components.notices import life_notice, page_notes
+from dashboard.components.notices import life_notice, page_notes, protection_note
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
@@ -37,6 +37,7 @@ from queries.participants import (
 )
 from queries.person_days import person_days_by_implementer_and_type, person_days_by_type_and_month
 from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures, phase
+from queries.withheld import is_withheld
 
 PATH = "/osallistujat"
 TITLE_KEY = "nav.participants"
@@ -103,7 +104,7 @@ def layout(lang: str):
                 [table_host("participants-by-municipality", "scroll-box", t("participants.by_municipality.title"))],
                 "participants-by-municipality",
             ),
-            html.P(t("participants.protection"), className="method-note"),
+            html.Div(id="participants-protection"),
         ],
         className="page page-participants",
     )
@@ -122,7 +123,7 @@ def _share_class(share: float | None) -> str:
 def matrix_cell(stats: ParticipantStats, at, lang: str) -> Cell:
     """Actual against target; the share only where the count itself is shown (share × target = count)."""
     value, target = stats.view.value(at), stats.target(at)
-    share = value / target if value is not None and target else None
+    share = value / target if not is_withheld(value) and target else None
     parts = [part(fmt.count(value, lang, suppressed=True), "strong")]
     if target is not None:
         parts.append(part(f" / {fmt.count(int(target), lang)}", class_name="target"))
@@ -162,7 +163,10 @@ def matrix_table(stats: ParticipantStats, lang: str) -> dict:
             "women-row",
         )
     )
-    return table(t("participants.matrix.caption"), head, rows, "matrix")
+    cells = [key(status=s, age=a) for s in STATUSES for a in AGE_GROUPS] + [key(age=a) for a in AGE_GROUPS]
+    cells += [key(status=s) for s in STATUSES] + [key(status=s, gender="F") for s in STATUSES] + [GRAND, key(gender="F")]
+    notes = fmt.withheld_notes([stats.view.value(c) for c in cells], lang)
+    return table(t("participants.matrix.caption"), head, rows, "matrix", notes)
 
 
 def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
@@ -186,12 +190,13 @@ def indicators_table(stats: ParticipantStats, lang: str):
         + [cell(t(f"gender.{g}"), "num") for g in GENDERS]
         + [cell(t("finance.total_row"), "num")]
     )
-    body = []
+    body, counts = [], []
     for values in indicator_rows(stats, lang):
         cells = [cell([part(values["code"], "strong")]), cell(values["name"])]
         cells += [cell(fmt.count(values[g], lang, suppressed=True), "num") for g in (*GENDERS, "total")]
+        counts += [values[g] for g in (*GENDERS, "total")]
         body.append(row(cells, None if values["code"] else "aux-row"))
-    return table(t("indicators.caption"), head, body)
+    return table(t("indicators.caption"), head, body, notes=fmt.withheld_notes(counts, lang))
 
 
 def split_rows(
@@ -237,7 +242,8 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
     )
     # Each count is formatted once however often it recurs, and the cells (plain: the column head
     # gives them their class) are made straight from the counts.
-    number = _Formatted(lang).__getitem__
+    formatted = _Formatted(lang)
+    number = formatted.__getitem__
     body = [
         row(
             [cell(t("finance.total_row") if name is None else name, header=True), *map(number, counts), number(total)],
@@ -245,7 +251,8 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         )
         for name, counts, total in split_rows(stats, dimension, values, names)
     ]
-    return table(caption, head, body)
+    # The distinct values shown are the formatted ones' keys: the marks among them need the legend.
+    return table(caption, head, body, notes=fmt.withheld_notes(formatted.keys(), lang))
 
 
 class _Formatted(dict):
@@ -287,6 +294,11 @@ def person_days_table(rows: list[dict], lang: str):
         for r in rows
     ]
     return table(t("person_days.caption"), head, body)
+
+
+def _legend(value, stats: ParticipantStats, lang: str) -> list:
+    """Under a KPI whose count is withheld: what its mark means."""
+    return [html.P(note, className="kpi-note") for note in fmt.withheld_notes([value], lang)]
 
 
 def _stats(result: LoadResult, filters: ViewFilters) -> tuple[Scope, ParticipantStats]:
@@ -335,12 +347,19 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
                 translate("participants.kpi.women.target", lang, target=fmt.count(int(women_target), lang))
                 if women_target
                 else translate("kpi.no_target", lang)
-            )
+            ),
+            *_legend(women, stats, lang),
         ],
         "kpi-active": fmt.count(active, lang, suppressed=True),
-        "kpi-active-detail": [html.P(translate("participants.kpi.active.detail", lang, date=fmt.date(as_of, lang)))],
+        "kpi-active-detail": [
+            html.P(translate("participants.kpi.active.detail", lang, date=fmt.date(as_of, lang))),
+            *_legend(active, stats, lang),
+        ],
         "kpi-left": fmt.count(left, lang, suppressed=True),
-        "kpi-left-detail": [html.P(translate("participants.kpi.left.detail", lang, results=fmt.count(results, lang)))],
+        "kpi-left-detail": [
+            html.P(translate("participants.kpi.left.detail", lang, results=fmt.count(results, lang))),
+            *_legend(left, stats, lang),
+        ],
         "matrix": matrix_table(stats, lang),
         "cumulative": cumulative_chart(
             scope_monthly(result.store, scope, as_of), target, project["start_date"], project["end_date"], lang
@@ -368,6 +387,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "by-municipality": split_table(
             stats, "muni", stats.municipalities, {}, lang, translate("participants.split.caption", lang)
         ),
+        "protection": protection_note(stats.threshold, lang),
     }
 
 
@@ -391,6 +411,7 @@ OUTPUTS = {
     "indicators": table_output("participants-indicators"),
     "by-implementer": table_output("participants-by-implementer"),
     "by-municipality": table_output("participants-by-municipality"),
+    "protection": ("participants-protection", "children"),
 }
 
 
@@ -403,11 +424,6 @@ def register(app) -> None:
     def update_participants(implementer, region, municipalities, as_of, lang):
         filters = from_inputs(implementer, region, municipalities, as_of, lang)
         return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
-
-
-# CSV exports carry exactly what the page shows: suppressed cells as "<5".
-def _cell(value: int | float | None) -> object:
-    return fmt.SUPPRESSED if value is None else value
 
 
 def _stem(name: str, as_of: dt.date) -> str:
@@ -424,7 +440,7 @@ def export_matrix(result: LoadResult, filters: ViewFilters):
         (t("finance.total_row"), [key(status=s) for s in STATUSES] + [GRAND]),
         (t("participants.matrix.women"), [key(status=s, gender="F") for s in STATUSES] + [key(gender="F")]),
     ]:
-        rows.append([label] + [_cell(stats.view.value(c)) for c in cells])
+        rows.append([label] + [stats.view.value(c) for c in cells])
         if not stats.targets.empty:
             rows.append([f"{label} – {t('person_days.target').lower()}"] + [stats.target(c) for c in cells])
     return pd.DataFrame(rows, columns=columns), _stem("osallistujat-12-2", scope.as_of)
@@ -434,7 +450,7 @@ def export_matrix(result: LoadResult, filters: ViewFilters):
 def export_indicators(result: LoadResult, filters: ViewFilters):
     scope, stats = _stats(result, filters)
     t = lambda k: translate(k, filters.lang)  # noqa: E731
-    rows = [[r["code"], r["name"], *(_cell(r[g]) for g in (*GENDERS, "total"))] for r in indicator_rows(stats, filters.lang)]
+    rows = [[r["code"], r["name"], *(r[g] for g in (*GENDERS, "total"))] for r in indicator_rows(stats, filters.lang)]
     columns = [t("indicators.code"), t("indicators.definition"), *(t(f"gender.{g}") for g in GENDERS), t("finance.total_row")]
     return pd.DataFrame(rows, columns=columns), _stem("esr-indikaattorit", scope.as_of)
 
@@ -449,7 +465,7 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
     rows = split_rows(stats, dimension, values, names)
     columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
     frame = pd.DataFrame(
-        [[t("finance.total_row") if name is None else name, *map(_cell, counts), _cell(total)] for name, counts, total in rows],
+        [[t("finance.total_row") if name is None else name, *counts, total] for name, counts, total in rows],
         columns=[*columns, t("finance.total_row")],
     )
     return frame, _stem(name, scope.as_of)

@@ -116,11 +116,12 @@ def area_slide(result: LoadResult, scope: Scope, implementer: str, lang: str) ->
 def indicator_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
     stats = participant_stats(result.store, scope, scope.as_of)
     cells = dict(INDICATORS)
+    values = {code: stats.view.value(cells[code]) for code in HEADLINE_INDICATORS}
     figures = [
         Figure(
             translate(f"indicator.{code}", lang),
-            fmt.count(stats.view.value(cells[code]), lang, suppressed=True),
-            code,
+            fmt.count(values[code], lang, suppressed=True),
+            " · ".join([code, *fmt.withheld_notes([values[code]], lang)]),  # a mark says what it means
         )
         for code in HEADLINE_INDICATORS
     ]

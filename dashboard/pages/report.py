@@ -54,7 +54,7 @@ def layout(lang: str):
             section("participants.matrix.title", [table_host("report-matrix")]),
             section("person_days.title", [table_host("report-person-days")]),
             section("report.sources", [html.Ul(id="report-sources", className="report-sources")]),
-            html.P(t("participants.protection"), className="method-note"),
+            html.Div(id="report-protection"),
         ],
         className="page page-report",
     )
@@ -101,6 +101,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "report-matrix": participants["matrix"],
         "report-person-days": participants["days-table"],
         "sources": sources,
+        "protection": participants["protection"],
     }
 
 
@@ -112,6 +113,7 @@ OUTPUTS = {
     **{chart: (chart, "figure") for chart in CHARTS},
     **{name: table_output(name) for name in TABLES},
     "sources": ("report-sources", "children"),
+    "protection": ("report-protection", "children"),
 }
 
 

@@ -76,7 +76,7 @@ people as (
         f.long_term_unemployed,
         f.education_isced,
         x.exit_status,
-        x.person is not null as has_left,
+        not f.is_active as has_left,  -- the latest entry has ended (left and back again is active)
         f.is_active
     from first_entry f
     left join exits x using (person)

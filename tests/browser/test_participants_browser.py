@@ -34,6 +34,25 @@ def test_participants_page_renders_protected_tables(page, demo_server):
     assert page.console_errors == []
 
 
+def test_the_12_2_cells_carry_the_colour_and_symbol_the_help_promises(page, demo_server):
+    page.goto(demo_server.url + "/osallistujat?as_of=2017-06-30")
+    page.wait_for_selector("#participants-matrix td.share-low", timeout=30000)
+    painted = page.evaluate(
+        """() => ["share-high", "share-mid", "share-low"].map((name) => {
+            const td = document.querySelector(`#participants-matrix td.${name}`);
+            if (!td) return [name, null, null];
+            const style = getComputedStyle(td), share = td.querySelector(".share");
+            // Bootstrap paints every cell with its table colour: the class must win over it.
+            return [name, style.backgroundColor, getComputedStyle(share, "::before").content];
+        })"""
+    )
+    shown = {name: (paint, symbol) for name, paint, symbol in painted}
+    assert shown["share-low"][0] and "253, 228, 218" in shown["share-low"][0] and "▼" in shown["share-low"][1]
+    assert shown["share-mid"][0] and "255, 244, 214" in shown["share-mid"][0] and "◐" in shown["share-mid"][1]
+    legend = page.inner_text("#participants-matrix")
+    assert "<5 = 1–4 henkilöä" in legend and ".. = piilotettu" in legend
+
+
 def test_charts_comparing_implementers_hide_for_one_implementer_and_return(page, demo_server):
     page.goto(demo_server.url + "/osallistujat")
     page.wait_for_selector("#participants-multiples .main-svg", timeout=30000)
