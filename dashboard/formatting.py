@@ -91,6 +91,23 @@ def withheld_notes(values, lang: str) -> list[str]:
     ]
 
 
+def split_notes(values, total: int, lang: str, places: str | None = None) -> list[str]:
+    """Why the rows of a split do not add up to its total, where they do not: the hidden counts, and
+    (`places` "muni" or "region") people counted in each place they had entries in. Only what the
+    reader can see already is stated: the sum of the shown counts and how many are hidden."""
+    values = list(values)
+    shown = sum(v for v in values if isinstance(v, int))
+    if shown == total:
+        return []
+    hidden = sum(isinstance(v, Withheld) for v in values)
+    notes = [translate("split.shown", lang, shown=count(shown, lang), total=count(total, lang))]
+    if hidden:
+        notes.append(translate("split.hidden", lang, count=count(hidden, lang)))
+    if places:  # the rule, whether or not it is what makes the difference here
+        notes.append(translate(f"split.several.{places}", lang))
+    return [" ".join(notes)]
+
+
 def count(value: int | Withheld | None, lang: str = "fi", suppressed: bool = False) -> str:
     """A participant count; a withheld one as its mark, None from suppression (summary figures,
     where only small counts are hidden) as "<5"."""

@@ -98,3 +98,20 @@ def test_ranking_legend_sits_just_above_the_plot_however_many_areas(progress, co
     layout = ranking_chart(many.reset_index(drop=True), "fi").to_plotly_json()["layout"]
     plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
     assert (layout["legend"]["y"] - 1) * plot_height == pytest.approx(12)
+
+
+def test_the_drilldown_says_why_its_rows_do_not_add_up(tiny):
+    """Implementer b: Bville and Cfield hold 3 and 1 of its 4 people, both hidden; one booking of
+    1,5 person-days names no municipality, so no row holds it."""
+    shown = page.scope_view(tiny, ViewFilters(implementer="b"))
+    notes = shown["drilldown"]["notes"]
+    assert notes[0].startswith("<5 = 1–4")
+    assert "Näkyvät luvut ovat yhteensä 0, osallistujia on 4. 2 lukua on piilotettu" in notes[1]
+    assert notes[2] == "1,5 henkilötyöpäivää on kirjattu ilman kuntaa."
+    assert "ilman kuntaa" not in " ".join(page.scope_view(tiny, ViewFilters(implementer="a"))["drilldown"]["notes"])
+
+
+def test_the_region_tiles_say_what_their_marks_mean_and_why_they_do_not_add_up(tiny):
+    tiles = page.all_areas_view(tiny, ViewFilters())["tiles"]
+    text = " ".join(a["text"] for a in tiles.to_plotly_json()["layout"]["annotations"])
+    assert "&lt;5 = 1–4 henkilöä" in text and "osallistujia on 10" in text and "maakunnassa" in text  # "<" as Plotly shows it

@@ -9,6 +9,7 @@ from dash import html
 from dashboard import formatting as fmt
 from dashboard.i18n import translate
 from dashboard.ingest.problems import Problem
+from queries.participants import GRAND, ParticipantStats
 
 SHOWN_PROBLEMS = 20
 
@@ -76,3 +77,10 @@ def plan_error_page(problems: list[Problem], lang: str, name: Callable[[str], st
 def protection_note(threshold: int, lang: str):
     """The method note under the participant tables, with the plan's threshold."""
     return html.P(translate("participants.protection", lang, threshold=threshold, largest=threshold - 1), className="method-note")
+
+
+def split_reconciliation(stats: ParticipantStats, dimension: str, lang: str) -> list[str]:
+    """Why a split's rows (all of them, as in the download) do not add up to its total row."""
+    _, (totals, *_) = stats.view.split_columns(dimension)
+    places = dimension if dimension in ("muni", "region") else None
+    return fmt.split_notes(totals, stats.view.value(GRAND), lang, places)

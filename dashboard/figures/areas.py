@@ -3,6 +3,8 @@ over time against an even path, and a tile grid of regions (no map data needs to
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from dashboard import formatting as fmt
@@ -137,23 +139,41 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
     return figure
 
 
-def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str) -> Chart:
+# Where a long word of a region's name breaks, so that each line fits a tile (Finnish compounds:
+# before the last part of the compound).
+_WORD_BREAKS = {
+    "Pohjanmaa": "Pohjan-<br>maa",
+    "Kymenlaakso": "Kymen-<br>laakso",
+    "Satakunta": "Sata-<br>kunta",
+    "Pirkanmaa": "Pirkan-<br>maa",
+    "Ahvenanmaa": "Ahvenan-<br>maa",
+    "Varsinais": "Varsi-<br>nais",
+    "Karjala": "Karjala",
+}
+
+
+def tile_label(region: str) -> str:
+    """A region's name in lines that fit its tile: broken at its hyphens and inside long words."""
+    return "-<br>".join(_WORD_BREAKS.get(word, word) if len(word) > 7 else word for word in region.split("-"))
+
+
+def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str, notes: list[str] = ()) -> Chart:
     """A tile per region; regions of the plan carry their participant count (hidden as <5 where
-    small) and can be clicked to filter; the others are shown pale for orientation."""
+    small) and can be clicked to filter; the others are shown pale for orientation. `notes` say why
+    the tiles do not add up to the participants."""
     figure = Chart()
     for in_plan in (False, True):
         names = [r for r in REGION_TILES if (r in counts) == in_plan]
         if not names:
             continue
-        # Long names break at their hyphen to fit the tile.
-        label = {r: r.replace("-", "-<br>") for r in names}
+        label = {r: tile_label(r) for r in names}
         texts = [f"<b>{label[r]}</b><br>{fmt.count(counts[r], lang, suppressed=True)}" if in_plan else label[r] for r in names]
         colours = [(ORANGE if r == selected else BLUE) if in_plan else "#eef1f4" for r in names]
         figure.add_scatter(
             x=[REGION_TILES[r][0] for r in names],
             y=[-REGION_TILES[r][1] for r in names],
             mode="markers+text",
-            marker={"symbol": "square", "size": 92, "color": colours, "line": {"color": "white", "width": 2}},
+            marker={"symbol": "square", "size": 80, "color": colours, "line": {"color": "white", "width": 2}},
             text=texts,
             textfont={"color": "white" if in_plan else MUTED, "size": 12 if in_plan else 10},
             customdata=names,
@@ -165,10 +185,12 @@ def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str)
     figure.update_layout(
         **base_layout(translate("areas.tiles.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=640, clickmode="event"
     )
-    notes = fmt.withheld_notes(counts.values(), lang)  # what "<5" and ".." on the tiles mean
-    if notes:
+    notes = fmt.withheld_notes(counts.values(), lang) + list(notes)  # what "<5" and ".." mean, and the sums
+    lines = [line for note in notes for line in textwrap.wrap(note, 80)]
+    if lines:
+        figure.update_layout(height=640 + 16 * len(lines), margin={"b": 24 + 16 * len(lines)})  # room under the tiles
         figure.add_annotation(
-            text="<br>".join(notes),
+            text="<br>".join(lines),
             xref="paper",
             yref="paper",
             x=0,

@@ -10,7 +10,7 @@ from dash import Input, Output, State, html, no_update
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
-from dashboard.components.notices import life_notice, page_notes
+from dashboard.components.notices import life_notice, page_notes, split_reconciliation
 from dashboard.components.table import TableColumn, data_table, download_button, message, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
@@ -21,8 +21,8 @@ from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import areas
-from queries.participants import participant_stats
-from queries.summary import phase
+from queries.participants import GRAND, participant_stats
+from queries.summary import person_days_figures, phase
 
 PATH = "/alueet"
 TITLE_KEY = "nav.areas"
@@ -62,7 +62,9 @@ def layout(lang: str):
     )
 
 
-def municipality_table(rows: list[dict], lang: str):
+def municipality_table(rows: list[dict], total: int, days_without_town: float, lang: str):
+    """`total`: the scope's participants (once each); `days_without_town`: person-days recorded
+    with no municipality, which no row holds."""
     t = lambda k: translate(k, lang)  # noqa: E731
     count = lambda v: fmt.count(v, lang, suppressed=True)  # noqa: E731
     columns = [
@@ -73,7 +75,11 @@ def municipality_table(rows: list[dict], lang: str):
         TableColumn("person_days", t("kpi.person_days"), lambda v: fmt.days(v, lang), True),
     ]
     counts = [r[k] for r in rows for k in ("participants", "women", "others")]
-    return data_table(rows, columns, t("participants.split.caption"), notes=fmt.withheld_notes(counts, lang))
+    notes = fmt.withheld_notes(counts, lang) + fmt.split_notes([r["participants"] for r in rows], total, lang, "muni")
+    unassigned = days_without_town
+    if unassigned:
+        notes.append(translate("split.unassigned_days", lang, days=fmt.days(unassigned, lang)))
+    return data_table(rows, columns, t("participants.split.caption"), notes=notes)
 
 
 def _context(result: LoadResult, filters: ViewFilters):
@@ -87,7 +93,10 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
     scope, stats = _context(result, filters)
     if scope.implementer or scope.region or scope.municipalities:
         title = translate("areas.drilldown.title", lang, scope=scope_label(scope, result, lang))
-        drilldown = municipality_table(areas.municipality_rows(result.store, scope, scope.as_of, stats), lang)
+        rows = areas.municipality_rows(result.store, scope, scope.as_of, stats)
+        days = person_days_figures(result.store, scope, scope.as_of)[0]["total"]
+        without_town = round(max(0.0, days - sum(r["person_days"] for r in rows)), 2)
+        drilldown = municipality_table(rows, stats.view.value(GRAND), without_town, lang)
     else:
         title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
@@ -104,7 +113,9 @@ def all_areas_view(result: LoadResult, filters: ViewFilters) -> dict:
     charts = page_view(_all_areas_charts, result, ViewFilters(as_of=filters.as_of, lang=filters.lang))
     _, all_stats = _everything(result, filters)
     region = filters.region if filters.region in plan_options(result).regions else None
-    return charts | {"tiles": region_tiles(areas.region_counts(all_stats), region, filters.lang)}
+    counts = areas.region_counts(all_stats)
+    notes = split_reconciliation(all_stats, "region", filters.lang)
+    return charts | {"tiles": region_tiles(counts, region, filters.lang, notes)}
 
 
 def _everything(result: LoadResult, filters: ViewFilters):

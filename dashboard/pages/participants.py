@@ -12,7 +12,7 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
-from dashboard.components.notices import life_notice, page_notes, protection_note
+from dashboard.components.notices import life_notice, page_notes, protection_note, split_reconciliation
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
@@ -252,7 +252,8 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         for name, counts, total in split_rows(stats, dimension, values, names)
     ]
     # The distinct values shown are the formatted ones' keys: the marks among them need the legend.
-    return table(caption, head, body, notes=fmt.withheld_notes(formatted.keys(), lang))
+    notes = fmt.withheld_notes(formatted.keys(), lang) + split_reconciliation(stats, dimension, lang)
+    return table(caption, head, body, notes=notes)
 
 
 class _Formatted(dict):
