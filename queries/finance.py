@@ -18,6 +18,7 @@ from queries.store import Store
 from queries.summary import (
     Scope,
     _date,
+    budgets_by_implementer,
     finance_by_implementer,
     indicator_progress_by_implementer,
     run_rate_window_start,
@@ -404,3 +405,33 @@ def _records(frame: pd.DataFrame, kind: str, columns: list[str]) -> list[dict]:
         else:
             values.append(frame[column].tolist())
     return [{"kind": kind, **dict(zip(columns, row, strict=True))} for row in zip(*values, strict=True)]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A scope's target for a headline indicator, and where it comes from: the plan's own, or (for
+    an implementer the plan sets none for) its budget's share of the project's target. Every page
+    shows a derived target as derived, with this rule."""
+
+    value: float
+    derived: bool = False
+    budget_share: float | None = None  # the implementer's share of the project's net budget
+    project_target: float | None = None
+
+
+def scope_target(store: Store, scope: Scope, indicator: str, own: float | None) -> Target | None:
+    """The target of `indicator` ("participants" or "person_days") in total for the scope. `own` is
+    the plan's own for the scope (the summary's). A region or municipality has none of either kind:
+    budget shares are an implementer's."""
+    if own is not None:
+        return Target(float(own))
+    if not scope.implementer or scope.narrowed_by_area:
+        return None
+    budgets = budgets_by_implementer(store, scope)
+    derived = implementer_targets(store, budgets).get(scope.implementer, {}).get(indicator)
+    project = implementer_targets(store, budgets)["__project__"].get(indicator)
+    project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
+    if derived is None or not project or not project_budget:
+        return None
+    share = float(budgets.get(scope.implementer, 0.0)) / project_budget
+    return Target(derived, True, share, project)

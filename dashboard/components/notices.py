@@ -9,6 +9,7 @@ from dash import html
 from dashboard import formatting as fmt
 from dashboard.i18n import translate
 from dashboard.ingest.problems import Problem
+from queries.finance import Target
 from queries.participants import GRAND, ParticipantStats
 
 SHOWN_PROBLEMS = 20
@@ -84,3 +85,23 @@ def split_reconciliation(stats: ParticipantStats, dimension: str, lang: str) -> 
     _, (totals, *_) = stats.view.split_columns(dimension)
     places = dimension if dimension in ("muni", "region") else None
     return fmt.split_notes(totals, stats.view.value(GRAND), lang, places)
+
+
+def target_figure(target: Target, show: Callable, lang: str) -> str:
+    """A target as shown beside its actual: "80 (derived)" where it is derived from the budget share."""
+    text = show(target.value, lang)
+    return f"{text} ({translate('target.derived.short', lang)})" if target.derived else text
+
+
+def derived_target_text(target: Target | None, show: Callable, lang: str) -> str | None:
+    """A derived target's rule, the same words on every page; None for the plan's own."""
+    if target is None or not target.derived:
+        return None
+    share, project = fmt.percent(target.budget_share, 1, lang), show(target.project_target, lang)
+    return translate("target.derived", lang, share=share, project=project)
+
+
+def derived_target_note(target: Target | None, show: Callable, lang: str) -> list:
+    """Under a derived target, its rule."""
+    text = derived_target_text(target, show, lang)
+    return [html.P(text, className="kpi-note")] if text else []

@@ -41,13 +41,19 @@ def _path(start: dt.date, end: dt.date, target: float | None) -> tuple[list, lis
     return [pd.Timestamp(start), pd.Timestamp(end)], [0, target]
 
 
-def cumulative_chart(monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str) -> Chart:
-    """monthly: day, entered, active, has_left for the scope."""
+def cumulative_chart(
+    monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str, derived: bool = False
+) -> Chart:
+    """monthly: day, entered, active, has_left for the scope; `derived`: the target is the budget
+    share of the project's (named so in the legend, as everywhere)."""
     entered, active, left = (translate(f"participants.chart.{k}", lang) for k in ("entered", "active", "left"))
     figure = Chart()
     xs, ys = _path(start, end, target)
     if xs:
-        name = translate("participants.chart.path", lang, target=fmt.count(int(target), lang))
+        shown = fmt.count(round(target), lang)
+        name = translate(
+            "participants.chart.path", lang, target=f"{shown} ({translate('target.derived.short', lang)})" if derived else shown
+        )
         figure.add_scatter(x=xs, y=ys, mode="lines", name=name, line={"color": INK, "dash": "dot", "width": 2}, hoverinfo="skip")
     figure.add_scatter(
         x=monthly["day"],

@@ -10,12 +10,13 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
 from dashboard.components.kpi import kpi_card, progress_bar
-from dashboard.components.notices import life_notice, nothing_yet, page_notes
+from dashboard.components.notices import derived_target_note, life_notice, nothing_yet, page_notes, target_figure
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
+from queries.finance import scope_target
 from queries.summary import Scope, finance_by_implementer, phase, summary, time_elapsed
 
 PATH = "/"
@@ -57,6 +58,11 @@ def layout(lang: str):
         ],
         className="page page-overview",
     )
+
+
+def whole_count(value: float, lang: str) -> str:
+    """A participant target as a whole number of people (a derived one is rarely whole)."""
+    return fmt.count(round(value), lang)
 
 
 def _share(value: float | None, target: float | None) -> float | None:
@@ -110,19 +116,22 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         html.P(translate("kpi.burn.forecast", lang, forecast=fmt.eur(figures["forecast_at_completion_eur"], lang))),
     ]
 
-    people, people_target = figures["participants"], figures["participants_target"]
+    people = figures["participants"]
+    people_goal = scope_target(result.store, scope, "participants", figures["participants_target"])
     women, women_target = figures["participants_women"], figures["participants_women_target"]
-    if people_target:
+    if people_goal:
+        people_target = people_goal.value
         people_details = [
             progress_bar(_share(people, people_target), translate("kpi.participants", lang)),
             html.P(
                 translate(
                     "kpi.participants.target",
                     lang,
-                    target=fmt.count(int(people_target), lang),
+                    target=target_figure(people_goal, whole_count, lang),
                     share=fmt.percent(_share(people, people_target), 0, lang),
                 )
             ),
+            *derived_target_note(people_goal, whole_count, lang),
         ]
     else:
         people_details = [html.P(translate("kpi.no_target", lang))]
@@ -137,18 +146,21 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         )
     )
 
-    day_total, day_target = figures["person_days"]["total"], figures["person_days_target"]["total"]
-    if day_target:
+    day_total = figures["person_days"]["total"]
+    day_goal = scope_target(result.store, scope, "person_days", figures["person_days_target"]["total"])
+    if day_goal:
+        day_target = day_goal.value
         day_details = [
             progress_bar(_share(day_total, day_target), translate("kpi.person_days", lang)),
             html.P(
                 translate(
                     "kpi.person_days.target",
                     lang,
-                    target=fmt.days(day_target, lang),
+                    target=target_figure(day_goal, fmt.days, lang),
                     share=fmt.percent(_share(day_total, day_target), 0, lang),
                 )
             ),
+            *derived_target_note(day_goal, fmt.days, lang),
         ]
     else:
         day_details = [html.P(translate("kpi.no_target", lang))]

@@ -12,13 +12,21 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
-from dashboard.components.notices import life_notice, page_notes, protection_note, split_reconciliation
+from dashboard.components.notices import (
+    derived_target_note,
+    derived_target_text,
+    life_notice,
+    page_notes,
+    protection_note,
+    split_reconciliation,
+    target_figure,
+)
 from dashboard.components.table import Cell, cell, download_button, part, row, table, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, scope_label, whole_count
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import finance
@@ -269,11 +277,17 @@ class _Formatted(dict):
 
 
 def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
+    """Each day type and the total, against its target (the total's derived where the plan sets
+    none for the implementer, as on every page; "derived" says so)."""
     days, targets = person_days_figures(result.store, scope, scope.as_of)
     rows = []
     for day_type in (*DAY_TYPES, "total"):
-        actual, target = days[day_type], targets[day_type]
-        rows.append({"day_type": day_type, "actual": actual, "target": target, "share": actual / target if target else None})
+        actual, target, derived = days[day_type], targets[day_type], None
+        if day_type == "total" and target is None:
+            derived = finance.scope_target(result.store, scope, "person_days", None)
+            target = derived.value if derived else None
+        share = actual / target if target else None
+        rows.append({"day_type": day_type, "actual": actual, "target": target, "share": share, "derived": derived})
     return rows
 
 
@@ -287,14 +301,15 @@ def person_days_table(rows: list[dict], lang: str):
             [
                 cell(t(f"day_type.{r['day_type']}") if r["day_type"] != "total" else t("finance.total_row"), header=True),
                 cell(fmt.days(r["actual"], lang), "num"),
-                cell(fmt.days(r["target"], lang), "num"),
+                cell(target_figure(r["derived"], fmt.days, lang) if r["derived"] else fmt.days(r["target"], lang), "num"),
                 cell(fmt.percent(r["share"], 0, lang), f"num {_share_class(r['share'])}".strip()),
             ],
             "total-row" if r["day_type"] == "total" else None,
         )
         for r in rows
     ]
-    return table(t("person_days.caption"), head, body)
+    rules = [derived_target_text(r["derived"], fmt.days, lang) for r in rows if r["derived"]]
+    return table(t("person_days.caption"), head, body, notes=rules)
 
 
 def _legend(value, stats: ParticipantStats, lang: str) -> list:
@@ -318,7 +333,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     # Only the budgets are needed (targets follow them), not the finance page's forecasts.
     budgets = budgets_by_implementer(result.store, scope)
     targets = finance.implementer_targets(result.store, budgets)
-    total, target = stats.view.value(GRAND), stats.target(GRAND)
+    total = stats.view.value(GRAND)
+    goal = finance.scope_target(result.store, scope, "participants", stats.target(GRAND))
+    target = goal.value if goal else None
     women, women_target = stats.view.value(key(gender="F")), stats.target(key(gender="F"))
     left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
     results = sum(v or 0 for v in (stats.view.value(key(ind=c)) for c in ("CR02", "CR03", "CR04")))
@@ -335,12 +352,13 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
                 translate(
                     "kpi.participants.target",
                     lang,
-                    target=fmt.count(int(target), lang),
+                    target=target_figure(goal, whole_count, lang),
                     share=fmt.percent(total / target, 0, lang),
                 )
                 if target
                 else translate("kpi.no_target", lang)
-            )
+            ),
+            *derived_target_note(goal, whole_count, lang),
         ],
         "kpi-women": fmt.count(women, lang, suppressed=True),
         "kpi-women-detail": [
@@ -363,7 +381,12 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ],
         "matrix": matrix_table(stats, lang),
         "cumulative": cumulative_chart(
-            scope_monthly(result.store, scope, as_of), target, project["start_date"], project["end_date"], lang
+            scope_monthly(result.store, scope, as_of),
+            target,
+            project["start_date"],
+            project["end_date"],
+            lang,
+            derived=bool(goal and goal.derived),
         ),
         "one-implementer": len(present) <= 1,
         "multiples": implementer_multiples(

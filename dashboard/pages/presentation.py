@@ -11,17 +11,18 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import formatting as fmt
 from dashboard import state
-from dashboard.components.notices import life_notice
+from dashboard.components.notices import life_notice, target_figure
 from dashboard.figures.chart import Chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
 from dashboard.pages import participants as participants_page
-from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, scope_label, whole_count
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import areas as area_queries
 from queries import finance
+from queries.finance import Target
 from queries.participants import INDICATORS, participant_stats
 from queries.summary import Scope, phase, summary, time_elapsed
 
@@ -72,11 +73,11 @@ def slide_names(result: LoadResult, filters: ViewFilters) -> list[str]:
     return [*FIXED_SLIDES, *(f"area:{i}" for i in areas)]
 
 
-def _against_target(value: float | None, target: float | None, show, lang: str) -> str:
+def _against_target(value: float | None, target: Target | None, show, lang: str) -> str:
     if not target:
         return translate("kpi.no_target", lang)
-    share = fmt.percent(value / target, 0, lang) if value is not None else "–"
-    return translate("slides.of_target", lang, target=show(target, lang), share=share)
+    share = fmt.percent(value / target.value, 0, lang) if value is not None else "–"
+    return translate("slides.of_target", lang, target=target_figure(target, show, lang), share=share)
 
 
 def overview_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
@@ -86,14 +87,16 @@ def overview_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, li
     elapsed = time_elapsed(scope.as_of, project["start_date"], project["end_date"])
     status = finance.implementer_table(result.store, scope, scope.as_of).iloc[-1]["status"]
     budget_used = s["spent_eur"] / s["budget_eur"] if s["budget_eur"] else None
-    days, days_target = s["person_days"]["total"], s["person_days_target"]["total"]
+    days = s["person_days"]["total"]
+    people_target = finance.scope_target(result.store, scope, "participants", s["participants_target"])
+    days_target = finance.scope_target(result.store, scope, "person_days", s["person_days_target"]["total"])
     return t("slides.overview.title"), [
         Figure(t("kpi.burn"), fmt.percent(budget_used, 0, lang), t("kpi.burn.time", share=fmt.percent(elapsed, 0, lang)), status),
         Figure(t("kpi.spent"), fmt.eur(s["spent_eur"], lang), t("slides.of_budget", budget=fmt.eur(s["budget_eur"], lang))),
         Figure(
             t("kpi.participants"),
             fmt.count(s["participants"], lang),
-            _against_target(s["participants"], s["participants_target"], lambda v, lang: fmt.count(int(v), lang), lang),
+            _against_target(s["participants"], people_target, whole_count, lang),
         ),
         Figure(t("kpi.person_days"), fmt.days(days, lang), _against_target(days, days_target, fmt.days, lang)),
     ]
