@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from dashboard import auth
 from dashboard.factory import create_app
 
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(args.plan, args.extracts)
     for problem in app.server.extensions["esr_seuranta"].current.problems:
         print(problem.line(), file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=debug)
+    app.run(host=args.host, port=args.port, debug=debug, request_handler=auth.NoBannerHandler)
     return 0
 
 

@@ -4,11 +4,15 @@ organisation's reverse proxy provides (see README)."""
 
 from __future__ import annotations
 
+import collections
 import hmac
 import os
+import threading
+import time
 from dataclasses import dataclass
 
 import flask
+from werkzeug.serving import WSGIRequestHandler
 
 REALM = "ESR-seuranta"
 DEFAULT_USER = "esr"
@@ -34,17 +38,65 @@ def credentials_from_env() -> Credentials | None:
     return Credentials(os.environ.get("ESR_USER") or DEFAULT_USER, password)
 
 
-def protect(server: flask.Flask, credentials: Credentials | None) -> None:
-    """Every route asks for the password when credentials are given."""
+class SignInThrottle:
+    """Failed sign-ins slowed down per client: after FREE_FAILURES wrong passwords in a row a client
+    must wait, twice as long after each further one (up to MAX_WAIT_SECONDS), before its next try
+    is even checked. A right password clears its record. Per server process, and bounded: the
+    least recently seen clients are forgotten past MAX_CLIENTS."""
+
+    FREE_FAILURES = 5
+    MAX_WAIT_SECONDS = 300
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._clients: collections.OrderedDict[str, tuple[int, float]] = collections.OrderedDict()
+
+    def wait_left(self, client: str) -> float:
+        """Seconds before this client may try again (0: now)."""
+        with self._lock:
+            _, allowed_at = self._clients.get(client, (0, 0.0))
+        return max(0.0, allowed_at - self.clock())
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            failures = self._clients.pop(client, (0, 0.0))[0] + 1
+            wait = 0 if failures <= self.FREE_FAILURES else min(2 ** (failures - self.FREE_FAILURES), self.MAX_WAIT_SECONDS)
+            self._clients[client] = (failures, self.clock() + wait)
+            while len(self._clients) > self.MAX_CLIENTS:
+                self._clients.popitem(last=False)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._clients.pop(client, None)
+
+
+def protect(server: flask.Flask, credentials: Credentials | None, throttle: SignInThrottle | None = None) -> None:
+    """Every route asks for the password when credentials are given; wrong ones are throttled."""
     server.config["ESR_CREDENTIALS"] = credentials
     if credentials is None:
         return
+    throttle = throttle or SignInThrottle()
+    server.extensions["esr_sign_in_throttle"] = throttle
 
     @server.before_request
     def require_password():
         given = flask.request.authorization
-        if given is not None and given.type == "basic" and credentials.accept(given.username, given.password):
-            return None
+        client = flask.request.remote_addr or "?"
+        if given is not None:
+            wait = throttle.wait_left(client)
+            if wait > 0:  # not even checked: guessing gets no faster by asking more often
+                return flask.Response(
+                    "Liian monta yritystä / För många försök / Too many attempts",
+                    status=429,
+                    mimetype="text/plain; charset=utf-8",
+                    headers={"Retry-After": str(int(wait) + 1)},
+                )
+            if given.type == "basic" and credentials.accept(given.username, given.password):
+                throttle.succeeded(client)
+                return None
+            throttle.failed(client)
         return flask.Response(
             "Kirjaudu sisään / Logga in / Sign in",
             status=401,
@@ -123,3 +175,13 @@ def add_security_headers(server: flask.Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")  # filters in URLs stay in-house
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+class NoBannerHandler(WSGIRequestHandler):
+    """`python app.py`'s server without its version banner (Werkzeug's says "Werkzeug/3.x
+    Python/3.11"): a version tells an attacker which known holes to try. gunicorn says only its name."""
+
+    server_version = "ESR-seuranta"
+
+    def version_string(self) -> str:
+        return self.server_version

@@ -39,3 +39,12 @@ def duckdb_memory_limit() -> str:
     if not _SIZE.fullmatch(value):
         raise ValueError(f"ESR_DUCKDB_MEMORY must be a size such as 2GB or 1500MB, not {value!r}")
     return value
+
+
+def report_renders() -> int:
+    """ESR_REPORT_RENDERS: how many report PDFs one server process draws at once (default 1; each
+    is a headless Chromium of a few hundred megabytes). Others wait a moment, then get 503."""
+    value = os.environ.get("ESR_REPORT_RENDERS", "").strip() or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"ESR_REPORT_RENDERS must be a whole number of at least 1, not {value!r}")
+    return int(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,10 @@ BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 def bootstrap_css() -> Path:
     """Bootstrap 5 as shipped inside the Bootstrap-Flask wheel: served by us, never from a CDN."""
     return Path(str(resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"))
+
+
+REPORT_WAIT_SECONDS = 5  # a second click, or a colleague's, waits this long for a free render
+REPORT_RETRY_SECONDS = 20  # about one report's drawing time
 
 
 def create_app(
@@ -49,10 +54,25 @@ def create_app(
     def bootstrap():
         return flask.send_file(css, mimetype="text/css", max_age=86400)
 
+    renders = threading.BoundedSemaphore(config.report_renders())
+
     @server.route(shell.REPORT_PDF)
     def report_pdf():
-        """The report button: the current view (filters from the query string) as a PDF."""
+        """The report button: the current view (filters from the query string) as a PDF. At most
+        ESR_REPORT_RENDERS at once per process: a request that finds them all busy for REPORT_WAIT
+        seconds is told to come back (503, Retry-After) rather than start one more Chromium."""
         filters = parse_query(flask.request.query_string.decode("utf-8", "replace"))
+        if not renders.acquire(timeout=REPORT_WAIT_SECONDS):
+            message = translate("report.busy", filters.lang)
+            return flask.Response(
+                message, status=503, mimetype="text/plain; charset=utf-8", headers={"Retry-After": str(REPORT_RETRY_SECONDS)}
+            )
+        try:
+            return _render_report(filters)
+        finally:
+            renders.release()
+
+    def _render_report(filters):
         served = server.extensions[state.EXTENSION].current
         as_of = resolve_as_of(served.store, filters.as_of) if served.ok else None
         with tempfile.TemporaryDirectory() as folder:

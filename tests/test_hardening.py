@@ -136,3 +136,112 @@ def test_markup_in_plan_names_is_text_in_every_chart(tmp_path):
     drawn = json.dumps([f.to_plotly_json() for f in figures], cls=PlotlyJSONEncoder)
     assert "<a " not in drawn and "&lt;a href" in drawn
     assert "<b>" in drawn or "<br>" in drawn  # the figures' own markup stays
+
+
+def test_report_renders_are_capped_and_the_rest_told_to_retry(monkeypatch):
+    """One Chromium at a time per process (ESR_REPORT_RENDERS=1): a second request waits
+    REPORT_WAIT_SECONDS, then gets 503 with Retry-After instead of starting another."""
+    import threading
+
+    from dashboard import factory, report_pdf
+
+    monkeypatch.setenv("ESR_REPORT_RENDERS", "1")
+    monkeypatch.setattr(factory, "REPORT_WAIT_SECONDS", 0.2)
+    drawing, release, started = threading.Event(), threading.Event(), []
+
+    def slow_pdf(server, query, out, lang, credentials=None, progress=None):
+        started.append(query)
+        drawing.set()
+        release.wait(10)
+        out.write_bytes(b"%PDF-1.4 demo")
+        return out
+
+    monkeypatch.setattr(report_pdf, "write_pdf", slow_pdf)
+    app = create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=None)
+    first: list = []
+    worker = threading.Thread(target=lambda: first.append(app.server.test_client().get("/raportti.pdf")))
+    worker.start()
+    assert drawing.wait(10)
+    busy = app.server.test_client().get("/raportti.pdf?lang=en")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == str(factory.REPORT_RETRY_SECONDS)
+    assert "already being drawn" in busy.get_data(as_text=True)
+    release.set()
+    worker.join(10)
+    assert first[0].status_code == 200 and first[0].data.startswith(b"%PDF")
+    assert len(started) == 1  # the refused request started no Chromium
+    again = app.server.test_client().get("/raportti.pdf")  # the slot is free again
+    assert again.status_code == 200 and len(started) == 2
+
+
+def test_the_render_cap_must_be_a_whole_number(monkeypatch):
+    monkeypatch.setenv("ESR_REPORT_RENDERS", "0")
+    with pytest.raises(ValueError, match="ESR_REPORT_RENDERS"):
+        create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=None)
+
+
+def test_failed_sign_ins_are_slowed_down_per_client():
+    """Five wrong passwords are free; the sixth earns a 2 s wait, then 4 s, …, during which even
+    the right password is not checked. Another client is not held up; success clears the record."""
+    import base64
+
+    import flask
+
+    from dashboard import auth
+
+    now = [1000.0]
+    throttle = auth.SignInThrottle(clock=lambda: now[0])
+    server = flask.Flask("throttled")
+    auth.protect(server, auth.Credentials("esr", "salasana"), throttle)
+    server.add_url_rule("/", "home", lambda: "ok")
+    client = server.test_client()
+
+    def sign_in(password, address="10.0.0.1"):
+        token = base64.b64encode(f"esr:{password}".encode()).decode()
+        return client.get("/", headers={"Authorization": f"Basic {token}"}, environ_base={"REMOTE_ADDR": address})
+
+    assert client.get("/").status_code == 401  # a browser's first, password-less request costs nothing
+    assert [sign_in("väärin").status_code for _ in range(5)] == [401] * 5
+    assert sign_in("väärin").status_code == 401  # the sixth: counted, and now a 2 s wait
+    held = sign_in("salasana")
+    assert held.status_code == 429 and held.headers["Retry-After"] == "3"
+    assert sign_in("salasana", address="10.0.0.2").status_code == 200  # another client
+    now[0] += 2.5
+    assert sign_in("väärin").status_code == 401  # the seventh: 4 s
+    now[0] += 3
+    assert sign_in("salasana").status_code == 429
+    now[0] += 1.5
+    assert sign_in("salasana").status_code == 200
+    assert sign_in("väärin").status_code == 401  # a fresh record after the success: free again
+    assert throttle.wait_left("10.0.0.1") == 0
+
+
+def test_the_throttle_forgets_the_least_recent_clients_past_its_bound(monkeypatch):
+    from dashboard import auth
+
+    monkeypatch.setattr(auth.SignInThrottle, "MAX_CLIENTS", 3)
+    throttle = auth.SignInThrottle(clock=lambda: 0.0)
+    for n in range(5):
+        throttle.failed(f"10.0.0.{n}")
+    assert list(throttle._clients) == ["10.0.0.2", "10.0.0.3", "10.0.0.4"]
+
+
+def test_the_server_names_no_version(client):
+    """`python app.py` serves with auth.NoBannerHandler: "Server: ESR-seuranta", no Werkzeug or
+    Python version (gunicorn's header is its bare name)."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from dashboard import auth
+
+    source = (ROOT / "app.py").read_text()
+    assert "request_handler=auth.NoBannerHandler" in source
+    app = create_app(TINY / "plan", TINY / "extracts", warm=False, watch_seconds=None, credentials=None)
+    server = make_server("127.0.0.1", 0, app.server, request_handler=auth.NoBannerHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/_favicon.ico") as answer:
+            assert answer.headers["Server"] == "ESR-seuranta"
+    finally:
+        server.shutdown()
