@@ -5,6 +5,7 @@ bound parameters (`$name` in the .sql files); nothing is pasted into SQL text.""
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import shutil
 import tempfile
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from queries.sizes import approximate_bytes
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA = Path(__file__).parent / "schema.sql"
@@ -31,7 +34,7 @@ def sql_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-CACHE_SIZE = 512  # query results kept per store
+CACHE_BYTES = 384 << 20  # query results and computed results kept per store, by their size (ESR_CACHE_MB)
 DEFAULT_MEMORY_LIMIT = "2GB"  # a national programme's tables take 1.3 GB
 SCRATCH = ("profile_states", "area_numbers")  # derived tables read once at load and then dropped
 
@@ -43,9 +46,11 @@ class Store:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self._connection = connection
-        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        # Query results and memo values in one least-recently-used cache bounded by bytes: (value, size).
+        self._cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self._cached_bytes = 0
+        self.cache_limit = cache_bytes_from_env()
         self._cache_lock = threading.Lock()
-        self._memo: dict[tuple, object] = {}
         self._built: dict[tuple, object] = {}
 
     @classmethod
@@ -65,9 +70,42 @@ class Store:
         atexit.register(shutil.rmtree, spill, ignore_errors=True)
         return store
 
+    def _forget_all(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+            self._cached_bytes = 0
+
+    def _recall(self, key: tuple):
+        """(True, value) if cached (now the most recently used), else (False, None). Under the lock."""
+        entry = self._cache.get(key)
+        if entry is None:
+            return False, None
+        self._cache.move_to_end(key)
+        return True, entry[0]
+
+    def _keep(self, key: tuple, value: object) -> object:
+        """Cache the value, then forget the least recently used until the cache fits its limit.
+        A value larger than the whole limit is returned, not kept. Sized outside the lock."""
+        size = approximate_bytes(value)
+        with self._cache_lock:
+            if key in self._cache:  # another thread made it meanwhile: keep one
+                return self._cache[key][0]
+            if size > self.cache_limit:
+                return value
+            self._cache[key] = (value, size)
+            self._cached_bytes += size
+            while self._cached_bytes > self.cache_limit:
+                _, (_, dropped) = self._cache.popitem(last=False)
+                self._cached_bytes -= dropped
+        return value
+
+    @property
+    def cached_bytes(self) -> int:
+        return self._cached_bytes
+
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         """Append a DataFrame whose columns are named as the table's (load time only)."""
-        self._cache.clear()
+        self._forget_all()
         cursor = self._connection.cursor()
         try:
             columns = [row[0] for row in cursor.execute(f"describe {_identifier(table)}").fetchall()]
@@ -79,7 +117,7 @@ class Store:
 
     def derive(self) -> None:
         """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
-        self._cache.clear()
+        self._forget_all()
         cursor = self._connection.cursor()
         try:
             cursor.execute(DERIVED.read_text(encoding="utf-8"))
@@ -112,39 +150,30 @@ class Store:
 
     def _fetch(self, name: str, params: dict) -> pd.DataFrame:
         used = _used(name, params)
-        key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in used.items())))
+        key = ("query", name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in used.items())))
         with self._cache_lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached.copy()
+            found, cached = self._recall(key)
+        if found:
+            return cached.copy()
         cursor = self._connection.cursor()
         try:
             frame = cursor.execute(sql_text(name), used).df()
         finally:
             cursor.close()
-        with self._cache_lock:
-            self._cache[key] = frame
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return frame.copy()
+        return self._keep(key, frame).copy()
 
     def memo(self, key: tuple, compute):
         """A computed result kept for this store (the same immutability argument as the query cache).
         Callers treat what they get as read-only."""
         with self._cache_lock:
-            if key in self._memo:
-                return self._memo[key]
-        value = compute()
-        with self._cache_lock:
-            self._memo[key] = value
-            if len(self._memo) > CACHE_SIZE:
-                self._memo.pop(next(iter(self._memo)))
-        return value
+            found, value = self._recall(("memo", *key))
+        if found:
+            return value
+        return self._keep(("memo", *key), compute())
 
     def built(self, key: tuple, build):
         """A structure made from the whole data set (running totals), kept for the store's life: the
-        memo above forgets its oldest entries, and these are the oldest and the dearest to remake."""
+        memo above forgets the least recently used, and these are the oldest and the dearest to remake."""
         with self._cache_lock:
             if key in self._built:
                 return self._built[key]
@@ -155,6 +184,16 @@ class Store:
     def fetch_one(self, name: str, **params) -> dict:
         frame = self.fetch(name, **params)
         return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def cache_bytes_from_env() -> int:
+    """ESR_CACHE_MB: the size of each loaded data set's result cache (default 384)."""
+    value = os.environ.get("ESR_CACHE_MB", "").strip()
+    if not value:
+        return CACHE_BYTES
+    if not value.isdigit():
+        raise ValueError(f"ESR_CACHE_MB must be a whole number of megabytes, not {value!r}")
+    return int(value) << 20
 
 
 def _used(name: str, params: dict) -> dict:
