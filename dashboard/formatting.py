@@ -136,3 +136,5 @@ def date(value: dt.date | None, lang: str = "fi") -> str:
 
 # Plotly's own separators (decimal mark first, then thousands) for axis ticks in each language.
 PLOTLY_SEPARATORS = {"fi": ",\u00a0", "sv": ",\u00a0", "en": ".,"}
+# Dates on hover (the unified hover header of a time chart) as each language writes them (date()).
+PLOTLY_DATES = {"fi": "%-d.%-m.%Y", "sv": "%-d.%-m.%Y", "en": "%Y-%m-%d"}

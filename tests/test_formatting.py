@@ -66,3 +66,28 @@ def test_english_and_swedish_say_esf_finnish_says_esr():
     for lang in ("en", "sv"):
         assert not [k for k, v in catalogue(lang).items() if "ESR" in v], lang
     assert "ESR" in catalogue("fi")["app.title"]
+
+
+def test_one_date_format_per_language_on_pages_picker_and_chart_hover(tiny):
+    """The page's dates, the date picker's display and a time chart's hover header all write
+    30.6.2018 (fi, sv) or 2018-06-30 (en)."""
+    import datetime as dt
+    import re
+
+    from dashboard import formatting as fmt
+    from dashboard.components.filters import DATE_FORMATS
+    from dashboard.pages import finance, participants
+    from dashboard.url_state import ViewFilters
+
+    day = dt.date(2018, 6, 30)
+    moment = {"D": str(day.day), "M": str(day.month), "YYYY": str(day.year), "MM": f"{day.month:02}", "DD": f"{day.day:02}"}
+    for lang in ("fi", "sv", "en"):
+        expected = fmt.date(day, lang)
+        picker = re.sub(r"YYYY|MM|DD|M|D", lambda m: moment[m.group()], DATE_FORMATS[lang])
+        assert picker == expected, lang
+        assert day.strftime(fmt.PLOTLY_DATES[lang]) == expected, lang
+        shown = finance.view(tiny, ViewFilters(lang=lang))
+        charts = [shown["burn"], participants.view(tiny, ViewFilters(lang=lang))["cumulative"]]
+        for chart in charts:
+            assert chart.to_plotly_json()["layout"]["xaxis"]["hoverformat"] == fmt.PLOTLY_DATES[lang]
+    assert fmt.date(day, "fi") == "30.6.2018" and fmt.date(day, "en") == "2018-06-30"

@@ -134,7 +134,7 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
     )
     legend_on_top(figure, 1.06, 110)
     figure.update_yaxes(tickformat=".0%", gridcolor=TRACK, range=[0, 1.2])
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})
     return figure
 

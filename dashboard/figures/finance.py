@@ -107,7 +107,7 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
     )
     legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang])
     return figure
 
 
@@ -159,7 +159,7 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     )
     legend_on_top(figure, 1.06, 110)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})
     return figure
 
@@ -186,7 +186,7 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
     )
     legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK)
-    figure.update_xaxes(tickformat="%-m/%Y", dtick="M3")
+    figure.update_xaxes(tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M3")
     if not figure.data:
         nothing_to_draw(figure, translate("kpi.spent.none", lang))
     return figure

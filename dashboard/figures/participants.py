@@ -86,7 +86,9 @@ def cumulative_chart(
     )
     legend_on_top(figure)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", range=[pd.Timestamp(start), pd.Timestamp(end)])
+    figure.update_xaxes(
+        gridcolor=TRACK, tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang], range=[pd.Timestamp(start), pd.Timestamp(end)]
+    )
     return figure
 
 
@@ -140,7 +142,13 @@ def implementer_multiples(
     )
     legend_on_top(figure, 1.06)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", dtick="M12", range=[pd.Timestamp(start), pd.Timestamp(end)])
+    figure.update_xaxes(
+        gridcolor=TRACK,
+        tickformat="%Y",
+        hoverformat=fmt.PLOTLY_DATES[lang],
+        dtick="M12",
+        range=[pd.Timestamp(start), pd.Timestamp(end)],
+    )
     figure.update_annotations(font={"size": 15, "color": INK})
     return figure
 
@@ -175,7 +183,7 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
     )
     legend_on_top(figure)
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y")
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang])
     if not figure.data:  # the targets stand in the table beside it
         figure.layout.pop("shapes", None)
         figure.layout.pop("annotations", None)
