@@ -25,7 +25,12 @@ def test_it_finds_nothing_where_both_parts_of_a_line_are_hidden():
 
 
 def test_no_participant_download_of_the_demo_gives_anything_away(demo):
-    views = [ViewFilters(), ViewFilters(as_of=dt.date(2017, 6, 30)), ViewFilters(implementer="socca"), ViewFilters(region="Uusimaa")]
+    views = [
+        ViewFilters(),
+        ViewFilters(as_of=dt.date(2017, 6, 30)),
+        ViewFilters(implementer="socca"),
+        ViewFilters(region="Uusimaa"),
+    ]
     views += [ViewFilters(municipalities=("Tampere", "Helsinki")), ViewFilters(lang="en")]
     found = check_downloads(demo, views)
     assert found.revealed == []

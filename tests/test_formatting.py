@@ -91,3 +91,11 @@ def test_one_date_format_per_language_on_pages_picker_and_chart_hover(tiny):
         for chart in charts:
             assert chart.to_plotly_json()["layout"]["xaxis"]["hoverformat"] == fmt.PLOTLY_DATES[lang]
     assert fmt.date(day, "fi") == "30.6.2018" and fmt.date(day, "en") == "2018-06-30"
+
+
+def test_target_labels_of_close_levels_take_different_corners():
+    from dashboard.figures.participants import target_label_positions
+
+    assert target_label_positions([104, 532, 534]) == ["top left", "top left", "top right"]
+    assert target_label_positions([100, 101, 102, 600]) == ["top left", "top right", "bottom left", "top left"]
+    assert target_label_positions([]) == []

@@ -153,6 +153,20 @@ def implementer_multiples(
     return figure
 
 
+LABEL_POSITIONS = ("top left", "top right", "bottom left", "bottom right")
+
+
+def target_label_positions(levels: list[float], close: float = 0.08) -> list[str]:
+    """Where each target line's label goes, for levels in rising order: at the top left, unless the
+    level below is within `close` of the highest level, then at the next free corner (two targets of
+    534 and 532 person-days had their labels printed over each other)."""
+    positions, top = [], max(levels, default=0) or 1
+    for n, level in enumerate(levels):
+        near = n > 0 and (level - levels[n - 1]) / top < close
+        positions.append(LABEL_POSITIONS[(LABEL_POSITIONS.index(positions[-1]) + 1) % 4] if near else LABEL_POSITIONS[0])
+    return positions
+
+
 def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> Chart:
     """Cumulative person-days by type over time; each type's target as a dotted level."""
     figure = Chart()
@@ -169,15 +183,18 @@ def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], l
                 line={"color": colour, "width": 3},
                 hovertemplate=f"{name}: %{{y:,.1f}}<extra></extra>",
             )
-        target = targets.get(day_type)
-        if target:
-            figure.add_hline(
-                y=target,
-                line={"color": colour, "dash": "dot", "width": 2},
-                annotation_text=translate("participants.chart.target_of", lang, name=name, target=fmt.days(target, lang)),
-                annotation_position="top left",
-                annotation_font={"color": INK},
-            )
+    levels = [(targets[t], t, colour) for t, colour in DAY_TYPE_COLOURS.items() if targets.get(t)]
+    for (target, day_type, colour), position in zip(
+        sorted(levels), target_label_positions(sorted(v for v, *_ in levels)), strict=True
+    ):
+        name = translate(f"day_type.{day_type}", lang)
+        figure.add_hline(
+            y=target,
+            line={"color": colour, "dash": "dot", "width": 2},
+            annotation_text=translate("participants.chart.target_of", lang, name=name, target=fmt.days(target, lang)),
+            annotation_position=position,
+            annotation_font={"color": INK},
+        )
     figure.update_layout(
         **base_layout(translate("person_days.chart.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=420, hovermode="x unified"
     )

@@ -32,7 +32,29 @@ def base_layout(title: str, separators: str) -> dict:
 
 
 def legend_on_top(figure, y: float = 1.0, top_margin: int = 90) -> None:
-    """A horizontal legend above the plot, right-aligned, clear of the axis labels."""
+    """A horizontal legend just above the plot, left-aligned under the title. The title is pinned
+    to the top of the figure and the legend grows upwards from the plot, so the top margin holds
+    both: the title's line, and the legend's rows as they wrap in a figure LEGEND_WIDTH wide (a
+    right-aligned legend sat on the title as soon as the figure was narrower than both)."""
+    names = [t.get("name") for t in figure.data if t.get("name") and t.get("showlegend") is not False]
+    rows = _legend_rows(names)
     figure.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": y, "xanchor": "right", "x": 1}, margin={"t": top_margin}
+        title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 14}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": y, "xanchor": "left", "x": 0},
+        margin={"t": max(top_margin, TITLE_ROOM + LEGEND_ROW * rows)},
     )
+
+
+TITLE_ROOM, LEGEND_ROW, LEGEND_WIDTH = 54, 24, 560  # px: a title line, a legend row, a half-width chart
+
+
+def _legend_rows(names: list[str]) -> int:
+    """How many rows the legend wraps to in a chart LEGEND_WIDTH wide (about 8 px a character in
+    14 px type, and 40 px for each entry's symbol and gap)."""
+    rows, used = 1, 0
+    for name in names:
+        width = 40 + 8 * len(name)
+        if used and used + width > LEGEND_WIDTH:
+            rows, used = rows + 1, 0
+        used += width
+    return rows if names else 0

@@ -180,7 +180,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
             Figure(translate(f"finance.kpi.{k}", lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
             for k in ("forecast", "variance", "needed")
         ]
-        chart = for_screen(shown["burn"])
+        chart = for_screen(shown["burn"], 470)
     elif name == "participants":
         shown = page_view(participants_page.view, result, filters)
         title = translate("slides.participants.title", lang)
@@ -193,7 +193,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
                 ("participants.kpi.left", "left"),
             )
         ]
-        chart = for_screen(shown["cumulative"], 520)
+        chart = for_screen(shown["cumulative"], 500)
     elif name == "indicators":
         title, figures = indicator_slide(result, scope, lang)
     else:

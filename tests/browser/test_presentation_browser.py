@@ -36,6 +36,10 @@ def test_every_slide_is_legible_from_the_back_of_the_room(page, demo_server):
         assert sizes["figures"] and min(sizes["figures"]) >= 48, (title, sizes)
         assert sizes["labels"] and min(sizes["labels"]) >= 24, (title, sizes)
         assert page.inner_text("#slide-stamp") == "Tilanne 30.6.2018"
+        if page.locator("#slide .slide-chart").count():  # measured with its chart drawn
+            page.wait_for_selector("#slide .slide-chart .main-svg", timeout=15000)
+        tall = page.evaluate("() => [document.documentElement.scrollHeight, window.innerHeight]")
+        assert tall[0] <= tall[1], (title, tall)  # the slide fits the screen: nothing below the fold
         seen.append(title)
         screenshot(page, f"slide-{number:02d}")
         page.keyboard.press("ArrowRight")
