@@ -3,7 +3,8 @@ marked ".." may be worked out from the rows and columns beside it (dashboard/dis
 
     .venv/bin/python scripts/check_marks.py [--plan DIR] [--extracts DIR] [--out docs/marks-check.json]
 
-Checks the whole programme, its five largest implementers, three regions and an earlier date, and
+Checks the whole programme, its three largest and three smallest implementers, three regions
+and an earlier date, and
 writes what it checked and found. Exit 1 when anything is revealed."""
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     latest = scope_for(result, ViewFilters()).as_of
     table = finance.implementer_table(result.store, scope_for(result, ViewFilters()), latest).iloc[:-1]
-    largest = table.sort_values("budget_eur", ascending=False)["implementer_id"].head(5).tolist()
+    ranked = table.sort_values("budget_eur", ascending=False)["implementer_id"].tolist()
+    largest = list(dict.fromkeys(ranked[:3] + ranked[-3:]))  # the smallest have the most small counts
     regions = sorted(plan_options(result).regions)[:3]
     earlier = latest - dt.timedelta(days=365)
     views = [ViewFilters(), ViewFilters(as_of=earlier)]

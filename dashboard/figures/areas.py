@@ -78,7 +78,9 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
     # The legend 12 px above the plot, whatever its height: as a share of the plot (300 areas nationally
     # make it 23 000 px tall) it stood 470 px above, with the title adrift in the gap.
     top = 100
-    legend_on_top(figure, 1 + 12 / (height - top - figure.layout["margin"]["b"]), top)
+    legend_on_top(figure, 1.0, top)
+    plot = height - figure.layout["margin"]["t"] - figure.layout["margin"]["b"]  # the top margin fits the legend
+    figure.update_layout(legend={"y": 1 + 12 / plot})
     longest = max([1.0, *[float(v) for c, _ in SHARES for v in progress[c].dropna()]])
     figure.update_xaxes(tickformat=".0%", gridcolor=TRACK, range=[0, longest * 1.15])
     figure.update_yaxes(tickfont={"size": 16, "color": INK}, ticksuffix="  ")
