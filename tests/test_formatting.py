@@ -96,6 +96,13 @@ def test_one_date_format_per_language_on_pages_picker_and_chart_hover(tiny):
 def test_target_labels_of_close_levels_take_different_corners():
     from dashboard.figures.participants import target_label_positions
 
-    assert target_label_positions([104, 532, 534]) == ["top left", "top left", "top right"]
-    assert target_label_positions([100, 101, 102, 600]) == ["top left", "top right", "bottom left", "top left"]
+    assert target_label_positions([104, 532, 534]) == ["top left", "bottom left", "top left"]
+    assert target_label_positions([100, 101, 102, 600]) == ["bottom left", "top right", "top left", "top left"]
+    assert target_label_positions([100, 101, 102, 103, 104]) == [
+        "bottom left",
+        "bottom right",
+        "top right",
+        "top left",
+        "top left",
+    ]
     assert target_label_positions([]) == []

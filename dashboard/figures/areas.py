@@ -8,7 +8,7 @@ import textwrap
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, panel_grid, panels_to_show
+from dashboard.figures.chart import CHART_NOTE, Chart, panel_grid, panels_to_show
 from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top, panels_title
 from dashboard.i18n import translate
 
@@ -64,7 +64,7 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
         x=elapsed,
         line={"color": VERMILLION, "width": 3, "dash": "dash"},
         annotation_text=translate("areas.elapsed", lang, share=fmt.percent(elapsed, 0, lang)),
-        annotation_position="top",
+        annotation_position="top left",  # left of the line: on a phone the right runs off the chart
         annotation_font={"color": INK, "size": 14},
     )
     height = max(360, 150 + 78 * len(frame))
@@ -188,11 +188,12 @@ def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str,
         **base_layout(translate("areas.tiles.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=640, clickmode="event"
     )
     notes = fmt.withheld_notes(counts.values(), lang) + list(notes)  # what "<5" and ".." mean, and the sums
-    lines = [line for note in notes for line in textwrap.wrap(note, 80)]
+    lines = [line for note in notes for line in textwrap.wrap(note, 56)]
     if lines:
         figure.update_layout(height=640 + 16 * len(lines), margin={"b": 24 + 16 * len(lines)})  # room under the tiles
         figure.add_annotation(
             text="<br>".join(lines),
+            name=CHART_NOTE,
             xref="paper",
             yref="paper",
             x=0,

@@ -140,6 +140,10 @@ def scatter(**props) -> dict:
     return {"type": "scatter", **props}
 
 
+# Names that assets/narrow.js knows annotations by, to wrap them on a phone.
+PANEL_TITLE, CHART_NOTE = "panel-title", "chart-note"
+
+
 class Chart:
     """`data` is the list of traces and `layout` the layout, both as Plotly.js JSON."""
 
@@ -217,7 +221,8 @@ class Chart:
         row: int | None = None,
         col: int | None = None,
     ) -> Chart:
-        """A level line across the whole width of one panel, with an optional label above it."""
+        """A level line across the whole width of one panel, with an optional label at its left or
+        right end, above it ("top …") or below it ("bottom …")."""
         x, yref = self._axes(row, col)
         self.add_shape(type="line", xref=f"{x} domain", x0=0, x1=1, yref=yref, y0=y, y1=y, line=line)
         if annotation_text:
@@ -229,7 +234,7 @@ class Chart:
                 xanchor="left" if left else "right",
                 yref=yref,
                 y=y,
-                yanchor="bottom",
+                yanchor="top" if annotation_position.startswith("bottom") else "bottom",  # below or above the line
                 font=annotation_font or {},
             )
         return self
@@ -242,18 +247,19 @@ class Chart:
         annotation_position: str = "top right",
         annotation_font: dict | None = None,
     ) -> Chart:
-        """A line from bottom to top of the plot at `x`, with an optional label at its top."""
+        """A line from bottom to top of the plot at `x`, with an optional label: "top" centred above
+        the plot, "top/bottom right/left" inside it at that end and on that side of the line."""
         self.add_shape(type="line", yref="y domain", y0=0, y1=1, xref="x", x0=x, x1=x, line=line)
         if annotation_text:
-            beside = annotation_position != "top"
+            beside = annotation_position != "top"  # "top right" / "top left": on that side of the line
             self.add_annotation(
                 text=annotation_text,
                 xref="x",
                 x=x,
-                xanchor="left" if beside else "center",
+                xanchor=("right" if annotation_position.endswith("left") else "left") if beside else "center",
                 yref="y domain",
-                y=1,
-                yanchor="top" if beside else "bottom",
+                y=0 if annotation_position.startswith("bottom") else 1,
+                yanchor="bottom" if annotation_position.startswith("bottom") or not beside else "top",
                 font=annotation_font or {},
             )
         return self
@@ -305,7 +311,15 @@ def panel_grid(titles: list[str], shared_yaxes: bool = False) -> tuple[Chart, An
             **({"matches": "y", "showticklabels": col == 1} if shared_yaxes and index else {}),
         }
         chart.add_annotation(
-            text=title, xref="paper", yref="paper", x=x0 + width / 2, y=y1, xanchor="center", yanchor="bottom", font={"size": 16}
+            text=title,
+            name=PANEL_TITLE,
+            xref="paper",
+            yref="paper",
+            x=x0 + width / 2,
+            y=y1,
+            xanchor="center",
+            yanchor="bottom",
+            font={"size": 16},
         )
     return chart, position_of, rows
 

@@ -107,8 +107,18 @@ def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budg
     )
     legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, rangemode="tozero")
-    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang])
+    figure.update_xaxes(gridcolor=TRACK, tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang], range=_date_range(figure))
     return figure
+
+
+def _date_range(figure: Chart) -> list | None:
+    """The dates the traces span, and 3 % more on the right for the forecast's end marker. Left to
+    Plotly, a phone-wide chart ran to 2024: it pads the range for the marker in pixels."""
+    days = [pd.Timestamp(x) for trace in figure.data for x in trace.get("x", [])]
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    return [first, last + (last - first) * 0.03]
 
 
 STATUS_URGENCY = {"off_track": 2, "watch": 1}
@@ -197,6 +207,6 @@ def _mark_as_of(figure: Chart, as_of: dt.date, lang: str) -> None:
         x=pd.Timestamp(as_of).timestamp() * 1000,
         line={"color": VERMILLION, "width": 2},
         annotation_text=translate("finance.chart.as_of", lang, date=fmt.date(as_of, lang)),
-        annotation_position="top right",
+        annotation_position="bottom left",  # the top holds the budget line's label; left of the line the curves are high
         annotation_font={"color": INK},
     )

@@ -153,18 +153,28 @@ def implementer_multiples(
     return figure
 
 
-LABEL_POSITIONS = ("top left", "top right", "bottom left", "bottom right")
+# For a cluster of close target lines, lowest first: labels below the lowest and above the highest
+# line never meet, whatever the chart's width; those between go to the right-hand corners.
+CLUSTER_POSITIONS = {
+    1: ("top left",),
+    2: ("bottom left", "top left"),
+    3: ("bottom left", "top right", "top left"),
+    4: ("bottom left", "bottom right", "top right", "top left"),
+}
 
 
 def target_label_positions(levels: list[float], close: float = 0.08) -> list[str]:
-    """Where each target line's label goes, for levels in rising order: at the top left, unless the
-    level below is within `close` of the highest level, then at the next free corner (two targets of
-    534 and 532 person-days had their labels printed over each other)."""
-    positions, top = [], max(levels, default=0) or 1
+    """Where each target line's label goes, for levels in rising order: at the top left, unless
+    other levels lie within `close` of the highest level (two targets of 534 and 532 person-days had
+    their labels printed over each other), then as CLUSTER_POSITIONS places a cluster."""
+    top = max(levels, default=0) or 1
+    clusters: list[list[float]] = []
     for n, level in enumerate(levels):
-        near = n > 0 and (level - levels[n - 1]) / top < close
-        positions.append(LABEL_POSITIONS[(LABEL_POSITIONS.index(positions[-1]) + 1) % 4] if near else LABEL_POSITIONS[0])
-    return positions
+        if n and (level - levels[n - 1]) / top < close and len(clusters[-1]) < len(CLUSTER_POSITIONS):
+            clusters[-1].append(level)
+        else:
+            clusters.append([level])
+    return [position for cluster in clusters for position in CLUSTER_POSITIONS[len(cluster)]]
 
 
 def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> Chart:

@@ -56,7 +56,7 @@ def layout(lang: str):
                 ],
                 className="table-section",
             ),
-            html.Figure(graph("areas-multiples", "alueet-eteneminen"), className="chart-figure"),
+            html.Figure(graph("areas-multiples", "alueet-eteneminen"), className="chart-figure panels-figure"),
         ],
         className="page page-areas",
     )

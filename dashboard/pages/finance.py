@@ -70,7 +70,9 @@ def layout(lang: str):
                 className="table-section",
             ),
             html.Figure(
-                graph("finance-multiples", "toteuttajat-kustannukset"), id="finance-multiples-figure", className="chart-figure"
+                graph("finance-multiples", "toteuttajat-kustannukset"),
+                id="finance-multiples-figure",
+                className="chart-figure panels-figure",
             ),
             html.Div(
                 [

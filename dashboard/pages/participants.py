@@ -83,7 +83,7 @@ def layout(lang: str):
                     html.Figure(
                         graph("participants-multiples", "osallistujat-toteuttajittain"),
                         id="participants-multiples-figure",
-                        className="chart-figure",
+                        className="chart-figure panels-figure",
                     ),
                 ]
             ),
