@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary_cmd.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
     reload_cmd = commands.add_parser("reload", help="check new data, then have the running dashboard load it")
     data_options(reload_cmd)
+    reload_cmd.add_argument(
+        "--accept", action="store_true", help="take new data into use even where it lacks most of the rows now served"
+    )
     report = commands.add_parser("report", help="write the meeting report as a PDF (needs Chromium)")
     data_options(report)
     report.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
@@ -106,7 +109,7 @@ def run_summary(args) -> int:
 def run_reload(args) -> int:
     """Validate first (one line per problem, as `check`); if the data would be taken into use, touch
     the reload marker so that every running server process loads it within its watch interval."""
-    from dashboard.reload import RELOAD_MARKER, request_reload
+    from dashboard.reload import RELOAD_MARKER, digest, fingerprint, mark_accepted, request_reload
 
     result = load(args, build=False)
     for problem in result.problems:
@@ -116,6 +119,8 @@ def run_reload(args) -> int:
         print("not reloading: the plan does not load, a file is rejected or a folder is missing (see above)", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
+        if args.accept:  # the data of these very files, as every running process fingerprints them
+            mark_accepted(result.extracts_dir, digest(fingerprint(result.plan_dir, result.extracts_dir)))
         marker = request_reload(result.extracts_dir)
     except OSError as exc:
         raise UsageError(f"cannot write {result.extracts_dir / RELOAD_MARKER}: {exc}") from exc

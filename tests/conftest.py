@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR
 from dashboard.ingest.load import load_project
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
+
+# Tests write a file and reload at once: files count as fully written as soon as they are (every
+# server these tests start inherits it). tests/test_reload.py tests the waiting itself.
+os.environ.setdefault("ESR_STABLE_SECONDS", "0")
 
 
 @pytest.fixture(scope="session")

@@ -78,9 +78,9 @@ def test_a_broken_file_is_refused_and_the_last_good_data_stays(tiny_copy):
     # The data page says so, naming the file.
     notice = str(data_page.view(data.current, "fi", reloader.last_attempt)["attempt"])
     assert "hylättiin" in notice and "participants.csv" in notice
-    # A deleted file is refused the same way.
+    # Deleted instead, it is an ordinary change; but with it every participant would go: held back.
     (tiny_copy / "extracts" / "participants.csv").unlink()
-    assert reloader.check().outcome == "refused" and data.current is served
+    assert reloader.check().outcome == "held" and data.current is served
 
 
 def test_bad_rows_do_not_stop_a_reload_but_are_set_aside_and_reported(tiny_copy):
@@ -155,3 +155,88 @@ def test_reload_command_validates_then_asks_running_servers_to_reload(tiny_copy,
     assert cli_main(args) == 1  # a file rejected whole: no reload is asked for
     assert not (tiny_copy / "extracts" / reload.RELOAD_MARKER).exists()
     assert "spending.csv" in capsys.readouterr().out
+
+
+def _append(path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def test_a_renamed_or_removed_file_is_an_ordinary_change(tiny_copy):
+    """Once a served file was renamed or removed, every later reload used to be refused until a
+    restart, new data blocked with it."""
+    _, data, reloader = app_on(tiny_copy)
+    extracts = tiny_copy / "extracts"
+    (extracts / "participants.csv").rename(extracts / "participants_2021-02.csv")
+    assert reloader.check().outcome == "reloaded" and participants(data) == 10
+    header = (extracts / "spending.csv").read_text().splitlines()[0]
+    (extracts / "spending_extra.csv").write_text(header + "\n2021-01-15,a,other_costs,10.00,X1,\n")
+    assert reloader.check().outcome == "reloaded"
+    (extracts / "spending_extra.csv").unlink()  # one file of a kind's two, most rows stay
+    assert reloader.check().outcome == "reloaded"
+    _append(extracts / "participants_2021-02.csv", NEW_ROW)  # and new data still comes in
+    assert reloader.check().outcome == "reloaded" and participants(data) == 11
+
+
+def test_a_replacement_that_loses_most_rows_is_held_until_confirmed(tiny_copy):
+    """A participants file replaced by its header (or by rows that are all bad, or by a fraction of
+    itself) is built but not served; the data page says why and offers the button; once confirmed it
+    is served, by this process at once and by another at its next look."""
+    _, data, reloader = app_on(tiny_copy)
+    _, other_data, other = app_on(tiny_copy)  # another worker on the same files
+    served, before = data.current, participants(data)
+    path = tiny_copy / "extracts" / "participants.csv"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    attempt = reloader.check()
+    assert attempt.outcome == "held" and data.current is served and participants(data) == before
+    assert attempt.problems[0].code == "rows_dropped" and attempt.problems[0].params == {
+        "kind": "participants",
+        "rows": 0,
+        "served": 11,
+    }
+    notice = str(data_page.view(data.current, "fi", reloader.last_attempt)["attempt"])
+    assert "odottaa vahvistusta" in notice and "data-accept" in notice and "0 riviä, käytössä olevassa 11" in notice
+    assert other.check().outcome == "held"
+    assert reloader.accept().outcome == "reloaded" and participants(data) == 0  # confirmed: an empty list is served
+    assert other.check().outcome == "reloaded" and participants(other_data) == 0  # the other worker follows
+    assert reloader.check().outcome == "unchanged"
+
+
+def test_rows_that_are_all_bad_are_held_too(tiny_copy):
+    _, data, reloader = app_on(tiny_copy)
+    path = tiny_copy / "extracts" / "participants.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], *(line.replace("2020-", "x2020-") for line in lines[1:])]) + "\n")
+    assert reloader.check().outcome == "held" and participants(data) == 10
+
+
+def test_reload_accept_on_the_command_line_confirms_for_every_running_process(tiny_copy, capsys):
+    _, data, reloader = app_on(tiny_copy)
+    path = tiny_copy / "extracts" / "participants.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n")  # 2 of 11 rows
+    assert reloader.check().outcome == "held"
+    args = ["reload", "--plan", str(tiny_copy / "plan"), "--extracts", str(tiny_copy / "extracts"), "--accept"]
+    assert cli_main(args) == 0
+    assert reloader.check().outcome == "reloaded" and participants(data) == 1  # p1's two entries: one person
+
+
+def test_a_file_still_being_written_is_not_built_from(tiny_copy):
+    """A copy that is still arriving (or aborted halfway) is not served: files must have been
+    unchanged for stable_seconds. The served data stays until then."""
+    import os
+    import time
+
+    app = create_app(tiny_copy / "plan", tiny_copy / "extracts", warm=False, watch_seconds=None)
+    data, reloader = app.server.extensions[EXTENSION], app.server.extensions[RELOADER]
+    reloader.stable_seconds = 30
+    path = tiny_copy / "extracts" / "participants.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:4]) + "\n")  # the first rows of a copy in progress
+    attempt = reloader.check()
+    assert attempt.outcome == "waiting" and participants(data) == 10
+    assert attempt.problems[0].code == "still_written" and attempt.problems[0].file.endswith("participants.csv")
+    assert reloader.check().outcome == "waiting"  # looked at again each time, not taken as seen
+    path.write_text("\n".join([*lines, NEW_ROW.strip()]) + "\n")  # the copy completes
+    past = time.time() - 60
+    os.utime(path, (past, past))  # … and a minute passes
+    assert reloader.check().outcome == "reloaded" and participants(data) == 11

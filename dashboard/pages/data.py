@@ -109,25 +109,19 @@ def problems_table(rows: list[dict], lang: str) -> dict:
 
 
 def attempt_notice(attempt, served: LoadResult, lang: str):
-    """The last reload that did not go through, said plainly, with its first problems."""
-    if attempt is None or attempt.outcome != "refused":
+    """The last reload that did not go through, said plainly, with its first problems; new data
+    held back comes with the button that takes it into use."""
+    if attempt is None or attempt.outcome not in ("refused", "held", "waiting"):
         return None
     lines = [html.Li(html.Code(p.line(lang, served.shown_name(p.file)))) for p in attempt.problems[:10]]
-    return html.Div(
-        [
-            html.P(
-                translate(
-                    "data.refused",
-                    lang,
-                    when=_stamp(attempt.at, lang),
-                    served=_stamp(served.loaded_at, lang),
-                )
-            ),
-            html.Ul(lines),
-        ],
-        className="notice notice-warning",
-        role="alert",
+    text = translate(f"data.{attempt.outcome}", lang, when=_stamp(attempt.at, lang), served=_stamp(served.loaded_at, lang))
+    button = (
+        [html.Button(translate("data.accept", lang), id="data-accept", n_clicks=0, className="btn btn-warning btn-sm")]
+        if attempt.outcome == "held"
+        else []
     )
+    kind = "notice-info" if attempt.outcome == "waiting" else "notice-warning"
+    return html.Div([html.P(text), html.Ul(lines), *button], className=f"notice {kind}", role="alert")
 
 
 def view(result: LoadResult, lang: str, attempt=None) -> dict:
@@ -177,8 +171,20 @@ def register(app) -> None:
         if reloader is None:
             return refresh_message("unavailable", lang), no_update
         attempt = reloader.check(force=True)
-        changed = attempt.outcome in ("reloaded", "refused")
+        changed = attempt.outcome in ("reloaded", "refused", "held", "waiting")
         return refresh_message(attempt.outcome, lang), (attempt.at.isoformat() if changed else no_update)
+
+    @app.callback(
+        Output("data-reloaded", "data", allow_duplicate=True),
+        Input("data-accept", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def accept(clicks):
+        """Take the held-back data into use, here and (through the accept marker) everywhere."""
+        reloader = state.reloader()
+        if not clicks or reloader is None:
+            return no_update
+        return reloader.accept().at.isoformat()
 
     # The whole page (filter choices included) is built from the served data: load it anew.
     app.clientside_callback(
