@@ -94,3 +94,13 @@ def test_a_long_split_table_shows_the_largest_first_and_says_the_download_has_al
     assert [row["cells"][0]["text"] for row in whole["rows"]] == [*towns, "Yhteensä"] and whole["caption"] == "Henkilöitä"
     frame, _ = EXPORTS["participants-by-municipality"](demo, ViewFilters())
     assert len(frame) == len(towns) + 1  # the download has them all
+
+
+def test_the_participants_slide_says_what_a_mark_means(tiny):
+    """On the tiny world women (6 of 10) are hidden as ".." and the left (2) as "<5": the slide,
+    like the page, says what each mark means."""
+    from dashboard.pages import presentation
+
+    text = str(presentation.slide(tiny, ViewFilters(), "participants"))
+    assert ".." in text and ".. = piilotettu, jotta alle 5 henkilön lukua ei voi laskea" in text
+    assert "<5 = 1–4 henkilöä" in text

@@ -136,6 +136,13 @@ def _first_line(detail: list) -> str:
     return str(detail[0].children) if detail and isinstance(detail[0].children, str) else ""
 
 
+def _with_legend(detail: list) -> str:
+    """The first detail line, and the line that says what a withheld count's mark means (the
+    participants page puts it under a KPI shown as "<5" or "..")."""
+    notes = [str(p.children) for p in detail[1:] if getattr(p, "className", None) == "kpi-note" and isinstance(p.children, str)]
+    return " · ".join([_first_line(detail), *notes]).strip(" ·")
+
+
 def for_screen(chart: Chart, height: int = 560) -> Chart:
     """A page's chart, larger for the back of the room (a copy: the page's own is cached)."""
     big = copy.deepcopy(chart)
@@ -185,7 +192,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
         shown = page_view(participants_page.view, result, filters)
         title = translate("slides.participants.title", lang)
         figures = [
-            Figure(translate(label, lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
+            Figure(translate(label, lang), shown[f"kpi-{k}"], _with_legend(shown[f"kpi-{k}-detail"]))
             for label, k in (
                 ("kpi.participants", "total"),
                 ("participants.kpi.women", "women"),
