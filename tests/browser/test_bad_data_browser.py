@@ -76,3 +76,32 @@ def test_data_page_lists_files_and_problems_and_reloads_new_data(page, bad_row_s
     assert spending.nth(3).inner_text() == "1"  # the bad row still set aside
     screenshot(page, "data-page")
     assert page.console_errors == []
+
+
+def test_a_replacement_that_loses_most_rows_waits_for_the_button(page, tiny_copy):
+    """participants.csv replaced by its header: the data page keeps serving the old data, says why,
+    and takes the new data into use only when the button is pressed."""
+    server = LiveServer(tiny_copy / "plan", tiny_copy / "extracts")
+    try:
+        path = tiny_copy / "extracts" / "participants.csv"
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+        page.goto(server.url + "/aineisto?lang=en")
+        page.wait_for_selector("#data-file-table table", timeout=20000)
+        page.click("#data-refresh")
+        page.wait_for_selector("#data-accept", timeout=20000)  # the page reloads and shows the notice
+        notice = page.inner_text("#data-attempt")
+        assert "not taken into use" in notice and "participants: the new data has 0 rows against 11 served" in notice
+        participants = page.locator("#data-file-table tr", has_text="participants.csv").locator("td")
+        assert participants.nth(2).inner_text() == "11"  # still served
+        screenshot(page, "data-page-held")
+        page.click("#data-accept")
+        page.wait_for_function(
+            "() => { const row = [...document.querySelectorAll('#data-file-table tr')]"
+            ".find(r => r.innerText.includes('participants.csv'));"
+            " return row && row.querySelectorAll('td')[2].innerText === '0'; }",
+            timeout=20000,
+        )
+        assert not page.locator("#data-accept").count()
+        assert page.console_errors == []
+    finally:
+        server.stop()
