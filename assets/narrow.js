@@ -2,7 +2,8 @@
    desktop card runs off the chart and its legend sits on it; a grid of panels or region tiles sized
    for a desktop overprints itself. After each drawing of a chart narrower than NARROW px this wraps
    the title, gives the title and the legend above the plot the room they take, wraps panel titles
-   and fits the tiles to the width. Wide again, the chart is drawn as the server sent it. */
+   and fits the tiles and bar labels to the width. Wide again, titles, margins and ranges are put
+   back; restyled traces (tiles, bar labels) come back with the next figure the server sends. */
 (function () {
   var NARROW = 700;  // a phone, and a grid of panels drawn 660 px wide in a phone's card
 
@@ -78,8 +79,28 @@
         var size = Math.min(80, Math.floor(gd.clientWidth / 5.6));
         if (gd.data[traces[0]].marker.size !== size) restyle = { "marker.size": size, "textfont.size": 9 };
       }
+      // A share label past a horizontal bar ("95 % of planned") keeps its number only.
+      (gd.data || []).forEach(function (trace, i) {
+        if (restyle || trace.type !== "bar" || trace.orientation !== "h" || trace.textposition !== "outside" || !Array.isArray(trace.text)) return;
+        var short = trace.text.map(function (t) { return typeof t === "string" ? t.replace(/%.*$/, "%") : t; });
+        if (short.join("|") !== trace.text.join("|")) {
+          restyle = { text: [short] };
+          traces = [i];
+        }
+      });
+      // Share labels past the end of horizontal bars: widen the axis until the longest fits.
+      var range = layout.xaxis && layout.xaxis.range, size = gd._fullLayout._size, svg = gd.querySelector(".main-svg");
+      if (range && typeof range[1] === "number" && size && svg) {
+        var right = svg.getBoundingClientRect().left + size.l + size.w, over = 0;
+        gd.querySelectorAll(".bartext").forEach(function (label) { over = Math.max(over, label.getBoundingClientRect().right - right); });
+        if (over > 1 && over < size.w * 0.8) {
+          update["xaxis.range"] = [range[0], range[0] + (range[1] - range[0]) * size.w / (size.w - over - 6)];
+          original.range = original.range || range.slice();
+        }
+      }
       if (!Object.keys(update).length && !restyle) return;
       var restore = { "title.text": original.title, "margin.t": original.top };
+      if (original.range) restore["xaxis.range"] = original.range;
       original.annotations.forEach(function (text, i) {
         if (update["annotations[" + i + "].text"]) restore["annotations[" + i + "].text"] = text;
       });

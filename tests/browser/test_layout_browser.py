@@ -30,6 +30,9 @@ OVERPRINTED = """() => {
       if (legend && meet(t, box(legend))) found.push([name, 'legend on the title']);
     }
     const notes = [...gd.querySelectorAll('.annotation')].filter((a) => a.textContent.trim()).map((a) => [a.textContent, box(a)]);
+    gd.querySelectorAll('.bartext').forEach((label) => {
+      if (box(label).right > whole.right + 2) found.push([name, 'bar label runs off the chart: ' + label.textContent.slice(0, 30)]);
+    });
     notes.forEach(([text, at]) => {
       if (at.right > whole.right + 2 || at.left < whole.left - 2) found.push([name, 'runs off the chart: ' + text.slice(0, 30)]);
     });
