@@ -117,3 +117,23 @@ def test_gunicorn_workers_serve_the_same_figures_and_pick_up_new_extracts(tiny_c
         log = server.stop()
     assert "Traceback" not in log, log
     assert "Booting worker" in log
+
+
+def test_two_gunicorn_instances_have_control_sockets_of_their_own(tiny_copy):
+    """gunicorn.conf.py: one control socket per instance (the default is one per user, which a
+    second instance took over)."""
+    import tempfile
+    from pathlib import Path
+
+    first = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=1)
+    second = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=1)
+    try:
+        sockets = [Path(tempfile.gettempdir()) / f"esr-seuranta-gunicorn-{server.process.pid}.ctl" for server in (first, second)]
+        deadline = time.monotonic() + 20
+        while not all(s.exists() for s in sockets) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert all(s.is_socket() for s in sockets), sockets
+        assert participants_answer(first.session) == participants_answer(second.session)
+    finally:
+        first.stop()
+        second.stop()
