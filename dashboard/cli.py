@@ -13,7 +13,7 @@ from dashboard.contract import LANGUAGES
 from dashboard.ingest.load import LoadResult, check_project, load_project
 from dashboard.ingest.problems import Problem
 from dashboard.url_state import ViewFilters, to_query
-from queries.summary import Scope, summary
+from queries.summary import Scope, changes_since, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_options(summary_cmd)
     summary_cmd.add_argument("--implementer", metavar="ID", help="one implementer instead of the whole project")
     summary_cmd.add_argument("--as-of", metavar="DATE", type=parse_date, help="figures up to this date (default: latest data)")
+    summary_cmd.add_argument("--since", metavar="DATE", type=parse_date, help="add each figure's change since this date")
     reload_cmd = commands.add_parser("reload", help="check new data, then have the running dashboard load it")
     data_options(reload_cmd)
     reload_cmd.add_argument(
@@ -101,7 +102,10 @@ def run_summary(args) -> int:
     implementers = set(result.plan.tables["implementers"]["implementer_id"])
     if args.implementer is not None and args.implementer not in implementers:
         raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
-    figures = summary(result.store, Scope(implementer=args.implementer, as_of=args.as_of))
+    scope = Scope(implementer=args.implementer, as_of=args.as_of)
+    figures = summary(result.store, scope)
+    if args.since is not None:
+        figures["changes_since"] = changes_since(result.store, scope, args.since)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return EXIT_OK
 

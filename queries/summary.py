@@ -4,6 +4,7 @@ One function computes them for both, so the CLI and the page cannot disagree."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -222,6 +223,30 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "participants_women_target": targets.get(("participants", "F")),
         "person_days": person_days,
         "person_days_target": person_days_target,
+    }
+
+
+def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:
+    """The change since `since` of the figures a steering group follows (contract v2, `summary
+    --since`): spent, participants and person-days in total, from the state on `since` to the state
+    on the scope's as-of date. A date before the project's start compares with nothing yet; one after
+    the as-of date with the as-of date itself. A participant change of 1 … threshold−1 is withheld
+    (None) like any small count."""
+    now = summary(store, scope)
+    as_of = dt.date.fromisoformat(now["as_of"])
+    start, _ = project_period(store)
+    day = min(since, as_of)
+    if day < start:
+        spent, people, days = 0.0, 0, 0.0
+    else:
+        then = summary(store, dataclasses.replace(scope, as_of=day))
+        spent, people, days = then["spent_eur"], then["participants"], then["person_days"]["total"]
+    threshold = int(store.fetch_one("project")["suppression_threshold"])
+    return {
+        "date": day.isoformat() if day >= start else since.isoformat(),
+        "spent_eur": _eur(now["spent_eur"] - spent),
+        "participants": suppress(now["participants"] - people, threshold),
+        "person_days": {"total": _days(now["person_days"]["total"] - days)},
     }
 
 
