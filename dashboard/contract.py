@@ -198,6 +198,17 @@ TARGETS = TableSpec(
     ),
 )
 PLAN_TABLES = {spec.kind: spec for spec in (IMPLEMENTERS, MUNICIPALITIES, BUDGET, FINANCING, TARGETS)}
+# (v2) Steering group meetings: `since` defaults to the last one before the as-of date.
+MEETINGS = TableSpec(
+    "meetings",
+    (
+        Column("date", "date", aliases=("päivämäärä", "pvm", "kokouspäivä")),
+        Column("title", "text", aliases=("otsikko", "kokous")),
+        Column("decisions", "text", required=False, aliases=("päätökset",)),
+    ),
+)
+# Plan files a project may leave out: read and validated like the others where present.
+OPTIONAL_PLAN_TABLES = {spec.kind: spec for spec in (MEETINGS,)}
 
 PROJECT_KEYS = ("name", "start_date", "end_date", "flat_rate", "suppression_threshold", "language")
 LANGUAGES = ("fi", "sv", "en")

@@ -59,6 +59,19 @@ def signed_eur(value: float | None, lang: str = "fi") -> str:
     return ("+" if round(value) > 0 else "") + eur(value, lang)
 
 
+def signed_count(value: int | None, lang: str = "fi") -> str:
+    """A change in a number of people: "+45"; None (a withheld change of 1–4) as "<5"."""
+    if value is None:
+        return SUPPRESSED
+    return ("+" if value > 0 else "") + count(value, lang)
+
+
+def signed_days(value: float | None, lang: str = "fi") -> str:
+    if _missing(value):
+        return "–"
+    return ("+" if value > 0 else "") + days(value, lang)
+
+
 def percent(share: float | None, decimals: int = 1, lang: str = "fi") -> str:
     """`share` is a fraction: 0.125 -> "12,5 %"."""
     if _missing(share):

@@ -14,7 +14,7 @@ from dashboard.components.notices import demo_badge, plan_error_page, problems_n
 from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.pages import BY_PATH, NAV_PAGES
-from dashboard.url_state import from_inputs, keep_display_params, parse_query, to_query
+from dashboard.url_state import from_inputs, keep_display_params, parse_date, parse_query, to_query, with_since
 from dashboard.view import cascade, clean_filters, plan_options
 from queries.summary import extract_date_range, resolve_as_of
 
@@ -211,6 +211,25 @@ def register(app) -> None:
         Output("lang-switch", "className"),
         Input("lang", "data"),
     )
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input("filter-since", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def since_to_url(since, search):
+        """The since control writes `since` into the URL (the filter bar's sync keeps it there)."""
+        chosen = parse_date(since if isinstance(since, str) else None)
+        query = with_since(search if isinstance(search, str) else "", chosen)
+        return query if query != (search or "") else no_update
+
+    @app.callback(Output("filter-since", "value"), Input("url", "search"), State("filter-since", "value"))
+    def since_from_url(search, shown):
+        """A link with `since` opens with it chosen."""
+        asked = parse_query(search).since
+        value = asked.isoformat() if asked else None
+        return value if value != shown else no_update
 
     @app.callback(
         Output("url", "search"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE
@@ -21,6 +21,7 @@ class ViewFilters:
     municipalities: tuple[str, ...] = ()
     as_of: dt.date | None = None
     lang: str = DEFAULT_LANGUAGE
+    since: dt.date | None = None  # (v2) changes are shown since this date
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -50,6 +51,7 @@ def parse_query(search: object) -> ViewFilters:
         municipalities=tuple(dict.fromkeys(v for v in params.get("municipality", []) if len(v) <= MAX_VALUE_LENGTH)),
         as_of=parse_date(first("as_of")),
         lang=lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
+        since=parse_date(first("since")),
     )
 
 
@@ -74,17 +76,29 @@ def to_query(filters: ViewFilters) -> str:
         pairs.append(("as_of", filters.as_of.isoformat()))
     if filters.lang != DEFAULT_LANGUAGE:
         pairs.append(("lang", filters.lang))
+    if filters.since:
+        pairs.append(("since", filters.since.isoformat()))
     return "?" + urlencode(pairs) if pairs else ""
 
 
 # How the view is shown rather than what it shows (presentation mode): kept as they are whenever the
 # filters rewrite the query.
 DISPLAY_PARAMS = ("kiosk", "rotate")
+# Kept too when the filter bar rewrites the query: `since` has its own control (see shell).
+KEPT_PARAMS = (*DISPLAY_PARAMS, "since")
+
+
+def with_since(search: str | None, since: dt.date | None) -> str:
+    """The query with its `since` set to this date, or without it."""
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k != "since"]
+    if since is not None:
+        pairs.append(("since", since.isoformat()))
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def keep_display_params(query: str, search: str | None) -> str:
     params = parse_qs((search or "").lstrip("?"))
-    kept = [(name, params[name][0][:MAX_VALUE_LENGTH]) for name in DISPLAY_PARAMS if params.get(name)]
+    kept = [(name, params[name][0][:MAX_VALUE_LENGTH]) for name in KEPT_PARAMS if params.get(name)]
     if not kept:
         return query
     return query + ("&" if query else "?") + urlencode(kept)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+
+import pandas as pd
 
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, restrict
@@ -15,6 +18,7 @@ from queries.summary import Scope, resolve_as_of
 class PlanOptions:
     implementers: tuple[tuple[str, str, str], ...]  # (implementer_id, area, name)
     municipalities: tuple[tuple[str, str, str], ...]  # (municipality, region, implementer_id)
+    meetings: tuple[tuple[dt.date, str, str], ...] = ()  # (date, title, decisions), by date
 
     @cached_property
     def implementer_ids(self) -> set[str]:
@@ -49,7 +53,29 @@ def _plan_options(result: LoadResult) -> PlanOptions:
     return PlanOptions(
         tuple(implementers[["implementer_id", "area", "name"]].itertuples(index=False, name=None)),
         tuple(municipalities[["municipality", "region", "implementer_id"]].itertuples(index=False, name=None)),
+        _meetings(result),
     )
+
+
+def _meetings(result: LoadResult) -> tuple[tuple[dt.date, str, str], ...]:
+    frame = result.plan.tables.get("meetings") if result.plan else None
+    if frame is None or frame.empty:
+        return ()
+    rows = [
+        (pd.Timestamp(day).date(), str(title), "" if pd.isna(decisions) else str(decisions))
+        for day, title, decisions in frame[["date", "title", "decisions"]].itertuples(index=False, name=None)
+        if pd.notna(day)
+    ]
+    return tuple(sorted(rows, key=lambda m: m[0]))
+
+
+def since_for(result: LoadResult, filters: ViewFilters, as_of: dt.date) -> dt.date | None:
+    """The date changes are shown since: the one asked for (never after the as-of date), else the
+    last steering group meeting before the as-of date, else none (contract v2: `since`)."""
+    if filters.since is not None:
+        return min(filters.since, as_of)
+    earlier = [day for day, _, _ in plan_options(result).meetings if day < as_of]
+    return earlier[-1] if earlier else None
 
 
 def clean_filters(result: LoadResult, filters: ViewFilters) -> ViewFilters:

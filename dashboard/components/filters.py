@@ -52,6 +52,13 @@ def _field(label: str, control, control_id: str, width: int):
     )
 
 
+def since_choices(options: PlanOptions, first_day: dt.date, lang: str) -> list[dict]:
+    """The steering group's meetings, latest first, and the project's start (everything so far)."""
+    meetings = [{"label": f"{fmt.date(day, lang)} · {title}", "value": day.isoformat()} for day, title, _ in options.meetings]
+    start = {"label": translate("filter.since.start", lang), "value": (first_day - dt.timedelta(days=1)).isoformat()}
+    return [*reversed(meetings), start]
+
+
 def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt.date, latest: dt.date | None):
     implementers = [{"label": f"{area} – {name}", "value": i} for i, area, name in options.implementers]
     regions = [{"label": r, "value": r} for r in options.regions]
@@ -94,7 +101,7 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
                         placeholder=translate("filter.all_municipalities", lang),
                     ),
                     "filter-municipality",
-                    4,
+                    2,
                 ),
                 _field(
                     translate("filter.as_of", lang),
@@ -109,6 +116,19 @@ def filter_bar(options: PlanOptions, lang: str, first_day: dt.date, last_day: dt
                         placeholder=fmt.date(latest, lang) if latest else "",
                     ),
                     "filter-as-of",
+                    2,
+                ),
+                _field(
+                    translate("filter.since", lang),
+                    dcc.Dropdown(
+                        id="filter-since",
+                        labels=dropdown_labels(lang),
+                        options=since_choices(options, first_day, lang),
+                        placeholder=translate("filter.since.last_meeting" if options.meetings else "filter.since.none", lang),
+                        clearable=True,
+                        searchable=False,
+                    ),
+                    "filter-since",
                     2,
                 ),
                 dbc.Col(

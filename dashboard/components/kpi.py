@@ -5,11 +5,20 @@ from __future__ import annotations
 from dash import html
 
 
-def kpi_card(label: str, figure_id: str, figure: str = "", details: list | None = None, detail_id: str | None = None):
+def kpi_card(
+    label: str,
+    figure_id: str,
+    figure: str = "",
+    details: list | None = None,
+    detail_id: str | None = None,
+    change: bool = False,
+):
+    """`change`: a line under the figure, `{figure_id}-change`, for its change since a date."""
     return html.Section(
         [
             html.H2(label, className="kpi-label"),
             html.P(figure, id=figure_id, className="kpi-figure"),
+            *([html.P(id=f"{figure_id}-change", className="kpi-change")] if change else []),
             html.Div(details or [], id=detail_id or f"{figure_id}-detail", className="kpi-detail"),
         ],
         className="kpi-card",

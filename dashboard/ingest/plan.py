@@ -56,8 +56,27 @@ def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
             refs["implementer"] = {v.lower(): v for v in checked.frame["implementer_id"]}
     if problems or project is None:
         return None, problems
+    # A bad row of an optional file is set aside and reported, as in an extract: the plan still loads.
+    for kind, spec in contract.OPTIONAL_PLAN_TABLES.items():
+        tables[kind] = _optional_table(directory / f"{kind}.csv", spec, refs, problems)
     tables["municipalities"]["region"] = tables["municipalities"]["region"].astype(str)
     return Plan(directory, project, tables), problems
+
+
+def _optional_table(path: Path, spec, refs: dict, problems: list[Problem]) -> pd.DataFrame:
+    """A plan file the project may leave out: empty (with its columns) when absent, else read and
+    validated like every other, its problems named by file, row and column."""
+    empty = pd.DataFrame({column.name: pd.Series(dtype=object) for column in spec.columns})
+    if not path.exists():
+        return empty
+    try:
+        raw = read_table(path)
+    except ReadError as exc:
+        problems.append(Problem(str(path), FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
+        return empty
+    checked = validate(raw, spec, refs, str(path))
+    problems.extend(checked.problems)
+    return empty if checked.rejected else checked.frame
 
 
 def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: list[Problem]) -> None:

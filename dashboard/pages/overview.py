@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dash import Input, Output, State, html, no_update
 
@@ -14,10 +15,10 @@ from dashboard.components.notices import derived_target_note, life_notice, nothi
 from dashboard.figures.overview import implementer_progress, implementer_progress_text
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for
+from dashboard.url_state import ViewFilters, from_inputs, parse_date
+from dashboard.view import page_view, plan_options, scope_for, since_for
 from queries.finance import scope_target
-from queries.summary import Scope, finance_by_implementer, phase, summary, time_elapsed
+from queries.summary import Scope, changes_since, finance_by_implementer, phase, summary, time_elapsed
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -35,10 +36,10 @@ FILTER_INPUTS = [
 def layout(lang: str):
     cards = [
         kpi_card(translate("kpi.budget", lang), "kpi-budget"),
-        kpi_card(translate("kpi.spent", lang), "kpi-spent"),
+        kpi_card(translate("kpi.spent", lang), "kpi-spent", change=True),
         kpi_card(translate("kpi.burn", lang), "kpi-burn"),
-        kpi_card(translate("kpi.participants", lang), "kpi-participants"),
-        kpi_card(translate("kpi.person_days", lang), "kpi-person-days"),
+        kpi_card(translate("kpi.participants", lang), "kpi-participants", change=True),
+        kpi_card(translate("kpi.person_days", lang), "kpi-person-days", change=True),
     ]
     return html.Div(
         [
@@ -172,6 +173,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     if not day_total:
         day_details.insert(0, nothing_yet(lang, "kpi.person_days.none"))
 
+    changes = change_lines(result, filters, scope, as_of, lang)
     finance = finance_by_implementer(result.store, scope, as_of)
     note = page_notes(life_notice(phase(result.store, as_of), project, lang), finance_level_note(scope, lang))
     return {
@@ -189,7 +191,27 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "kpi-person-days-detail": day_details,
         "figure": implementer_progress(finance, lang),
         "figure-text": implementer_progress_text(finance, lang),
+        **changes,
     }
+
+
+def change_lines(result: LoadResult, filters: ViewFilters, scope: Scope, as_of: dt.date, lang: str) -> dict:
+    """Each KPI's change since the chosen date or the last meeting (contract v2 `since`), or
+    nothing where there is neither."""
+    since = since_for(result, filters, as_of)
+    if since is None:
+        return dict.fromkeys(CHANGE_KEYS, "")
+    changes = changes_since(result.store, scope, since)
+    when = fmt.date(since, lang)  # which meeting it is, the filter bar says
+    line = lambda change: translate("kpi.change", lang, when=when, change=change)  # noqa: E731
+    return {
+        "kpi-spent-change": line(fmt.signed_eur(changes["spent_eur"], lang)),
+        "kpi-participants-change": line(fmt.signed_count(changes["participants"], lang)),
+        "kpi-person-days-change": line(fmt.signed_days(changes["person_days"]["total"], lang)),
+    }
+
+
+CHANGE_KEYS = ("kpi-spent-change", "kpi-participants-change", "kpi-person-days-change")
 
 
 OUTPUT_KEYS = (
@@ -207,6 +229,7 @@ OUTPUT_KEYS = (
     "kpi-person-days-detail",
     "figure",
     "figure-text",
+    *CHANGE_KEYS,
 )
 
 
@@ -234,9 +257,14 @@ def register(app) -> None:
         Output("kpi-person-days-detail", "children"),
         Output("overview-implementers", "figure"),
         Output("overview-implementers-text", "children"),
+        *(Output(key, "children") for key in CHANGE_KEYS),
         *FILTER_INPUTS,
+        Input("filter-since", "value"),
     )
-    def update_overview(implementer, region, municipalities, as_of, lang):
-        filters = from_inputs(implementer, region, municipalities, as_of, lang)
+    def update_overview(implementer, region, municipalities, as_of, lang, since):
+        filters = replace(
+            from_inputs(implementer, region, municipalities, as_of, lang),
+            since=parse_date(since if isinstance(since, str) else None),
+        )
         shown = page_view(view, state.current(), filters)
         return tuple(shown[key] for key in OUTPUT_KEYS)

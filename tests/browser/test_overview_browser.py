@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import formatting as fmt
 from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR
@@ -104,4 +106,27 @@ def test_region_filter_tells_finance_is_at_implementer_level(page, demo_server):
 def test_unknown_page_says_so(page, demo_server):
     page.goto(demo_server.url + "/ei-ole")
     page.wait_for_selector("text=Sivua ei löydy", timeout=15000)
+    assert page.console_errors == []
+
+
+def test_kpis_show_their_change_since_the_last_meeting_and_a_chosen_one(page, demo_server):
+    """The demo's last meeting before 30.6.2018 is the sixth (25.5.2018): the KPIs show their change
+    since it; choosing another meeting puts `since` in the URL and the changes follow."""
+    from queries.summary import changes_since
+
+    store = demo_server.app.server.extensions["esr_seuranta"].current.store
+    default = changes_since(store, Scope(), dt.date(2018, 5, 25))
+    page.goto(demo_server.url + "/")
+    page.wait_for_selector("#kpi-spent-change:not(:empty)", timeout=30000)
+    assert page.inner_text("#kpi-spent-change").startswith("25.5.2018 alkaen +")
+    assert page.inner_text("#filter-since") == "Edellinen kokous"  # the default, said as such
+    assert page.inner_text("#kpi-participants-change").endswith(f"+{default['participants']}")
+    page.click("#filter-since")
+    page.get_by_text("26.1.2018 · Ohjausryhmä 5 (demo)").click()
+    page.wait_for_function("() => location.search.includes('since=2018-01-26')", timeout=15000)
+    expect(page.locator("#kpi-spent-change")).to_contain_text("26.1.2018 alkaen", timeout=15000)
+    earlier = changes_since(store, Scope(), dt.date(2018, 1, 26))
+    assert page.inner_text("#kpi-participants-change").endswith(f"+{earlier['participants']}")
+    page.goto(demo_server.url + "/?since=2017-09-22&implementer=socca")  # a shared link opens with it
+    expect(page.locator("#kpi-spent-change")).to_contain_text("22.9.2017", timeout=15000)
     assert page.console_errors == []

@@ -1,0 +1,74 @@
+"""Steering group meetings (`meetings.csv`, contract v2) and `since`: the overview's KPIs show
+their change since the chosen date, by default since the last meeting before the as-of date.
+Hand-computed on the tiny world (see tests/fixtures/tiny and tests/test_changes_since.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.ingest.load import load_project
+from dashboard.pages import overview
+from dashboard.shell import sync
+from dashboard.url_state import ViewFilters, parse_query, to_query, with_since
+from dashboard.view import plan_options, since_for
+
+MEETINGS = "date,title,decisions\n2020-10-31,Ohjausryhmä 2,Rekrytointia lisätään\n2020-08-31,Ohjausryhmä 1,\n"
+
+
+@pytest.fixture
+def with_meetings(tiny_copy):
+    (tiny_copy / "plan" / "meetings.csv").write_text(MEETINGS)
+    result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
+    assert result.ok and not result.problems, [p.line() for p in result.problems]
+    return result
+
+
+def test_meetings_are_read_in_date_order(with_meetings, tiny):
+    assert plan_options(with_meetings).meetings == (
+        (dt.date(2020, 8, 31), "Ohjausryhmä 1", ""),
+        (dt.date(2020, 10, 31), "Ohjausryhmä 2", "Rekrytointia lisätään"),
+    )
+    assert plan_options(tiny).meetings == ()  # the file is optional
+
+
+def test_a_bad_meeting_row_is_named_and_the_plan_still_loads(tiny_copy):
+    (tiny_copy / "plan" / "meetings.csv").write_text("date,title,decisions\n31.13.2020,Kokous,\n2020-09-01,Kokous 2,\n")
+    result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
+    assert result.ok
+    assert [(p.file.endswith("meetings.csv"), p.row, p.column) for p in result.problems] == [(True, 2, "date")]
+    assert [m[1] for m in plan_options(result).meetings] == ["Kokous 2"]
+
+
+def test_since_defaults_to_the_last_meeting_before_the_as_of_date(with_meetings, tiny):
+    assert since_for(with_meetings, ViewFilters(), dt.date(2021, 2, 28)) == dt.date(2020, 10, 31)
+    assert since_for(with_meetings, ViewFilters(), dt.date(2020, 10, 31)) == dt.date(2020, 8, 31)  # before, not on
+    assert since_for(with_meetings, ViewFilters(), dt.date(2020, 8, 1)) is None
+    assert since_for(with_meetings, ViewFilters(since=dt.date(2021, 5, 1)), dt.date(2021, 2, 28)) == dt.date(2021, 2, 28)
+    assert since_for(tiny, ViewFilters(), dt.date(2021, 2, 28)) is None
+
+
+def test_the_overview_shows_each_change_since_the_last_meeting(with_meetings):
+    shown = overview.view(with_meetings, ViewFilters())
+    # Since 31.10.2020: 580 € (tests/test_changes_since.py), 3 people (withheld), 4,5 person-days.
+    assert shown["kpi-spent-change"] == "31.10.2020 alkaen +580\u00a0€"
+    assert shown["kpi-participants-change"] == "31.10.2020 alkaen <5"
+    assert shown["kpi-person-days-change"] == "31.10.2020 alkaen +4,5"
+    before_start = overview.view(with_meetings, ViewFilters(since=dt.date(2020, 6, 30), lang="en"))
+    assert before_start["kpi-participants-change"] == "+10 since 2020-06-30"
+
+
+def test_without_meetings_or_since_no_change_is_shown(tiny):
+    shown = overview.view(tiny, ViewFilters())
+    assert [shown[k] for k in overview.CHANGE_KEYS] == ["", "", ""]
+
+
+def test_since_lives_in_the_url_and_survives_the_filter_bar(tiny):
+    assert parse_query("?since=2020-10-31&as_of=2021-01-31").since == dt.date(2020, 10, 31)
+    assert to_query(ViewFilters(since=dt.date(2020, 10, 31))) == "?since=2020-10-31"
+    assert with_since("?implementer=a", dt.date(2020, 10, 31)) == "?implementer=a&since=2020-10-31"
+    assert with_since("?implementer=a&since=2020-10-31", None) == "?implementer=a"
+    # Picking an implementer rewrites the query from the filter bar: since stays.
+    search = sync(tiny, "filter-implementer", "?since=2020-10-31", "a", None, [], None, "fi")[0]
+    assert parse_query(search) == ViewFilters(implementer="a", since=dt.date(2020, 10, 31))
