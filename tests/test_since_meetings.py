@@ -72,3 +72,28 @@ def test_since_lives_in_the_url_and_survives_the_filter_bar(tiny):
     # Picking an implementer rewrites the query from the filter bar: since stays.
     search = sync(tiny, "filter-implementer", "?since=2020-10-31", "a", None, [], None, "fi")[0]
     assert parse_query(search) == ViewFilters(implementer="a", since=dt.date(2020, 10, 31))
+
+
+def test_time_charts_shade_the_period_since_the_last_meeting(with_meetings, tiny):
+    from dashboard.pages import finance, participants
+
+    day = lambda d: dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp() * 1000  # noqa: E731
+    for chart in (
+        finance.view(with_meetings, ViewFilters())["burn"],
+        participants.view(with_meetings, ViewFilters())["cumulative"],
+    ):
+        shaded = [s for s in chart.to_plotly_json()["layout"]["shapes"] if s.get("name") == "since"]
+        assert [(s["x0"], s["x1"]) for s in shaded] == [(day(dt.date(2020, 10, 31)), day(dt.date(2021, 2, 28)))]
+    chosen = finance.view(with_meetings, ViewFilters(since=dt.date(2020, 8, 31)))["burn"]
+    assert [s["x0"] for s in chosen.to_plotly_json()["layout"]["shapes"] if s.get("name") == "since"] == [
+        day(dt.date(2020, 8, 31))
+    ]
+    plain = finance.view(tiny, ViewFilters())["burn"].to_plotly_json()["layout"].get("shapes", [])
+    assert not [s for s in plain if s.get("name") == "since"]  # no meetings, no date chosen: nothing shaded
+
+
+def test_the_first_slide_carries_the_changes_since_the_last_meeting(with_meetings):
+    from dashboard.pages import presentation
+
+    text = str(presentation.slide(with_meetings, ViewFilters(), "overview"))  # shown as repr: \xa0 spelled out
+    assert "31.10.2020 alkaen +580\\xa0€" in text and "31.10.2020 alkaen <5" in text and "31.10.2020 alkaen +4,5" in text

@@ -140,6 +140,14 @@ def scatter(**props) -> dict:
     return {"type": "scatter", **props}
 
 
+SINCE_SHADE = "rgba(0, 114, 178, 0.08)"  # the Okabe–Ito blue, faint
+
+
+def _ms(day) -> float:
+    """A date as Plotly's date axis reads a number: milliseconds since 1970."""
+    return pd.Timestamp(day).timestamp() * 1000
+
+
 # Names that assets/narrow.js knows annotations by, to wrap them on a phone.
 PANEL_TITLE, CHART_NOTE = "panel-title", "chart-note"
 
@@ -210,6 +218,16 @@ class Chart:
     def add_shape(self, **props) -> Chart:
         self.layout.setdefault("shapes", []).append(props)
         return self
+
+    def shade_since(self, since, as_of) -> Chart:
+        """The time since `since` (the last meeting, or the date chosen) up to the as-of date, shaded
+        behind the traces of a time chart; nothing where there is no such date."""
+        if since is None or as_of is None or since >= as_of:
+            return self
+        return self.add_shape(
+            type="rect", xref="x", yref="y domain", x0=_ms(since), x1=_ms(as_of), y0=0, y1=1,
+            fillcolor=SINCE_SHADE, line={"width": 0}, layer="below", name="since",
+        )  # fmt: skip
 
     def add_hline(
         self,

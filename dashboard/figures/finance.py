@@ -91,8 +91,12 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
     return traces
 
 
-def burn_chart(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str) -> Chart:
+def burn_chart(
+    planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str, since: dt.date | None = None
+) -> Chart:
+    """`since`: the period since the last meeting (or the date chosen) is shaded."""
     figure = Chart()
+    figure.shade_since(since, forecast["as_of"])
     for trace in _burn_traces(planned, actual, forecast, lang, legend=True):
         figure.add_trace(trace)
     _mark_as_of(figure, forecast["as_of"], lang)

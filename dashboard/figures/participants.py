@@ -42,12 +42,19 @@ def _path(start: dt.date, end: dt.date, target: float | None) -> tuple[list, lis
 
 
 def cumulative_chart(
-    monthly: pd.DataFrame, target: float | None, start: dt.date, end: dt.date, lang: str, derived: bool = False
+    monthly: pd.DataFrame,
+    target: float | None,
+    start: dt.date,
+    end: dt.date,
+    lang: str,
+    derived: bool = False,
+    since: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> Chart:
     """monthly: day, entered, active, has_left for the scope; `derived`: the target is the budget
     share of the project's (named so in the legend, as everywhere)."""
     entered, active, left = (translate(f"participants.chart.{k}", lang) for k in ("entered", "active", "left"))
-    figure = Chart()
+    figure = Chart().shade_since(since, as_of)
     xs, ys = _path(start, end, target)
     if xs:
         shown = fmt.count(round(target), lang)

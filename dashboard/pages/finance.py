@@ -19,9 +19,9 @@ from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_
 from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages.overview import FILTER_INPUTS, finance_level_note, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, finance_level_note, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for, since_for
 from queries import finance
 from queries.summary import Scope, phase
 
@@ -322,7 +322,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
                 )
             )
         ],
-        "burn": burn_chart(scope_planned, scope_actual, forecast, float(total["budget_eur"]), lang),
+        "burn": burn_chart(
+            scope_planned, scope_actual, forecast, float(total["budget_eur"]), lang, since=since_for(result, filters, as_of)
+        ),
         "burn-text": translate(
             "finance.chart.burn.alt",
             lang,
@@ -383,9 +385,9 @@ COMPARING = {"multiples": "finance-multiples-figure"}
 
 
 def register(app) -> None:
-    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS)
-    def update_finance(implementer, region, municipalities, as_of, lang):
-        filters = from_inputs(implementer, region, municipalities, as_of, lang)
+    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS, SINCE_INPUT)
+    def update_finance(implementer, region, municipalities, as_of, lang, since):
+        filters = with_since_value(from_inputs(implementer, region, municipalities, as_of, lang), since)
         return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
 
 

@@ -31,6 +31,13 @@ FILTER_INPUTS = [
     Input("filter-as-of", "date"),
     State("lang", "data"),
 ]
+# Pages that show changes, or shade time charts, since a date also take the since control.
+SINCE_INPUT = Input("filter-since", "value")
+
+
+def with_since_value(filters: ViewFilters, since: object) -> ViewFilters:
+    """The filters with the since control's value (a request can carry anything: only a date counts)."""
+    return replace(filters, since=parse_date(since if isinstance(since, str) else None))
 
 
 def layout(lang: str):

@@ -26,9 +26,9 @@ from dashboard.exports import export
 from dashboard.figures.participants import cumulative_chart, implementer_multiples, person_days_by_implementer, person_days_chart
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages.overview import FILTER_INPUTS, scope_label, whole_count
+from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, scope_label, whole_count, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for, since_for
 from queries import finance
 from queries.participants import (
     AGE_GROUPS,
@@ -387,6 +387,8 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             project["end_date"],
             lang,
             derived=bool(goal and goal.derived),
+            since=since_for(result, filters, as_of),
+            as_of=as_of,
         ),
         "one-implementer": len(present) <= 1,
         "multiples": implementer_multiples(
@@ -444,9 +446,9 @@ COMPARING = {"multiples": "participants-multiples-figure", "days-implementers": 
 
 
 def register(app) -> None:
-    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS)
-    def update_participants(implementer, region, municipalities, as_of, lang):
-        filters = from_inputs(implementer, region, municipalities, as_of, lang)
+    @app.callback(outputs_with_comparisons(OUTPUTS, COMPARING), *FILTER_INPUTS, SINCE_INPUT)
+    def update_participants(implementer, region, municipalities, as_of, lang, since):
+        filters = with_since_value(from_inputs(implementer, region, municipalities, as_of, lang), since)
         return outputs_hiding_comparisons(page_view(view, state.current(), filters), OUTPUTS, COMPARING)
 
 

@@ -17,7 +17,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
 from dashboard.pages import participants as participants_page
-from dashboard.pages.overview import FILTER_INPUTS, scope_label, whole_count
+from dashboard.pages.overview import FILTER_INPUTS, change_lines, scope_label, whole_count
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for
 from queries import areas as area_queries
@@ -80,8 +80,10 @@ def _against_target(value: float | None, target: Target | None, show, lang: str)
     return translate("slides.of_target", lang, target=target_figure(target, show, lang), share=share)
 
 
-def overview_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
+def overview_slide(result: LoadResult, scope: Scope, lang: str, changes: dict | None = None) -> tuple[str, list[Figure]]:
+    """`changes`: the KPIs' change lines since the last meeting (overview.change_lines), added under them."""
     t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    change = lambda key, text: " · ".join(part for part in (text, (changes or {}).get(key, "")) if part)  # noqa: E731
     s = summary(result.store, scope)
     project = result.plan.project
     elapsed = time_elapsed(scope.as_of, project["start_date"], project["end_date"])
@@ -92,13 +94,21 @@ def overview_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, li
     days_target = finance.scope_target(result.store, scope, "person_days", s["person_days_target"]["total"])
     return t("slides.overview.title"), [
         Figure(t("kpi.burn"), fmt.percent(budget_used, 0, lang), t("kpi.burn.time", share=fmt.percent(elapsed, 0, lang)), status),
-        Figure(t("kpi.spent"), fmt.eur(s["spent_eur"], lang), t("slides.of_budget", budget=fmt.eur(s["budget_eur"], lang))),
+        Figure(
+            t("kpi.spent"),
+            fmt.eur(s["spent_eur"], lang),
+            change("kpi-spent-change", t("slides.of_budget", budget=fmt.eur(s["budget_eur"], lang))),
+        ),
         Figure(
             t("kpi.participants"),
             fmt.count(s["participants"], lang),
-            _against_target(s["participants"], people_target, whole_count, lang),
+            change("kpi-participants-change", _against_target(s["participants"], people_target, whole_count, lang)),
         ),
-        Figure(t("kpi.person_days"), fmt.days(days, lang), _against_target(days, days_target, fmt.days, lang)),
+        Figure(
+            t("kpi.person_days"),
+            fmt.days(days, lang),
+            change("kpi-person-days-change", _against_target(days, days_target, fmt.days, lang)),
+        ),
     ]
 
 
@@ -179,7 +189,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     scope = scope_for(result, filters)
     chart = None
     if name == "overview":
-        title, figures = overview_slide(result, scope, lang)
+        title, figures = overview_slide(result, scope, lang, change_lines(result, filters, scope, scope.as_of, lang))
     elif name == "finance":
         shown = page_view(finance_page.view, result, filters)
         title = translate("slides.finance.title", lang)
