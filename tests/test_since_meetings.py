@@ -97,3 +97,28 @@ def test_the_first_slide_carries_the_changes_since_the_last_meeting(with_meeting
 
     text = str(presentation.slide(with_meetings, ViewFilters(), "overview"))  # shown as repr: \xa0 spelled out
     assert "31.10.2020 alkaen +580\\xa0€" in text and "31.10.2020 alkaen <5" in text and "31.10.2020 alkaen +4,5" in text
+
+
+def test_the_report_opens_with_what_changed_since_the_last_meeting(with_meetings, tiny):
+    from dashboard.pages import report
+
+    text = str(report.view(with_meetings, ViewFilters())["since"])
+    assert "Edellisestä kokouksesta (31.10.2020) lähtien" in text
+    assert "Toteutuneet kustannukset: 31.10.2020 alkaen +580" in text
+    assert "Kokouksen päätökset: Ohjausryhmä 2" in text and "Rekrytointia lisätään" in text
+    assert "Minkään alueen tila ei muuttunut." in text  # a and b were off track on both dates
+    assert report.view(tiny, ViewFilters())["since"] == []  # no meetings, no date: no such section
+
+
+def test_the_report_lists_the_areas_whose_status_changed(demo):
+    from dashboard.pages import report
+    from queries import finance
+    from queries.summary import Scope
+
+    since, now = dt.date(2018, 5, 25), dt.date(2018, 6, 30)  # the demo's sixth meeting, the as-of date
+    status = lambda day: finance.implementer_table(demo.store, Scope(as_of=day), day).iloc[:-1].set_index("area")["status"]  # noqa: E731
+    before, after = status(since), status(now)
+    moved = sorted(area for area in after.index if before[area] != after[area])
+    text = str(report.view(demo, ViewFilters())["since"])
+    assert moved and all(f"{area}: " in text for area in moved)
+    assert text.count(" → ") == len(moved)

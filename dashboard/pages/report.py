@@ -5,6 +5,7 @@ Headless Chromium prints it to PDF (dashboard/report_pdf.py); the page itself pr
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dash import Output, dcc, html
 
@@ -18,9 +19,10 @@ from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
 from dashboard.pages import overview as overview_page
 from dashboard.pages import participants as participants_page
-from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, change_lines, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, scope_for
+from dashboard.view import page_view, plan_options, scope_for, since_for
+from queries import finance
 from queries.summary import phase
 
 PATH = "/raportti"
@@ -47,6 +49,7 @@ def layout(lang: str):
                 [html.H1(id="report-title"), html.Div(id="report-scope", className="report-scope")], className="report-heading"
             ),
             html.Div([kpi_card(t(label), f"report-{kpi}") for label, kpi in KPIS], className="kpi-grid report-kpis"),
+            html.Section(id="report-since", className="report-section"),
             chart("report-burn"),
             section("finance.status.title", [table_host("report-status")]),
             chart("report-monthly"),
@@ -102,7 +105,39 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "report-person-days": participants["days-table"],
         "sources": sources,
         "protection": participants["protection"],
+        "since": since_section(result, filters, scope, lang),
     }
+
+
+def since_section(result: LoadResult, filters: ViewFilters, scope, lang: str) -> list:
+    """ "Since the last meeting": what changed (the overview's change lines), which areas changed
+    status, and what that meeting decided. Nothing where there is no meeting before the as-of date
+    and no date chosen."""
+    since = since_for(result, filters, scope.as_of)
+    if since is None:
+        return []
+    t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    changes = change_lines(result, filters, scope, scope.as_of, lang)
+    labels = {
+        "kpi-spent-change": "kpi.spent",
+        "kpi-participants-change": "kpi.participants",
+        "kpi-person-days-change": "kpi.person_days",
+    }
+    items = [html.Li(f"{t(labels[key])}: {text}") for key, text in changes.items()]
+    before = finance.implementer_table(result.store, replace(scope, as_of=since), since).iloc[:-1]
+    now = finance.implementer_table(result.store, scope, scope.as_of).iloc[:-1]
+    was = dict(zip(before["implementer_id"], before["status"], strict=True))
+    moved = [
+        html.Li(t("report.since.status", area=area, before=t(f"finance.status.{was[i]}"), now=t(f"finance.status.{status}")))
+        for i, area, status in zip(now["implementer_id"], now["area"], now["status"], strict=True)
+        if was.get(i) not in (None, status)
+    ]
+    meeting = next(((title, decisions) for day, title, decisions in plan_options(result).meetings if day == since), None)
+    body = [html.H2(t("report.since.title", date=fmt.date(since, lang))), html.Ul(items)]
+    body += [html.H3(t("report.since.statuses")), html.Ul(moved)] if moved else [html.P(t("report.since.no_status_change"))]
+    if meeting:
+        body += [html.H3(t("report.since.decisions", title=meeting[0])), html.P(meeting[1] or "–")]
+    return body
 
 
 OUTPUTS = {
@@ -114,11 +149,12 @@ OUTPUTS = {
     **{name: table_output(name) for name in TABLES},
     "sources": ("report-sources", "children"),
     "protection": ("report-protection", "children"),
+    "since": ("report-since", "children"),
 }
 
 
 def register(app) -> None:
-    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS)
-    def update_report(implementer, region, municipalities, as_of, lang):
-        shown = view(state.current(), from_inputs(implementer, region, municipalities, as_of, lang))
+    @app.callback([Output(i, p) for i, p in OUTPUTS.values()], *FILTER_INPUTS, SINCE_INPUT)
+    def update_report(implementer, region, municipalities, as_of, lang, since):
+        shown = view(state.current(), with_since_value(from_inputs(implementer, region, municipalities, as_of, lang), since))
         return [shown[k] for k in OUTPUTS]
