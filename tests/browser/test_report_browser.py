@@ -47,6 +47,12 @@ def test_report_cli_writes_the_summary_figures(tmp_path, implementer, lang):
     assert "participants.csv" in text and "SHA-256" in text  # the data sources
     if lang == "sv":
         assert "Åldersgrupp" in text and "Läge" in text  # Swedish letters come through
+    # It opens with the changes since the demo's last meeting before the date (22.9.2017).
+    since = json.loads(run_cli("summary", "--json", "--as-of", "2017-12-31", "--since", "2017-09-22", *scope).stdout)
+    heading = {"fi": "Edellisestä kokouksesta (22.9.2017) lähtien", "sv": "Sedan föregående möte (22.9.2017)"}[lang]
+    assert heading in text
+    assert fmt.signed_eur(since["changes_since"]["spent_eur"], lang).replace(fmt.NBSP, " ") in text
+    assert "Ohjausryhmä 4 (demo)" in text  # that meeting's decisions
 
 
 def test_report_cli_refuses_an_unknown_implementer(tmp_path):
