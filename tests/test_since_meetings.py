@@ -122,3 +122,18 @@ def test_the_report_lists_the_areas_whose_status_changed(demo):
     text = str(report.view(demo, ViewFilters())["since"])
     assert moved and all(f"{area}: " in text for area in moved)
     assert text.count(" → ") == len(moved)
+
+
+def test_meetings_are_dotted_lines_on_the_time_charts_and_listed_under_them(with_meetings, tiny):
+    from dashboard.pages import finance, participants
+
+    early = finance.view(with_meetings, ViewFilters(as_of=dt.date(2020, 9, 30)))  # only the first has been held
+    shown = finance.view(with_meetings, ViewFilters())
+    cumulative = participants.view(with_meetings, ViewFilters())["cumulative"].to_plotly_json()
+    for figure, count in ((early["burn"].to_plotly_json(), 1), (shown["burn"].to_plotly_json(), 2), (cumulative, 2)):
+        assert len([s for s in figure["layout"]["shapes"] if s.get("name") == "meeting"]) == count
+        hover = next(t for t in figure["data"] if t.get("yaxis") == "y9")
+        assert hover["customdata"][-1] == ("Ohjausryhmä 1" if count == 1 else "Ohjausryhmä 2: Rekrytointia lisätään")
+    listed = str(shown["meetings"])
+    assert listed.index("31.10.2020 · Ohjausryhmä 2") < listed.index("31.8.2020 · Ohjausryhmä 1")  # latest first
+    assert finance.view(tiny, ViewFilters())["meetings"] is None

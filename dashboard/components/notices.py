@@ -105,3 +105,18 @@ def derived_target_note(target: Target | None, show: Callable, lang: str) -> lis
     """Under a derived target, its rule."""
     text = derived_target_text(target, show, lang)
     return [html.P(text, className="kpi-note")] if text else []
+
+
+def meeting_list(meetings, as_of, lang: str):
+    """Under a time chart: the steering group's meetings up to the as-of date, each with its
+    decisions (the dotted lines on the chart), latest first."""
+    shown = [m for m in meetings if m[0] <= as_of]
+    if not shown:
+        return None
+    items = [
+        html.Li([html.Strong(f"{fmt.date(day, lang)} · {title}"), f": {decisions}" if decisions else ""])
+        for day, title, decisions in reversed(shown)
+    ]
+    return html.Details(
+        [html.Summary(translate("chart.meetings", lang, count=len(shown))), html.Ul(items)], className="meeting-list"
+    )

@@ -141,6 +141,7 @@ def scatter(**props) -> dict:
 
 
 SINCE_SHADE = "rgba(0, 114, 178, 0.08)"  # the Okabe–Ito blue, faint
+MEETING_LINE = "#6b7480"  # muted: the meetings stand behind the data
 
 
 def _ms(day) -> float:
@@ -227,6 +228,27 @@ class Chart:
         return self.add_shape(
             type="rect", xref="x", yref="y domain", x0=_ms(since), x1=_ms(as_of), y0=0, y1=1,
             fillcolor=SINCE_SHADE, line={"width": 0}, layer="below", name="since",
+        )  # fmt: skip
+
+    def mark_meetings(self, meetings, as_of, name: str) -> Chart:
+        """Each steering group meeting up to the as-of date as a dotted line across the plot, with no
+        label to crowd the chart: its date, title and decisions come on hover (an invisible point on
+        an axis of its own, so the data's axis is not stretched) and in the list under the chart.
+        `meetings`: (date, title, decisions) in date order; `name`: what the hover calls them."""
+        shown = [m for m in meetings if as_of is None or m[0] <= as_of]
+        if not shown:
+            return self
+        for day, _, _ in shown:
+            self.add_shape(
+                type="line", xref="x", yref="y domain", x0=_ms(day), x1=_ms(day), y0=0, y1=1,
+                line={"color": MEETING_LINE, "width": 1.5, "dash": "dot"}, layer="below", name="meeting",
+            )  # fmt: skip
+        self.layout["yaxis9"] = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+        texts = [f"{title}: {decisions}" if decisions else title for _, title, decisions in shown]
+        return self.add_scatter(
+            x=[day.isoformat() for day, _, _ in shown], y=[0.5] * len(shown), yaxis="y9", mode="markers",
+            marker={"size": 14, "opacity": 0}, name=name, showlegend=False, customdata=texts,
+            hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
         )  # fmt: skip
 
     def add_hline(

@@ -92,11 +92,19 @@ def _burn_traces(planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, la
 
 
 def burn_chart(
-    planned: pd.DataFrame, actual: pd.DataFrame, forecast: dict, budget: float, lang: str, since: dt.date | None = None
+    planned: pd.DataFrame,
+    actual: pd.DataFrame,
+    forecast: dict,
+    budget: float,
+    lang: str,
+    since: dt.date | None = None,
+    meetings: tuple = (),
 ) -> Chart:
-    """`since`: the period since the last meeting (or the date chosen) is shaded."""
+    """`since`: the period since the last meeting (or the date chosen) is shaded; `meetings`: the
+    steering group's, drawn as dotted lines."""
     figure = Chart()
     figure.shade_since(since, forecast["as_of"])
+    figure.mark_meetings(meetings, forecast["as_of"], translate("chart.meeting", lang))
     for trace in _burn_traces(planned, actual, forecast, lang, legend=True):
         figure.add_trace(trace)
     _mark_as_of(figure, forecast["as_of"], lang)

@@ -50,11 +50,12 @@ def cumulative_chart(
     derived: bool = False,
     since: dt.date | None = None,
     as_of: dt.date | None = None,
+    meetings: tuple = (),
 ) -> Chart:
     """monthly: day, entered, active, has_left for the scope; `derived`: the target is the budget
     share of the project's (named so in the legend, as everywhere)."""
     entered, active, left = (translate(f"participants.chart.{k}", lang) for k in ("entered", "active", "left"))
-    figure = Chart().shade_since(since, as_of)
+    figure = Chart().shade_since(since, as_of).mark_meetings(meetings, as_of, translate("chart.meeting", lang))
     xs, ys = _path(start, end, target)
     if xs:
         shown = fmt.count(round(target), lang)

@@ -12,7 +12,7 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
-from dashboard.components.notices import life_notice, nothing_yet, page_notes
+from dashboard.components.notices import life_notice, meeting_list, nothing_yet, page_notes
 from dashboard.components.table import Cell, TableColumn, data_table, download_button, part, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_category_chart
@@ -49,6 +49,7 @@ def layout(lang: str):
                 [
                     graph("finance-burn", "kustannukset-ja-suunnitelma"),
                     html.Figcaption(id="finance-burn-text", className="visually-hidden"),
+                    html.Div(id="finance-meetings"),
                 ],
                 className="chart-figure",
             ),
@@ -323,8 +324,15 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             )
         ],
         "burn": burn_chart(
-            scope_planned, scope_actual, forecast, float(total["budget_eur"]), lang, since=since_for(result, filters, as_of)
+            scope_planned,
+            scope_actual,
+            forecast,
+            float(total["budget_eur"]),
+            lang,
+            since=since_for(result, filters, as_of),
+            meetings=plan_options(result).meetings,
         ),
+        "meetings": meeting_list(plan_options(result).meetings, as_of, lang),
         "burn-text": translate(
             "finance.chart.burn.alt",
             lang,
@@ -368,6 +376,7 @@ OUTPUTS = {
     "kpi-status": ("finance-kpi-status", "children"),
     "kpi-status-detail": ("finance-kpi-status-detail", "children"),
     "burn": ("finance-burn", "figure"),
+    "meetings": ("finance-meetings", "children"),
     "burn-text": ("finance-burn-text", "children"),
     "status-table": table_output("finance-status-table"),
     "multiples": ("finance-multiples", "figure"),

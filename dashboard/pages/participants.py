@@ -389,6 +389,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             derived=bool(goal and goal.derived),
             since=since_for(result, filters, as_of),
             as_of=as_of,
+            meetings=plan_options(result).meetings,
         ),
         "one-implementer": len(present) <= 1,
         "multiples": implementer_multiples(

@@ -67,6 +67,6 @@ def test_charts_comparing_implementers_hide_for_one_implementer_and_return(page,
     assert chart["height"] > 300 and chart["y"] + chart["height"] <= below["y"]
     page.go_back()  # the whole project again, without reloading the page
     page.wait_for_selector("#participants-multiples-figure:not([hidden])", timeout=30000)
-    page.wait_for_function("document.querySelectorAll('#participants-multiples .annotation-text').length === 8")
+    page.wait_for_function("() => document.querySelectorAll('#participants-multiples .annotation-text').length === 8")
     assert page.locator("#person-days-implementers").is_visible()
     assert page.console_errors == []
