@@ -137,3 +137,12 @@ def test_meetings_are_dotted_lines_on_the_time_charts_and_listed_under_them(with
     listed = str(shown["meetings"])
     assert listed.index("31.10.2020 · Ohjausryhmä 2") < listed.index("31.8.2020 · Ohjausryhmä 1")  # latest first
     assert finance.view(tiny, ViewFilters())["meetings"] is None
+
+
+def test_the_meetings_hover_axis_leaves_the_data_axis_as_it_was(with_meetings, tiny):
+    from dashboard.pages import finance
+
+    marked = finance.view(with_meetings, ViewFilters())["burn"].to_plotly_json()["layout"]
+    plain = finance.view(tiny, ViewFilters())["burn"].to_plotly_json()["layout"]
+    assert marked["yaxis"]["ticksuffix"] == plain["yaxis"]["ticksuffix"] == " €"
+    assert marked["yaxis9"] == {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}

@@ -142,6 +142,7 @@ def scatter(**props) -> dict:
 
 SINCE_SHADE = "rgba(0, 114, 178, 0.08)"  # the Okabe–Ito blue, faint
 MEETING_LINE = "#6b7480"  # muted: the meetings stand behind the data
+HOVER_AXIS = "yaxis9"  # the meetings' invisible points: an axis of their own, 0 to 1
 
 
 def _ms(day) -> float:
@@ -196,7 +197,8 @@ class Chart:
         return self
 
     def _update_axes(self, letter: str, props: dict) -> Chart:
-        names = [name for name in self.layout if name.startswith(f"{letter}axis")] or [f"{letter}axis"]
+        # Every axis of the data (each panel's), not the hidden one that carries the meetings' hover.
+        names = [name for name in self.layout if name.startswith(f"{letter}axis") and name != HOVER_AXIS] or [f"{letter}axis"]
         for name in names:
             merge(self.layout.setdefault(name, {}), _axis_props(props))
         return self
@@ -243,7 +245,8 @@ class Chart:
                 type="line", xref="x", yref="y domain", x0=_ms(day), x1=_ms(day), y0=0, y1=1,
                 line={"color": MEETING_LINE, "width": 1.5, "dash": "dot"}, layer="below", name="meeting",
             )  # fmt: skip
-        self.layout["yaxis9"] = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+        self.layout.setdefault("yaxis", {})  # so that update_yaxes still finds the data's own axis
+        self.layout[HOVER_AXIS] = {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
         texts = [f"{title}: {decisions}" if decisions else title for _, title, decisions in shown]
         return self.add_scatter(
             x=[day.isoformat() for day, _, _ in shown], y=[0.5] * len(shown), yaxis="y9", mode="markers",
