@@ -26,13 +26,24 @@ def test_rotation_seconds_come_from_the_url_within_bounds():
     assert deck.rotate_seconds("") is None
 
 
-def test_every_slide_has_a_title_and_big_figures(tiny):
+def test_every_slide_has_a_title_a_message_and_big_figures(tiny):
     filters = ViewFilters()
     for name in deck.slide_names(tiny, filters):
         body = deck.slide(tiny, filters, name)
         assert body[0].className == "slide-title" and body[0].children
+        if name == "areas":  # the status board: a row per area
+            board = next(part for part in body if part.className == "slide-board")
+            assert len(board.children[1].children) == 2  # Alpha and Beta
+            continue
         tiles = next(part for part in body if part.className.startswith("slide-tiles")).children
         assert tiles and all(tile.children[1].className == "slide-figure" for tile in tiles)
+    headlines = [
+        p.children
+        for n in deck.slide_names(tiny, filters)
+        for p in deck.slide(tiny, filters, n)
+        if p.className == "slide-headline"
+    ]
+    assert len(headlines) == 7 and all(h.endswith(".") for h in headlines)  # every slide carries its message
 
 
 def test_area_slide_figures_match_the_areas_page(tiny):

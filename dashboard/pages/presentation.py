@@ -13,13 +13,14 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.notices import life_notice, target_figure
 from dashboard.figures.chart import Chart
+from dashboard.headlines import participants_headline, spending_headline
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
 from dashboard.pages import participants as participants_page
 from dashboard.pages.overview import FILTER_INPUTS, change_lines, scope_label, whole_count
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for
+from dashboard.view import page_view, plan_options, scope_for, since_for
 from queries import areas as area_queries
 from queries import finance
 from queries.finance import Target
@@ -28,7 +29,7 @@ from queries.summary import Scope, phase, summary, time_elapsed
 
 PATH = "/esitys"
 TITLE_KEY = "nav.presentation"
-FIXED_SLIDES = ("overview", "finance", "participants", "indicators")
+FIXED_SLIDES = ("overview", "finance", "areas", "participants", "indicators")
 MIN_ROTATE_SECONDS, MAX_ROTATE_SECONDS = 5, 3600
 # The indicators a steering group asks about: who came in, and what happened on leaving.
 HEADLINE_INDICATORS = ("CO01", "CO03", "CO05", "CR02", "CR03", "CR04")
@@ -183,13 +184,64 @@ def figure_tiles(figures: list[Figure], lang: str):
     return html.Div(tiles, className=f"slide-tiles slide-tiles-{len(tiles)}")
 
 
+def spending_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
+    """The slide's message about money: the scope against its plan to date, and the area furthest behind."""
+    table = finance.implementer_table(result.store, scope, scope.as_of)
+    total, areas = table.iloc[-1], table.iloc[:-1]
+    rows = list(zip(areas["area"], areas["spent_eur"], areas["planned_to_date_eur"], strict=True))
+    return spending_headline(float(total["spent_eur"]), float(total["planned_to_date_eur"]), rows, lang)
+
+
+def participants_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
+    """The slide's message about people: the scope's participants against its target (derived
+    targets as everywhere)."""
+    figures = summary(result.store, scope)
+    target = finance.scope_target(result.store, scope, "participants", figures["participants_target"])
+    return participants_headline(figures["participants"], target.value if target else None, lang)
+
+
+def status_board(result: LoadResult, filters: ViewFilters, scope: Scope, lang: str):
+    """Every area on one screen: its status (a symbol and a word), its spending against its plan to
+    date, and the change since the last meeting."""
+    t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    table = finance.implementer_table(result.store, scope, scope.as_of).iloc[:-1]
+    since = since_for(result, filters, scope.as_of)
+    before = (
+        finance.implementer_table(result.store, replace(scope, as_of=since), since).iloc[:-1].set_index("implementer_id")
+        if since
+        else None
+    )
+    head = [t("slides.areas.area"), t("slides.areas.status"), t("slides.areas.share")]
+    head += [t("slides.areas.change", date=fmt.date(since, lang))] if since else []
+    rows = []
+    for row in table.itertuples():
+        share = row.spent_eur / row.planned_to_date_eur if row.planned_to_date_eur else None
+        cells = [
+            html.Th(row.area, scope="row"),
+            html.Td(html.Span(t(f"finance.status.{row.status}"), className=f"status status-{row.status.replace('_', '-')}")),
+            html.Td(fmt.percent(share, 0, lang), className="num"),
+        ]
+        if before is not None:
+            cells.append(
+                html.Td(fmt.signed_eur(row.spent_eur - before.at[row.implementer_id, "spent_eur"], lang), className="num")
+            )
+        rows.append(html.Tr(cells))
+    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)], className="slide-board")
+
+
 def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     """The contents of one slide: a heading, big figures, and at most one chart."""
     lang = filters.lang
     scope = scope_for(result, filters)
     chart = None
+    headline = None
     if name == "overview":
         title, figures = overview_slide(result, scope, lang, change_lines(result, filters, scope, scope.as_of, lang))
+        headline = spending_sentence(result, scope, lang)
+        chart = for_screen(page_view(finance_page.view, result, filters)["burn"], 390)
+    elif name == "areas":
+        title, figures = translate("slides.areas.title", lang), []
+        headline = spending_sentence(result, scope, lang)
     elif name == "finance":
         shown = page_view(finance_page.view, result, filters)
         title = translate("slides.finance.title", lang)
@@ -197,7 +249,8 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
             Figure(translate(f"finance.kpi.{k}", lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
             for k in ("forecast", "variance", "needed")
         ]
-        chart = for_screen(shown["burn"], 470)
+        chart = for_screen(shown["burn"], 360)
+        headline = spending_sentence(result, scope, lang)
     elif name == "participants":
         shown = page_view(participants_page.view, result, filters)
         title = translate("slides.participants.title", lang)
@@ -210,21 +263,25 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
                 ("participants.kpi.left", "left"),
             )
         ]
-        chart = for_screen(shown["cumulative"], 500)
+        chart = for_screen(shown["cumulative"], 420)
+        headline = participants_sentence(result, scope, lang)
     elif name == "indicators":
         title, figures = indicator_slide(result, scope, lang)
+        headline = participants_sentence(result, scope, lang)
     else:
         implementer = name.removeprefix("area:")
         scope = replace(scope, implementer=implementer)
         title, figures = area_slide(result, scope, implementer, lang)
+        headline = spending_sentence(result, scope, lang)
         # The area's own cost curve against its plan and forecast, as on the finance page.
-        chart = for_screen(page_view(finance_page.view, result, replace(filters, implementer=implementer))["burn"], 500)
+        chart = for_screen(page_view(finance_page.view, result, replace(filters, implementer=implementer))["burn"], 430)
     names = {i: name for i, _, name in plan_options(result).implementers}
     subtitle = names.get(scope.implementer, "") if name.startswith("area:") else scope_label(scope, result, lang)
     body = [
         html.H1(title, className="slide-title"),
         html.P(subtitle, className="slide-scope"),
-        figure_tiles(figures, lang),
+        *([html.P(headline, className="slide-headline")] if headline else []),
+        status_board(result, filters, scope, lang) if name == "areas" else figure_tiles(figures, lang),
     ]
     life = life_notice(phase(result.store, scope.as_of), result.plan.project, lang)
     if life is not None:
