@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dashboard import formatting as fmt
 from dashboard.i18n import translate
+from dashboard.ingest.load import LoadResult
+from queries import finance
+from queries.summary import Scope, summary
 
 ON_PLAN = 0.02  # within 2 % of the plan to date, spending is "on plan"
 
@@ -40,3 +43,19 @@ def participants_headline(people: int, target: float | None, lang: str) -> str:
         )
         + "."
     )
+
+
+def spending_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
+    """The slide's message about money: the scope against its plan to date, and the area furthest behind."""
+    table = finance.implementer_table(result.store, scope, scope.as_of)
+    total, areas = table.iloc[-1], table.iloc[:-1]
+    rows = list(zip(areas["area"], areas["spent_eur"], areas["planned_to_date_eur"], strict=True))
+    return spending_headline(float(total["spent_eur"]), float(total["planned_to_date_eur"]), rows, lang)
+
+
+def participants_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
+    """The slide's message about people: the scope's participants against its target (derived
+    targets as everywhere)."""
+    figures = summary(result.store, scope)
+    target = finance.scope_target(result.store, scope, "participants", figures["participants_target"])
+    return participants_headline(figures["participants"], target.value if target else None, lang)

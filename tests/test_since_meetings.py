@@ -146,3 +146,14 @@ def test_the_meetings_hover_axis_leaves_the_data_axis_as_it_was(with_meetings, t
     plain = finance.view(tiny, ViewFilters())["burn"].to_plotly_json()["layout"]
     assert marked["yaxis"]["ticksuffix"] == plain["yaxis"]["ticksuffix"] == " €"
     assert marked["yaxis9"] == {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+
+
+def test_the_report_carries_the_slides_headlines(demo):
+    from dashboard.headlines import participants_sentence, spending_sentence
+    from dashboard.pages import report
+    from dashboard.view import scope_for
+
+    scope = scope_for(demo, ViewFilters())
+    lines = [p.children for p in report.view(demo, ViewFilters())["scope"] if getattr(p, "className", None) == "report-headline"]
+    assert lines == [spending_sentence(demo, scope, "fi"), participants_sentence(demo, scope, "fi")]
+    assert lines[1] == "507 osallistujaa, 75\u00a0% tavoitteesta 680."  # 507 / 680 by hand

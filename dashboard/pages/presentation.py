@@ -13,7 +13,7 @@ from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.notices import life_notice, target_figure
 from dashboard.figures.chart import Chart
-from dashboard.headlines import participants_headline, spending_headline
+from dashboard.headlines import participants_sentence, spending_sentence
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
@@ -182,22 +182,6 @@ def figure_tiles(figures: list[Figure], lang: str):
             )
         )
     return html.Div(tiles, className=f"slide-tiles slide-tiles-{len(tiles)}")
-
-
-def spending_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
-    """The slide's message about money: the scope against its plan to date, and the area furthest behind."""
-    table = finance.implementer_table(result.store, scope, scope.as_of)
-    total, areas = table.iloc[-1], table.iloc[:-1]
-    rows = list(zip(areas["area"], areas["spent_eur"], areas["planned_to_date_eur"], strict=True))
-    return spending_headline(float(total["spent_eur"]), float(total["planned_to_date_eur"]), rows, lang)
-
-
-def participants_sentence(result: LoadResult, scope: Scope, lang: str) -> str:
-    """The slide's message about people: the scope's participants against its target (derived
-    targets as everywhere)."""
-    figures = summary(result.store, scope)
-    target = finance.scope_target(result.store, scope, "participants", figures["participants_target"])
-    return participants_headline(figures["participants"], target.value if target else None, lang)
 
 
 def status_board(result: LoadResult, filters: ViewFilters, scope: Scope, lang: str):

@@ -14,6 +14,7 @@ from dashboard import state
 from dashboard.components.kpi import kpi_card
 from dashboard.components.notices import life_notice
 from dashboard.components.table import table_host, table_output
+from dashboard.headlines import participants_sentence, spending_sentence
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages import finance as finance_page
@@ -94,6 +95,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "scope": [
             f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
             life_notice(phase(result.store, scope.as_of), project, lang),
+            # The slides' messages, for the minutes.
+            html.P(spending_sentence(result, scope, lang), className="report-headline"),
+            html.P(participants_sentence(result, scope, lang), className="report-headline"),
         ],
         **{f"report-{kpi}": overview[kpi] for _, kpi in KPIS},
         **{f"report-{kpi}-detail": overview[f"{kpi}-detail"] for _, kpi in KPIS},
