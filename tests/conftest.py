@@ -40,3 +40,20 @@ def tiny_copy(tmp_path):
     shutil.copytree(TINY / "plan", tmp_path / "plan")
     shutil.copytree(TINY / "extracts", tmp_path / "extracts")
     return tmp_path
+
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+def formula_named_world(root: Path):
+    """The tiny world copied under `root` with implementer a named like a spreadsheet formula and
+    its area starting with "@": every download must carry them as text. Returns the loaded data."""
+    shutil.copytree(TINY / "plan", root / "plan")
+    shutil.copytree(TINY / "extracts", root / "extracts")
+    implementers = root / "plan" / "implementers.csv"
+    implementers.write_text(
+        implementers.read_text().replace("Alpha Oy,Alpha", f'"{FORMULA.replace(chr(34), chr(34) * 2)}",@Alpha')
+    )
+    result = load_project(root / "plan", root / "extracts")
+    assert result.ok, [p.line() for p in result.problems]
+    return result

@@ -19,9 +19,7 @@ from dashboard.exports import EXPORTS, finnish_csv
 from dashboard.factory import create_app
 from dashboard.ingest.load import load_project
 from dashboard.url_state import ViewFilters
-from tests.conftest import TINY
-
-FORMULA = '=HYPERLINK("http://evil.example","x")'
+from tests.conftest import TINY, formula_named_world
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +29,7 @@ def client():
 
 
 def test_formulas_in_plan_names_reach_downloads_as_text(tmp_path):
-    shutil.copytree(TINY / "plan", tmp_path / "plan")
-    shutil.copytree(TINY / "extracts", tmp_path / "extracts")
-    implementers = tmp_path / "plan" / "implementers.csv"
-    implementers.write_text(
-        implementers.read_text().replace("Alpha Oy,Alpha", f'"{FORMULA.replace(chr(34), chr(34) * 2)}",@Alpha')
-    )
-    result = load_project(tmp_path / "plan", tmp_path / "extracts")
-    assert result.ok, [p.line() for p in result.problems]
+    result = formula_named_world(tmp_path)
     cells = []
     for builder in EXPORTS.values():
         frame, _ = builder(result, ViewFilters())

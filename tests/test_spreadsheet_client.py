@@ -16,16 +16,14 @@ import pytest
 import dashboard.pages  # noqa: F401 - registers the downloads
 from dashboard import state
 from dashboard.exports import EXPORTS, download_for
-from dashboard.ingest.load import load_project
 from dashboard.url_state import ViewFilters
-from tests.conftest import TINY
+from tests.conftest import formula_named_world
 
 SOFFICE = shutil.which("soffice")
 # Skipped on a machine without LibreOffice, never in CI (.ci/run installs it; CI=true there).
 pytestmark = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice is not installed")
 # Separator ;, text in ", UTF-8, from line 1, no column types, Finnish (1035), quoted as text, formulas evaluated.
 FINNISH_CSV = "CSV:59,34,76,1,,1035,false,true"
-FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
 def opened_in_calc(text: str, folder: Path, name: str) -> list[list[tuple[object, str]]]:
@@ -43,16 +41,7 @@ def opened_in_calc(text: str, folder: Path, name: str) -> list[list[tuple[object
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(TINY / "plan", root / "plan")
-    shutil.copytree(TINY / "extracts", root / "extracts")
-    implementers = root / "plan" / "implementers.csv"
-    implementers.write_text(
-        implementers.read_text().replace("Alpha Oy,Alpha", f'"{FORMULA.replace(chr(34), chr(34) * 2)}",@Alpha')
-    )
-    result = load_project(root / "plan", root / "extracts")
-    assert result.ok, [p.line() for p in result.problems]
-    return result
+    return formula_named_world(tmp_path_factory.mktemp("hostile"))
 
 
 def test_every_download_opens_with_no_formula_and_numbers_as_numbers(hostile, tmp_path, monkeypatch):
