@@ -157,3 +157,12 @@ def test_the_report_carries_the_slides_headlines(demo):
     lines = [p.children for p in report.view(demo, ViewFilters())["scope"] if getattr(p, "className", None) == "report-headline"]
     assert lines == [spending_sentence(demo, scope, "fi"), participants_sentence(demo, scope, "fi")]
     assert lines[1] == "507 osallistujaa, 75\u00a0% tavoitteesta 680."  # 507 / 680 by hand
+
+
+def test_the_person_day_chart_too_shows_the_meetings_and_the_period_since(with_meetings):
+    from dashboard.pages import participants
+
+    shown = participants.view(with_meetings, ViewFilters())
+    shapes = shown["days-chart"].to_plotly_json()["layout"]["shapes"]
+    assert [s.get("name") for s in shapes].count("meeting") == 2 and [s.get("name") for s in shapes].count("since") == 1
+    assert "31.10.2020 · Ohjausryhmä 2" in str(shown["meetings"])

@@ -185,9 +185,17 @@ def target_label_positions(levels: list[float], close: float = 0.08) -> list[str
     return [position for cluster in clusters for position in CLUSTER_POSITIONS[len(cluster)]]
 
 
-def person_days_chart(monthly: pd.DataFrame, targets: dict[str, float | None], lang: str) -> Chart:
-    """Cumulative person-days by type over time; each type's target as a dotted level."""
-    figure = Chart()
+def person_days_chart(
+    monthly: pd.DataFrame,
+    targets: dict[str, float | None],
+    lang: str,
+    since: dt.date | None = None,
+    as_of: dt.date | None = None,
+    meetings: tuple = (),
+) -> Chart:
+    """Cumulative person-days by type over time; each type's target as a dotted level; the time
+    since the last meeting shaded and the meetings as dotted lines."""
+    figure = Chart().shade_since(since, as_of).mark_meetings(meetings, as_of, translate("chart.meeting", lang))
     by_type = monthly.groupby(["day_type", "month"])["days"].sum()  # sorted by type, then month
     for day_type, colour in DAY_TYPE_COLOURS.items():
         own = by_type.xs(day_type).cumsum() if day_type in by_type.index.levels[0] else by_type.iloc[:0]

@@ -16,6 +16,7 @@ from dashboard.components.notices import (
     derived_target_note,
     derived_target_text,
     life_notice,
+    meeting_list,
     page_notes,
     protection_note,
     split_reconciliation,
@@ -79,7 +80,10 @@ def layout(lang: str):
             ),
             html.Div(
                 [
-                    html.Figure(graph("participants-cumulative", "osallistujat-kertyma"), className="chart-figure"),
+                    html.Figure(
+                        [graph("participants-cumulative", "osallistujat-kertyma"), html.Div(id="participants-meetings")],
+                        className="chart-figure",
+                    ),
                     html.Figure(
                         graph("participants-multiples", "osallistujat-toteuttajittain"),
                         id="participants-multiples-figure",
@@ -402,8 +406,14 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ),
         "days-table": person_days_table(day_rows, lang),
         "days-chart": person_days_chart(
-            person_days_by_type_and_month(result.store, scope, as_of), {r["day_type"]: r["target"] for r in day_rows}, lang
+            person_days_by_type_and_month(result.store, scope, as_of),
+            {r["day_type"]: r["target"] for r in day_rows},
+            lang,
+            since=since_for(result, filters, as_of),
+            as_of=as_of,
+            meetings=plan_options(result).meetings,
         ),
+        "meetings": meeting_list(plan_options(result).meetings, as_of, lang),
         "days-implementers": person_days_by_implementer(
             person_days_by_implementer_and_type(result.store, scope, as_of), areas, lang
         ),
@@ -439,6 +449,7 @@ OUTPUTS = {
     "by-implementer": table_output("participants-by-implementer"),
     "by-municipality": table_output("participants-by-municipality"),
     "protection": ("participants-protection", "children"),
+    "meetings": ("participants-meetings", "children"),
 }
 
 
