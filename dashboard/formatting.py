@@ -66,6 +66,14 @@ def signed_count(value: int | None, lang: str = "fi") -> str:
     return ("+" if value > 0 else "") + count(value, lang)
 
 
+def signed_points(share: float | None, lang: str = "fi") -> str:
+    """A change of a share, in percentage points: 0.153 -> "+15,3 %-yks."."""
+    if _missing(share):
+        return "–"
+    unit = {"fi": "%-yks.", "sv": "procentenheter", "en": "pp"}.get(lang, "%-yks.")
+    return ("+" if round(share * 100, 1) > 0 else "") + _group(share * 100, 1, lang) + NBSP + unit
+
+
 def signed_days(value: float | None, lang: str = "fi") -> str:
     if _missing(value):
         return "–"

@@ -55,13 +55,16 @@ def test_the_overview_shows_each_change_since_the_last_meeting(with_meetings):
     assert shown["kpi-spent-change"] == "31.10.2020 alkaen +580\u00a0€"
     assert shown["kpi-participants-change"] == "31.10.2020 alkaen <5"
     assert shown["kpi-person-days-change"] == "31.10.2020 alkaen +4,5"
+    # Share of the 3 800 € budget: 580 / 3 800 = 15,3 points; women 5 → 6, a change of 1: withheld.
+    assert shown["kpi-burn-change"] == "31.10.2020 alkaen +15,3\u00a0%-yks."
+    assert shown["kpi-women-change"] == "31.10.2020 alkaen <5"
     before_start = overview.view(with_meetings, ViewFilters(since=dt.date(2020, 6, 30), lang="en"))
     assert before_start["kpi-participants-change"] == "+10 since 2020-06-30"
 
 
 def test_without_meetings_or_since_no_change_is_shown(tiny):
     shown = overview.view(tiny, ViewFilters())
-    assert [shown[k] for k in overview.CHANGE_KEYS] == ["", "", ""]
+    assert [shown[k] for k in overview.CHANGE_KEYS] == [""] * 5
 
 
 def test_since_lives_in_the_url_and_survives_the_filter_bar(tiny):

@@ -11,14 +11,16 @@ def kpi_card(
     figure: str = "",
     details: list | None = None,
     detail_id: str | None = None,
-    change: bool = False,
+    change: bool | tuple[str, ...] = False,
 ):
-    """`change`: a line under the figure, `{figure_id}-change`, for its change since a date."""
+    """`change`: a line under the figure, `{figure_id}-change`, for its change since a date (or
+    the ids of several such lines)."""
+    change_ids = change if isinstance(change, tuple) else (f"{figure_id}-change",) if change else ()
     return html.Section(
         [
             html.H2(label, className="kpi-label"),
             html.P(figure, id=figure_id, className="kpi-figure"),
-            *([html.P(id=f"{figure_id}-change", className="kpi-change")] if change else []),
+            *(html.P(id=change_id, className="kpi-change") for change_id in change_ids),
             html.Div(details or [], id=detail_id or f"{figure_id}-detail", className="kpi-detail"),
         ],
         className="kpi-card",

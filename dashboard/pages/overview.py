@@ -44,8 +44,8 @@ def layout(lang: str):
     cards = [
         kpi_card(translate("kpi.budget", lang), "kpi-budget"),
         kpi_card(translate("kpi.spent", lang), "kpi-spent", change=True),
-        kpi_card(translate("kpi.burn", lang), "kpi-burn"),
-        kpi_card(translate("kpi.participants", lang), "kpi-participants", change=True),
+        kpi_card(translate("kpi.burn", lang), "kpi-burn", change=True),
+        kpi_card(translate("kpi.participants", lang), "kpi-participants", change=("kpi-participants-change", "kpi-women-change")),
         kpi_card(translate("kpi.person_days", lang), "kpi-person-days", change=True),
     ]
     return html.Div(
@@ -211,14 +211,34 @@ def change_lines(result: LoadResult, filters: ViewFilters, scope: Scope, as_of: 
     changes = changes_since(result.store, scope, since)
     when = fmt.date(since, lang)  # which meeting it is, the filter bar says
     line = lambda change: translate("kpi.change", lang, when=when, change=change)  # noqa: E731
+    now = summary(result.store, scope)
+    budget_points = changes["spent_eur"] / now["budget_eur"] if now["budget_eur"] else None
     return {
         "kpi-spent-change": line(fmt.signed_eur(changes["spent_eur"], lang)),
+        "kpi-burn-change": line(fmt.signed_points(budget_points, lang)),
         "kpi-participants-change": line(fmt.signed_count(changes["participants"], lang)),
+        "kpi-women-change": line(fmt.signed_count(women_change(result, scope, since, now), lang)),
         "kpi-person-days-change": line(fmt.signed_days(changes["person_days"]["total"], lang)),
     }
 
 
-CHANGE_KEYS = ("kpi-spent-change", "kpi-participants-change", "kpi-person-days-change")
+def women_change(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> int | None:
+    """The change in women since `since`, withheld (None) where it is small or where either count
+    is: a change beside a shown total would give a withheld one away."""
+    threshold = int(result.store.fetch_one("project")["suppression_threshold"])
+    then = summary(result.store, replace(scope, as_of=since))["participants_women"] if since >= _start(result) else 0
+    women = now["participants_women"]
+    if women is None or then is None:
+        return None
+    change = women - then
+    return None if 0 < change < threshold else change
+
+
+def _start(result: LoadResult) -> dt.date:
+    return result.plan.project["start_date"]
+
+
+CHANGE_KEYS = ("kpi-spent-change", "kpi-burn-change", "kpi-participants-change", "kpi-women-change", "kpi-person-days-change")
 
 
 OUTPUT_KEYS = (

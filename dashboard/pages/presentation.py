@@ -94,7 +94,12 @@ def overview_slide(result: LoadResult, scope: Scope, lang: str, changes: dict | 
     people_target = finance.scope_target(result.store, scope, "participants", s["participants_target"])
     days_target = finance.scope_target(result.store, scope, "person_days", s["person_days_target"]["total"])
     return t("slides.overview.title"), [
-        Figure(t("kpi.burn"), fmt.percent(budget_used, 0, lang), t("kpi.burn.time", share=fmt.percent(elapsed, 0, lang)), status),
+        Figure(
+            t("kpi.burn"),
+            fmt.percent(budget_used, 0, lang),
+            change("kpi-burn-change", t("kpi.burn.time", share=fmt.percent(elapsed, 0, lang))),
+            status,
+        ),
         Figure(
             t("kpi.spent"),
             fmt.eur(s["spent_eur"], lang),

@@ -124,7 +124,9 @@ def since_section(result: LoadResult, filters: ViewFilters, scope, lang: str) ->
     changes = change_lines(result, filters, scope, scope.as_of, lang)
     labels = {
         "kpi-spent-change": "kpi.spent",
+        "kpi-burn-change": "kpi.burn",
         "kpi-participants-change": "kpi.participants",
+        "kpi-women-change": "participants.kpi.women",
         "kpi-person-days-change": "kpi.person_days",
     }
     items = [html.Li(f"{t(labels[key])}: {text}") for key, text in changes.items()]

@@ -47,6 +47,8 @@ def test_report_cli_writes_the_summary_figures(tmp_path, implementer, lang):
     assert "participants.csv" in text and "SHA-256" in text  # the data sources
     if lang == "sv":
         assert "Åldersgrupp" in text and "Läge" in text  # Swedish letters come through
+    else:  # the status table's last column reaches the page (a scrolling table was cut at its edge)
+        assert "Tarvittava" in text and "€/kk" in text
     # It opens with the changes since the demo's last meeting before the date (22.9.2017).
     since = json.loads(run_cli("summary", "--json", "--as-of", "2017-12-31", "--since", "2017-09-22", *scope).stdout)
     heading = {"fi": "Edellisestä kokouksesta (22.9.2017) lähtien", "sv": "Sedan föregående möte (22.9.2017)"}[lang]
