@@ -227,7 +227,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     if name == "overview":
         title, figures = overview_slide(result, scope, lang, change_lines(result, filters, scope, scope.as_of, lang))
         headline = spending_sentence(result, scope, lang)
-        chart = for_screen(page_view(finance_page.view, result, filters)["burn"], 390)
+        chart = for_screen(page_view(finance_page.view, result, filters)["burn"], 300)
     elif name == "areas":
         title, figures = translate("slides.areas.title", lang), []
         headline = spending_sentence(result, scope, lang)
