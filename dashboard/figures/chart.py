@@ -145,7 +145,7 @@ MEETING_LINE = "#6b7480"  # muted: the meetings stand behind the data
 HOVER_AXIS = "yaxis9"  # the meetings' invisible points: an axis of their own, 0 to 1
 
 
-def _ms(day) -> float:
+def date_ms(day) -> float:
     """A date as Plotly's date axis reads a number: milliseconds since 1970."""
     return pd.Timestamp(day).timestamp() * 1000
 
@@ -228,7 +228,7 @@ class Chart:
         if since is None or as_of is None or since >= as_of:
             return self
         return self.add_shape(
-            type="rect", xref="x", yref="y domain", x0=_ms(since), x1=_ms(as_of), y0=0, y1=1,
+            type="rect", xref="x", yref="y domain", x0=date_ms(since), x1=date_ms(as_of), y0=0, y1=1,
             fillcolor=SINCE_SHADE, line={"width": 0}, layer="below", name="since",
         )  # fmt: skip
 
@@ -242,7 +242,7 @@ class Chart:
             return self
         for day, _, _ in shown:
             self.add_shape(
-                type="line", xref="x", yref="y domain", x0=_ms(day), x1=_ms(day), y0=0, y1=1,
+                type="line", xref="x", yref="y domain", x0=date_ms(day), x1=date_ms(day), y0=0, y1=1,
                 line={"color": MEETING_LINE, "width": 1.5, "dash": "dot"}, layer="below", name="meeting",
             )  # fmt: skip
         self.layout.setdefault("yaxis", {})  # so that update_yaxes still finds the data's own axis

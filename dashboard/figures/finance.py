@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.figures.chart import Chart, nothing_to_draw, panel_grid, panels_to_show, scatter
+from dashboard.figures.chart import Chart, date_ms, nothing_to_draw, panel_grid, panels_to_show, scatter
 from dashboard.figures.theme import (
     BLUE,
     INK,
@@ -216,7 +216,7 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
 
 def _mark_as_of(figure: Chart, as_of: dt.date, lang: str) -> None:
     figure.add_vline(
-        x=pd.Timestamp(as_of).timestamp() * 1000,
+        x=date_ms(as_of),
         line={"color": VERMILLION, "width": 2},
         annotation_text=translate("finance.chart.as_of", lang, date=fmt.date(as_of, lang)),
         annotation_position="bottom left",  # the top holds the budget line's label; left of the line the curves are high

@@ -18,7 +18,7 @@ from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs, parse_date
 from dashboard.view import page_view, plan_options, scope_for, since_for
 from queries.finance import scope_target
-from queries.summary import Scope, changes_since, finance_by_implementer, phase, summary, time_elapsed
+from queries.summary import Scope, changes_since, finance_by_implementer, phase, project_period, summary, suppress, time_elapsed
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -226,16 +226,12 @@ def women_change(result: LoadResult, scope: Scope, since: dt.date, now: dict) ->
     """The change in women since `since`, withheld (None) where it is small or where either count
     is: a change beside a shown total would give a withheld one away."""
     threshold = int(result.store.fetch_one("project")["suppression_threshold"])
-    then = summary(result.store, replace(scope, as_of=since))["participants_women"] if since >= _start(result) else 0
+    start, _ = project_period(result.store)
+    then = summary(result.store, replace(scope, as_of=since))["participants_women"] if since >= start else 0
     women = now["participants_women"]
     if women is None or then is None:
         return None
-    change = women - then
-    return None if 0 < change < threshold else change
-
-
-def _start(result: LoadResult) -> dt.date:
-    return result.plan.project["start_date"]
+    return suppress(women - then, threshold)
 
 
 CHANGE_KEYS = ("kpi-spent-change", "kpi-burn-change", "kpi-participants-change", "kpi-women-change", "kpi-person-days-change")
