@@ -1,4 +1,7 @@
-"""Command line: `python -m dashboard check|summary|reload|report`. Exit codes: 0 clean, 1 problems, 2 wrong usage."""
+"""Command line: `python -m dashboard build|check|summary|reload|report|bench`. Exit codes: 0 clean,
+1 problems, 2 wrong usage (and, for build, nothing publishable). Every command reads the data from
+the snapshot store (dashboard/snapshots.py): the snapshot of the current files, built first where
+none exists."""
 
 from __future__ import annotations
 
@@ -8,9 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import config
+from dashboard import config, reload, snapshots
 from dashboard.contract import LANGUAGES
-from dashboard.ingest.load import LoadResult, check_project, load_project
 from dashboard.ingest.problems import Problem
 from dashboard.url_state import ViewFilters, to_query
 from queries.summary import Scope, changes_since, summary
@@ -40,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     def data_options(sub):
         sub.add_argument("--plan", metavar="DIR", help="plan directory (default: the embedded PRO SOS plan)")
         sub.add_argument("--extracts", metavar="DIR", help="extracts directory (default: the embedded demo extracts)")
+        sub.add_argument("--store", metavar="DIR", help="snapshot store (default: ESR_STORE, else ~/.cache/esr-seuranta/store)")
+
+    build = commands.add_parser("build", help="validate and load the data once and publish it as a snapshot")
+    data_options(build)
+    build.add_argument("--accept", action="store_true", help="publish even where a kind of extract lost most of its rows")
 
     check = commands.add_parser("check", help="validate the plan and the extracts; one line per problem")
     data_options(check)
@@ -75,30 +82,61 @@ def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def load(args, build: bool = True) -> LoadResult:
-    """The project as the arguments name it; with build=False only read and validated."""
+def open_data(args, accept: bool = False) -> snapshots.Opened:
+    """The snapshot of the files the arguments name, built and published first where none exists
+    (once the files have stopped changing: a file still being written is not built from)."""
     plan_dir, extracts_dir = config.plan_dir(args.plan), config.extracts_dir(args.extracts)
-    progress(f"{'loading' if build else 'checking'} plan {plan_dir} and extracts {extracts_dir} …")
-    result = (load_project if build else check_project)(plan_dir, extracts_dir)
+    reload.wait_until_stable(plan_dir, extracts_dir, reload.stable_seconds_from_env(), progress)
+    opened = snapshots.open_project(plan_dir, extracts_dir, args.store, accept=accept, progress=progress)
     if not extracts_dir.is_dir():  # a mistyped folder must not read as a project with nothing done
-        result.problems.append(Problem(str(extracts_dir), 0, "-", "missing_file", {}))
-    progress(f"loaded {sum(f.rows_loaded for f in result.files)} rows from {len(result.files)} files")
-    return result
+        opened.outcome.problems.append(Problem(str(extracts_dir), 0, "-", "missing_file", {}))
+    files = opened.result.files
+    progress(f"{opened.outcome.status}: {sum(f.rows_loaded for f in files)} rows from {len(files)} files")
+    return opened
+
+
+def _problems_of(opened: snapshots.Opened) -> list[Problem]:
+    """The current files' problems, then why they are not served (when held or refused)."""
+    problems = list(opened.outcome.problems)
+    return problems + [r for r in opened.outcome.reasons if r not in problems]
+
+
+def _not_current(opened: snapshots.Opened) -> None:
+    if opened.outcome.status in ("held", "refused") and opened.result.ok:
+        status, when = opened.outcome.status, opened.result.loaded_at
+        print(f"note: the current files are {status} (see build); the figures are of the data loaded {when}", file=sys.stderr)
+
+
+def run_build(args) -> int:
+    opened = open_data(args, accept=args.accept)
+    for problem in _problems_of(opened):
+        print(problem.line())
+    status = opened.outcome.status
+    if status == "refused":
+        print("nothing published: the last good snapshot stays in use", file=sys.stderr)
+        return EXIT_USAGE
+    if status == "held":
+        print("built but held back until confirmed: python -m dashboard build --accept", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if opened.outcome.problems else EXIT_OK
 
 
 def run_check(args) -> int:
-    result = load(args, build=False)
-    for problem in result.problems:
+    opened = open_data(args)
+    problems = _problems_of(opened)
+    for problem in problems:
         print(problem.line())
-    return EXIT_PROBLEMS if result.problems else EXIT_OK
+    return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def run_summary(args) -> int:
-    result = load(args)
+    opened = open_data(args)
+    result = opened.result
     if not result.ok:
-        for problem in result.problems:
+        for problem in _problems_of(opened):
             print(problem.line(), file=sys.stderr)
         return EXIT_PROBLEMS
+    _not_current(opened)
     implementers = set(result.plan.tables["implementers"]["implementer_id"])
     if args.implementer is not None and args.implementer not in implementers:
         raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
@@ -111,23 +149,21 @@ def run_summary(args) -> int:
 
 
 def run_reload(args) -> int:
-    """Validate first (one line per problem, as `check`); if the data would be taken into use, touch
-    the reload marker so that every running server process loads it within its watch interval."""
-    from dashboard.reload import RELOAD_MARKER, digest, fingerprint, mark_accepted, request_reload
-
-    result = load(args, build=False)
-    for problem in result.problems:
+    """Build (or find) the snapshot of the files as `build` does, printing their problems as
+    `check` does; if it is published, touch the reload marker so that every running server
+    process switches to it within its watch interval."""
+    opened = open_data(args, accept=args.accept)
+    for problem in _problems_of(opened):
         print(problem.line())
-    rejected = [f.path for f in result.files if f.rejected]
-    if result.plan is None or rejected or not result.extracts_dir.is_dir():
-        print("not reloading: the plan does not load, a file is rejected or a folder is missing (see above)", file=sys.stderr)
+    extracts_dir = opened.result.extracts_dir
+    if opened.outcome.status in ("held", "refused") or not extracts_dir.is_dir():
+        state = opened.outcome.status if extracts_dir.is_dir() else "missing"
+        print(f"not reloading: the new data is {state} (see above)", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        if args.accept:  # the data of these very files, as every running process fingerprints them
-            mark_accepted(result.extracts_dir, digest(fingerprint(result.plan_dir, result.extracts_dir)))
-        marker = request_reload(result.extracts_dir)
+        marker = reload.request_reload(extracts_dir)
     except OSError as exc:
-        raise UsageError(f"cannot write {result.extracts_dir / RELOAD_MARKER}: {exc}") from exc
+        raise UsageError(f"cannot write {extracts_dir / reload.RELOAD_MARKER}: {exc}") from exc
     print(f"reload requested ({marker}); running dashboards load the data within their watch interval", file=sys.stderr)
     return EXIT_OK
 
@@ -136,18 +172,18 @@ def run_report(args) -> int:
     from dashboard.factory import create_app
     from dashboard.report_pdf import write_pdf
 
-    result = load(args)  # checked first, so that a bad plan or an unknown implementer is said plainly
+    opened = open_data(args)  # checked first, so that a bad plan or an unknown implementer is said plainly
+    result = opened.result
     if not result.ok:
-        for problem in result.problems:
+        for problem in _problems_of(opened):
             print(problem.line(), file=sys.stderr)
         return EXIT_PROBLEMS
+    _not_current(opened)
     implementers = set(result.plan.tables["implementers"]["implementer_id"])
     if args.implementer is not None and args.implementer not in implementers:
         raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
     # Printed on its own loopback server: no watcher, no password.
-    app = create_app(
-        config.plan_dir(args.plan), config.extracts_dir(args.extracts), warm=False, watch_seconds=None, credentials=None
-    )
+    app = create_app(result.plan_dir, result.extracts_dir, warm=False, watch_seconds=None, credentials=None, store=args.store)
     query = to_query(ViewFilters(implementer=args.implementer, as_of=args.as_of, lang=args.lang))
     out = write_pdf(app.server, query, Path(args.out), args.lang, progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"wrote {out}", file=sys.stderr)
@@ -173,7 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on wrong usage
     try:
-        commands = {"check": run_check, "summary": run_summary, "reload": run_reload, "report": run_report, "bench": run_bench}
+        commands = {
+            "build": run_build,
+            "check": run_check,
+            "summary": run_summary,
+            "reload": run_reload,
+            "report": run_report,
+            "bench": run_bench,
+        }
         return commands[args.command](args)
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)

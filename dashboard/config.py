@@ -48,3 +48,13 @@ def report_renders() -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"ESR_REPORT_RENDERS must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def build_in_child() -> bool:
+    """ESR_BUILD_IN: where a server process builds a snapshot that does not exist yet: `child`
+    (default; a process of its own, whose peak memory goes with it) or `process` (in the server
+    process itself: quicker for small projects, as in the tests)."""
+    value = os.environ.get("ESR_BUILD_IN", "").strip() or "child"
+    if value not in ("child", "process"):
+        raise ValueError(f"ESR_BUILD_IN must be child or process, not {value!r}")
+    return value == "child"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from importlib import resources
@@ -10,16 +11,16 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import auth, config, exports, idle_gc, reload, shell, state, warmup
+from dashboard import auth, config, exports, idle_gc, reload, shell, snapshots, state, warmup
 from dashboard import report_pdf as report_pdf_module
 from dashboard.components import table
 from dashboard.i18n import translate
-from dashboard.ingest.load import load_project
 from dashboard.pages import PAGES
 from dashboard.url_state import parse_query, to_query
 from queries.summary import resolve_as_of
 
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+log = logging.getLogger(__name__)
 
 
 def bootstrap_css() -> Path:
@@ -37,13 +38,22 @@ def create_app(
     warm: bool = True,
     watch_seconds: float | str | None = "env",
     credentials: auth.Credentials | str | None = "env",
+    store: str | Path | None = None,
+    build_in_child: bool | None = None,
 ) -> Dash:
     """The app on a plan and extracts. `watch_seconds`: how often to look for changed files
     ("env": ESR_WATCH_SECONDS, default 10; None: never, reload only when asked). `credentials`:
-    the password that protects every page ("env": ESR_USER/ESR_PASSWORD; None: open)."""
+    the password that protects every page ("env": ESR_USER/ESR_PASSWORD; None: open). `store`:
+    the snapshot store (default ESR_STORE, else the user's cache folder); the data is opened from
+    its snapshot, which is built first where none exists: in a child process with
+    `build_in_child` (a server keeps no build's peak memory; default ESR_BUILD_IN), else in this one."""
     plan, extracts = config.plan_dir(plan_dir and str(plan_dir)), config.extracts_dir(extracts_dir and str(extracts_dir))
-    files_read = reload.fingerprint(plan, extracts)  # before reading: see Reloader
-    result = load_project(plan, extracts)
+    stable = reload.stable_seconds_from_env()
+    files_read = reload.wait_until_stable(plan, extracts, stable, log.info)  # before reading: see Reloader
+    in_child = config.build_in_child() if build_in_child is None else build_in_child
+    builder = snapshots.build_in_child if in_child else None
+    opened = snapshots.open_project(plan, extracts, store, builder=builder)
+    result = opened.result
     server = flask.Flask("esr_seuranta")
     auth.protect(server, auth.credentials_from_env() if credentials == "env" else credentials)
     auth.add_security_headers(server)
@@ -102,7 +112,8 @@ def create_app(
     data = state.DataState(result)
     state.attach(server, data)
     idle_gc.serve(server)
-    reloader = reload.Reloader(data, reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds, files_read)
+    watch = reload.watch_seconds_from_env() if watch_seconds == "env" else watch_seconds
+    reloader = reload.Reloader(data, watch, files_read, stable, store, builder, opened.outcome)
     server.extensions[state.RELOADER] = reloader
     app.layout = shell.layout
     shell.register(app)

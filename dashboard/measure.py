@@ -33,7 +33,16 @@ class Gunicorn:
     made. Its output goes to a log file rather than a pipe, which a long run with nobody reading
     would fill and stall; stop() returns the log."""
 
-    def __init__(self, plan: Path, extracts: Path, workers: int = 3, threads: int = 1, watch_seconds: float = 0.5):
+    def __init__(
+        self,
+        plan: Path,
+        extracts: Path,
+        workers: int = 3,
+        threads: int = 1,
+        watch_seconds: float = 0.5,
+        store: Path | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.session = HttpSession(self.base, timeout=30)
@@ -42,6 +51,8 @@ class Gunicorn:
             "ESR_PLAN_DIR": str(plan),
             "ESR_EXTRACTS_DIR": str(extracts),
             "ESR_WATCH_SECONDS": str(watch_seconds),
+            **({"ESR_STORE": str(store)} if store else {}),
+            **(env or {}),
         }
         env.pop("ESR_PASSWORD", None)
         env.pop("ESR_DEBUG", None)

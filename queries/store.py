@@ -44,8 +44,12 @@ class Store:
     store and swaps it in), query results can be cached per store: the pages of one view ask the
     same questions many times. Each caller gets its own copy of a cached frame."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection):
+    def __init__(self, connection: duckdb.DuckDBPyConnection, reopen=None):
         self._connection = connection
+        # A store opened from a snapshot file reconnects in a forked child (a DuckDB connection
+        # must not cross a fork): `reopen` makes the connection again, `_pid` says whose it is.
+        self._reopen = reopen
+        self._pid = os.getpid()
         # Query results and memo values in one least-recently-used cache bounded by bytes: (value, size).
         self._cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._cached_bytes = 0
@@ -54,14 +58,16 @@ class Store:
         self._built: dict[tuple, object] = {}
 
     @classmethod
-    def create_empty(cls, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Store:
+    def create_empty(cls, memory_limit: str = DEFAULT_MEMORY_LIMIT, path: Path | None = None) -> Store:
         """An empty database whose memory DuckDB keeps within `memory_limit` (its tables and its
         working memory; beyond it, it spills to a directory of this store's own). By default DuckDB
         takes up to 80 % of the machine and frees late: a national load peaked at 3.9 GiB in one
-        process, and gunicorn runs several."""
+        process, and gunicorn runs several. With `path`, the database is that file (a snapshot
+        being built: see finish_file)."""
         # Private (concurrent spills must not share files), and made by DuckDB only if it spills.
         spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-{uuid.uuid4().hex}")
-        connection = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "temp_directory": spill})
+        config = {"memory_limit": memory_limit, "temp_directory": spill}
+        connection = duckdb.connect(str(path) if path else ":memory:", config=config)
         connection.execute(SCHEMA.read_text(encoding="utf-8"))
         store = cls(connection)
         # Closed with the store (a reload replaces it). Not at exit, where a background thread (the
@@ -69,6 +75,38 @@ class Store:
         weakref.finalize(store, _close, connection, spill).atexit = False
         atexit.register(shutil.rmtree, spill, ignore_errors=True)
         return store
+
+    @classmethod
+    def open_read_only(cls, path: Path, built: dict, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Store:
+        """A published snapshot's database, never written to (any number of processes open it at
+        once), with the running totals made when it was built."""
+
+        def connect() -> duckdb.DuckDBPyConnection:
+            # One spill folder per process: DuckDB shares one instance per file in a process, and
+            # only if every connection to it is configured alike.
+            spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-read-{os.getpid()}")
+            atexit.register(shutil.rmtree, spill, ignore_errors=True)
+            return duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "temp_directory": spill})
+
+        store = cls(connect(), reopen=connect)
+        store._built.update(built)
+        weakref.finalize(store, _close, store._connection, "").atexit = False
+        return store
+
+    def finish_file(self) -> dict:
+        """End a build into a file: write everything out, close the database, and hand over the
+        running totals made from it (they are stored beside the file)."""
+        self._connection.execute("checkpoint")
+        self._connection.close()
+        return dict(self._built)
+
+    def built_items(self) -> dict:
+        return dict(self._built)
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._reopen is not None and os.getpid() != self._pid:  # in a forked child: a connection of its own
+            self._connection, self._pid = self._reopen(), os.getpid()
+        return self._connection.cursor()
 
     def _forget_all(self) -> None:
         with self._cache_lock:
@@ -106,7 +144,7 @@ class Store:
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         """Append a DataFrame whose columns are named as the table's (load time only)."""
         self._forget_all()
-        cursor = self._connection.cursor()
+        cursor = self._cursor()
         try:
             columns = [row[0] for row in cursor.execute(f"describe {_identifier(table)}").fetchall()]
             cursor.register("incoming", frame[columns])
@@ -118,7 +156,7 @@ class Store:
     def derive(self) -> None:
         """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
         self._forget_all()
-        cursor = self._connection.cursor()
+        cursor = self._cursor()
         try:
             cursor.execute(DERIVED.read_text(encoding="utf-8"))
         finally:
@@ -127,7 +165,7 @@ class Store:
     def drop_scratch(self) -> None:
         """Drop the tables derived.sql makes only for the running totals to be read from (load time
         only, once they have been read): a national data set's spells take hundreds of megabytes."""
-        cursor = self._connection.cursor()
+        cursor = self._cursor()
         try:
             for table in SCRATCH:
                 cursor.execute(f"drop table if exists {table}")
@@ -142,7 +180,7 @@ class Store:
         rather than becoming one Python object per value (half the time of a national profile). Not
         cached: their callers keep what they make of them, and a national data set's running totals
         are made from millions of rows that need not stay in memory."""
-        cursor = self._connection.cursor()
+        cursor = self._cursor()
         try:
             return cursor.sql(sql_text(name), params=_used(name, params)).to_arrow_table().to_pandas()
         finally:
@@ -155,7 +193,7 @@ class Store:
             found, cached = self._recall(key)
         if found:
             return cached.copy()
-        cursor = self._connection.cursor()
+        cursor = self._cursor()
         try:
             frame = cursor.execute(sql_text(name), used).df()
         finally:
@@ -220,7 +258,8 @@ def _close(connection: duckdb.DuckDBPyConnection, spill: str) -> None:
     try:
         connection.close()
     finally:
-        shutil.rmtree(spill, ignore_errors=True)
+        if spill:
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def _identifier(table: str) -> str:

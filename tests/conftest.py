@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ TINY = Path(__file__).parent / "fixtures" / "tiny"
 # Tests write a file and reload at once: files count as fully written as soon as they are (every
 # server these tests start inherits it). tests/test_reload.py tests the waiting itself.
 os.environ.setdefault("ESR_STABLE_SECONDS", "0")
+# Every app and command of the tests opens its data from a snapshot store of this session (never the
+# user's own cache), built in the test process itself: a child process per small fixture would add
+# seconds each. tests/test_snapshots.py tests the child builds and the store itself.
+_STORE = tempfile.mkdtemp(prefix="esr-test-store-")
+atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
+os.environ.setdefault("ESR_STORE", _STORE)
+os.environ.setdefault("ESR_BUILD_IN", "process")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import threading
 from dashboard import reload
 from dashboard.cli import main as cli_main
 from dashboard.factory import create_app
+from dashboard.ingest.load import load_project
 from dashboard.pages import data as data_page
 from dashboard.state import EXTENSION, RELOADER
 from queries.summary import Scope, summary
@@ -45,26 +46,27 @@ def test_a_new_row_is_picked_up_and_swapped_in(tiny_copy):
     assert gc.get_freeze_count() > 0
 
 
-def test_a_file_changed_while_the_first_load_reads_is_reloaded(tiny_copy, monkeypatch):
-    """A gunicorn worker that is still loading when an extract changes has read the old file: what
-    it compares later must be the files as they were before it read them, or it would serve the old
-    data until the next change (one worker in three did, in the serving test)."""
-    from dashboard import factory
+def test_a_file_changed_while_the_first_load_reads_is_never_served_as_the_old_files(tiny_copy, monkeypatch):
+    """A file that changes while a snapshot is built from it: what was read is not published under
+    the old files' name (a worker starting then would serve the old data until the next change);
+    the files are read again, and the data served is the new file's."""
+    from dashboard import snapshots
 
-    reads = factory.load_project
+    reads, changed = snapshots.load_project, []
 
-    def read_then_change(plan_dir, extracts_dir):
-        result = reads(plan_dir, extracts_dir)
-        with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
-            handle.write(NEW_ROW)
+    def read_then_change(plan_dir, extracts_dir, database=None):
+        result = reads(plan_dir, extracts_dir, database)
+        if not changed:
+            changed.append(True)
+            with open(tiny_copy / "extracts" / "participants.csv", "a", encoding="utf-8") as handle:
+                handle.write(NEW_ROW)
         return result
 
-    monkeypatch.setattr(factory, "load_project", read_then_change)
+    before = summary(load_project(tiny_copy / "plan", tiny_copy / "extracts").store, Scope())["participants"]
+    monkeypatch.setattr(snapshots, "load_project", read_then_change)
     _, data, reloader = app_on(tiny_copy)
-    monkeypatch.setattr(factory, "load_project", reads)
-    before = participants(data)
-    assert reloader.check().outcome == "reloaded"
-    assert participants(data) == before + 1
+    assert changed and participants(data) == before + 1
+    assert reloader.check().outcome == "unchanged" and participants(data) == before + 1
 
 
 def test_a_broken_file_is_refused_and_the_last_good_data_stays(tiny_copy):
@@ -110,13 +112,15 @@ def test_requests_during_a_reload_see_old_or_new_data_never_an_error(tiny_copy):
     readers = [threading.Thread(target=read) for _ in range(2)]
     for thread in readers:
         thread.start()
-    for _ in range(2):
-        assert reloader.check(force=True).outcome == "reloaded"
+    assert reloader.check().outcome == "reloaded"
+    _append(tiny_copy / "extracts" / "participants.csv", NEW_ROW.replace("q5", "q7"))
+    assert reloader.check().outcome == "reloaded"
+    assert reloader.check(force=True).outcome == "unchanged"  # looked at again: the same snapshot
     stop.set()
     for thread in readers:
         thread.join()
     assert errors == []
-    assert seen <= {before, before + 1} and before + 1 in seen
+    assert seen <= {before, before + 1, before + 2} and before + 2 in seen
 
 
 def test_a_second_reload_while_one_runs_is_told_busy(tiny_copy):
@@ -144,12 +148,19 @@ def test_watcher_reloads_by_itself(tiny_copy):
 
 
 def test_reload_command_validates_then_asks_running_servers_to_reload(tiny_copy, capsys):
+    from dashboard import snapshots
+
     _, data, reloader = app_on(tiny_copy)  # a running server
     served = data.current
+    _append(tiny_copy / "extracts" / "participants.csv", NEW_ROW)
     args = ["reload", "--plan", str(tiny_copy / "plan"), "--extracts", str(tiny_copy / "extracts")]
     assert cli_main(args) == 0
     assert (tiny_copy / "extracts" / reload.RELOAD_MARKER).is_file()
-    assert reloader.check().outcome == "reloaded" and data.current is not served  # the marker is a change
+    digest = snapshots.read_inputs(tiny_copy / "plan", tiny_copy / "extracts").digest
+    built = snapshots.Source(snapshots.store_root(), tiny_copy / "plan", tiny_copy / "extracts").published(digest)
+    assert built is not None  # the command built the snapshot: the server only opens it
+    assert reloader.check().outcome == "reloaded" and data.current is not served
+    assert data.current.snapshot.name == built.name and participants(data) == 11
     (tiny_copy / "extracts" / reload.RELOAD_MARKER).unlink()
     (tiny_copy / "extracts" / "spending.csv").write_text("nothing useful\n", encoding="utf-8")
     assert cli_main(args) == 1  # a file rejected whole: no reload is asked for

@@ -36,6 +36,7 @@ class LoadResult:
     # nothing read is lost; the data page counts them.
     set_aside: dict[str, pd.DataFrame] = field(default_factory=dict)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    snapshot: object | None = None  # the dashboard.snapshots.Snapshot this was opened from, if any
 
     @property
     def ok(self) -> bool:
@@ -53,10 +54,12 @@ class LoadResult:
         return target.name
 
 
-def load_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
+def load_project(plan_dir: Path, extracts_dir: Path, database: Path | None = None) -> LoadResult:
+    """Read, validate and load. With `database`, the store is built in that file and closed: the
+    result's store is None and its running totals are in `built` (a snapshot's build)."""
     result, extracts = _read(plan_dir, extracts_dir)
     if extracts is not None:
-        result.store = build_store(result.plan, extracts)
+        result.store = build_store(result.plan, extracts, database)
     return result
 
 
@@ -76,8 +79,10 @@ def _read(plan_dir: Path, extracts_dir: Path) -> tuple[LoadResult, Extracts | No
     return LoadResult(plan_dir, extracts_dir, None, plan, problems, extracts.files, is_demo, extracts.set_aside), extracts
 
 
-def build_store(plan: Plan, extracts: Extracts) -> Store:
-    store = Store.create_empty(memory_limit=duckdb_memory_limit())
+def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Store:
+    """The data set in DuckDB with its derived tables and running totals: in memory, or with `path`
+    in that database file (a snapshot being built, dashboard/snapshots.py)."""
+    store = Store.create_empty(memory_limit=duckdb_memory_limit(), path=path)
     store.insert("project", pd.DataFrame([plan.project]))
     for kind in contract.PLAN_TABLES:
         store.insert(kind, plan.tables[kind])
