@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--views", type=int, default=30, help="filter changes per callback (default: 30)")
     bench.add_argument("--naive-views", type=int, default=5, help="views done the naive way (default: 5)")
     bench.add_argument("--budget", type=float, default=120, help="seconds per callback before it stops (default: 120)")
+    bench.add_argument("--rounds", type=int, default=3, help="rounds of summary vs pandas and of killed workers (default: 3)")
+    bench.add_argument("--settle", type=float, default=20, help="seconds gunicorn's workers warm up before memory is read")
     return parser
 
 
@@ -201,6 +203,9 @@ def run_bench(args) -> int:
         Path(args.out),
         args.views,
         min(args.naive_views, args.views),
+        store=args.store,
+        store_rounds=max(1, args.rounds),
+        settle_seconds=max(0.0, args.settle),
     )
     return EXIT_OK
 

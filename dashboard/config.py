@@ -58,3 +58,9 @@ def build_in_child() -> bool:
     if value not in ("child", "process"):
         raise ValueError(f"ESR_BUILD_IN must be child or process, not {value!r}")
     return value == "child"
+
+
+def forking() -> bool:
+    """ESR_FORKING=1 (gunicorn.conf.py sets it, with preload): the app is made in a process that
+    forks its workers, so it starts its threads in each worker instead."""
+    return os.environ.get("ESR_FORKING") == "1"

@@ -65,13 +65,14 @@ class Gunicorn:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        self.workers = workers
         self._wait_until_up()
 
     def _wait_until_up(self, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while True:
             try:
-                if self.session.get("/_dash-layout").status_code == 200:
+                if self.session.get("/_dash-layout").status_code == 200 and len(self.worker_pids()) >= self.workers:
                     return
             except OSError:
                 pass

@@ -108,7 +108,7 @@ class Reloader:
         self._busy = threading.Lock()
         served = data.current
         self._fingerprint = files_read if files_read is not None else fingerprint(served.plan_dir, served.extracts_dir)
-        self._store, self._builder = store, builder
+        self.store, self._builder = store, builder
         self._source = snapshots.Source(snapshots.store_root(store), served.plan_dir, served.extracts_dir)
         self.last_attempt: Attempt | None = None
         self.held: Held | None = None
@@ -152,7 +152,7 @@ class Reloader:
 
     def _open(self, accept: bool = False) -> Attempt:
         served = self._data.current
-        opened = snapshots.open_project(served.plan_dir, served.extracts_dir, self._store, accept=accept, builder=self._builder)
+        opened = snapshots.open_project(served.plan_dir, served.extracts_dir, self.store, accept=accept, builder=self._builder)
         if opened.outcome.status in ("held", "refused"):
             return self._note(opened.outcome)
         self.held = None

@@ -137,7 +137,16 @@ class Lease:
         except BlockingIOError as exc:  # being removed right now
             os.close(self._fd)
             raise Gone(str(path)) from exc
-        weakref.finalize(self, os.close, self._fd)
+        self._closer = weakref.finalize(self, os.close, self._fd)
+
+    def renew_after_fork(self) -> None:
+        """In a forked child: a lock of its own. The inherited descriptor shares the parent's lock,
+        which this process could not let go of by itself."""
+        fd = os.open(self.path / "use.lock", os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        self._closer()  # closes this process's copy of the inherited descriptor only
+        self._fd = fd
+        self._closer = weakref.finalize(self, os.close, fd)
 
 
 def in_use(path: Path) -> bool:

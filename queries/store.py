@@ -44,7 +44,7 @@ class Store:
     store and swaps it in), query results can be cached per store: the pages of one view ask the
     same questions many times. Each caller gets its own copy of a cached frame."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, reopen=None):
+    def __init__(self, connection: duckdb.DuckDBPyConnection | None, reopen=None):
         self._connection = connection
         # A store opened from a snapshot file reconnects in a forked child (a DuckDB connection
         # must not cross a fork): `reopen` makes the connection again, `_pid` says whose it is.
@@ -79,19 +79,29 @@ class Store:
     @classmethod
     def open_read_only(cls, path: Path, built: dict, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Store:
         """A published snapshot's database, never written to (any number of processes open it at
-        once), with the running totals made when it was built."""
+        once), with the running totals made when it was built. It connects at the first query, so
+        that a process that forks its workers after opening (gunicorn --preload) holds none."""
 
         def connect() -> duckdb.DuckDBPyConnection:
             # One spill folder per process: DuckDB shares one instance per file in a process, and
             # only if every connection to it is configured alike.
             spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-read-{os.getpid()}")
             atexit.register(shutil.rmtree, spill, ignore_errors=True)
-            return duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "temp_directory": spill})
+            connection = duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit, "temp_directory": spill})
+            weakref.finalize(store, _close, connection, "").atexit = False
+            return connection
 
-        store = cls(connect(), reopen=connect)
+        store = cls(None, reopen=connect)
         store._built.update(built)
-        weakref.finalize(store, _close, store._connection, "").atexit = False
         return store
+
+    def disconnect(self) -> None:
+        """Close this process's connection to a snapshot's database (before a fork: DuckDB's
+        threads do not survive one); the next query connects again."""
+        if self._reopen is not None and self._connection is not None and self._pid == os.getpid():
+            with self._cache_lock:
+                self._connection.close()
+                self._connection = None
 
     def finish_file(self) -> dict:
         """End a build into a file: write everything out, close the database, and hand over the
@@ -104,8 +114,10 @@ class Store:
         return dict(self._built)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        if self._reopen is not None and os.getpid() != self._pid:  # in a forked child: a connection of its own
-            self._connection, self._pid = self._reopen(), os.getpid()
+        if self._reopen is not None and (self._connection is None or os.getpid() != self._pid):
+            with self._cache_lock:  # the first query, or the first in a forked child: a connection of its own
+                if self._connection is None or os.getpid() != self._pid:
+                    self._connection, self._pid = self._reopen(), os.getpid()
         return self._connection.cursor()
 
     def _forget_all(self) -> None:

@@ -62,10 +62,10 @@ def test_bench_writes_every_measure(programme, tmp_path):
     out = tmp_path / "bench.json"
     made = run(
         "-m", "dashboard", "bench", "--plan", str(programme / "plan"), "--extracts", str(programme / "extracts"),
-        "--out", str(out), "--views", "3", "--naive-views", "1",
+        "--out", str(out), "--views", "3", "--naive-views", "1", "--rounds", "1", "--settle", "0.5",
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    assert "ingest took" in made.stderr  # progress
+    assert "ingest took" in made.stderr and "store: build took" in made.stderr  # progress
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["data"]["rows"] == {"participants": 400, "person_days": 900, "spending": 3000}
     assert report["ingest"]["peak_rss_mib"] > 0
@@ -76,6 +76,12 @@ def test_bench_writes_every_measure(programme, tmp_path):
         assert slowest[0]["ms"] >= report["callbacks"][page]["first_view"]["p50_ms"]
         assert all(isinstance(view["filters"], dict) for view in slowest)
     assert report["naive"]["n"] == 1 and report["naive"]["ratio_to_app_first_view"] > 0
+    store = report["store"]
+    assert store["build"]["exit_code"] == 0 and store["build"]["seconds"] > 0 and store["build"]["peak_rss_mib"] > 0
+    assert store["summary"]["app_summary_seconds"] > 0 and store["summary"]["naive_pandas_seconds"] > 0
+    gunicorn = store["gunicorn"]
+    assert gunicorn["one_worker"]["pss_sum_mib"] > 0 and gunicorn["four_workers"]["workers"] == 4
+    assert gunicorn["four_over_one_pss"] > 0 and len(store["replaced_worker_first_answer"]["runs"]) == 1
 
 
 def test_filter_changes_include_a_coordinators_pairs_within_one_region():

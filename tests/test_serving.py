@@ -137,3 +137,92 @@ def test_two_gunicorn_instances_have_control_sockets_of_their_own(tiny_copy):
     finally:
         first.stop()
         second.stop()
+
+
+def _until(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_killed_with_sigkill_is_replaced_and_answers_from_the_store(tiny_copy, tmp_path):
+    import os
+    import signal
+
+    from dashboard import snapshots
+
+    store = tmp_path / "store"
+    server = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=2, store=store)
+    try:
+        expected = participants_answer(server.session)
+        built = sorted(p.name for p in snapshots.Source(store, tiny_copy / "plan", tiny_copy / "extracts").snapshots.iterdir())
+        before = server.worker_pids()
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        assert _until(lambda: len(server.worker_pids() - before) == 1 and victim not in server.worker_pids())
+        answers = {participants_answer(server.session) for _ in range(20)}  # both workers, the new one too
+        assert answers == {expected}
+        after = sorted(p.name for p in snapshots.Source(store, tiny_copy / "plan", tiny_copy / "extracts").snapshots.iterdir())
+        assert after == built  # opened, not built again
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log, log
+
+
+def test_a_reload_under_requests_to_several_workers_gives_old_or_new_never_an_error(tiny_copy, tmp_path):
+    """Requests keep arriving at two workers of two threads while new extracts come in: every
+    response is whole (the old figures or the new ones, never a mixture) and none fails."""
+    import threading
+
+    server = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=2, threads=2, store=tmp_path / "store")
+    answers, errors, stop = [], [], threading.Event()
+
+    def ask() -> None:
+        session = HttpSession(server.base, timeout=30)
+        while not stop.is_set():
+            try:
+                answers.append(participants_answer(session))
+            except Exception as exc:  # a failed request is what this test is for
+                errors.append(repr(exc))
+
+    try:
+        old = participants_answer(server.session)
+        askers = [threading.Thread(target=ask) for _ in range(3)]
+        for thread in askers:
+            thread.start()
+        time.sleep(1)
+        add_participants(tiny_copy / "extracts", 3)
+        fresh = create_app(tiny_copy / "plan", tiny_copy / "extracts", warm=False, watch_seconds=None, credentials=None)
+        new = participants_answer(fresh.server.test_client())
+        assert _until(lambda: answers[-8:] and set(answers[-8:]) == {new}, 60)
+        stop.set()
+        for thread in askers:
+            thread.join()
+    finally:
+        stop.set()
+        log = server.stop()
+    assert errors == []
+    assert set(answers) == {old, new} and len(answers) > 20
+    assert "Traceback" not in log, log
+
+
+def test_two_instances_on_one_store_serve_alike_and_both_switch_after_a_reload(tiny_copy, tmp_path):
+    from dashboard.cli import main as cli_main
+
+    store = tmp_path / "shared-store"
+    first = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=1, store=store)
+    second = Gunicorn(tiny_copy / "plan", tiny_copy / "extracts", workers=1, store=store)
+    try:
+        old = participants_answer(first.session)
+        assert participants_answer(second.session) == old
+        add_participants(tiny_copy / "extracts", 2)
+        args = ["reload", "--plan", str(tiny_copy / "plan"), "--extracts", str(tiny_copy / "extracts"), "--store", str(store)]
+        assert cli_main(args) == 0  # builds the snapshot once; both servers open it
+        assert _until(lambda: participants_answer(first.session) != old and participants_answer(second.session) != old)
+        assert participants_answer(first.session) == participants_answer(second.session)
+    finally:
+        first.stop()
+        second.stop()
