@@ -181,3 +181,16 @@ def test_a_repeated_header_whose_cell_reads_like_a_total_is_reported_once(tmp_pa
     extracts, problems = loaded(tmp_path, plan, header + "2020-09-30;a;palkat;100\n" + header + "2020-10-31;a;palkat;200\n")
     assert problems == [("spending.csv", 3, "-", "repeated_header")]
     assert amounts(extracts) == [100.0, 200.0]
+
+
+def test_a_header_with_two_empty_names_is_reported_not_a_crash(tmp_path):
+    """Found by the property test: two empty header cells made a column name the frame held twice."""
+    from dashboard import contract
+    from dashboard.ingest.readers import read_table
+    from dashboard.ingest.validate import validate
+
+    path = tmp_path / "spending.csv"
+    path.write_bytes(b";ate;implementer_id;cost_category;\nmount_eur;description\r\n2.1.2020;a;salaries;12,50;x")
+    checked = validate(read_table(path), contract.EXTRACTS["spending"], {}, str(path))
+    assert checked.rejected and {p.code for p in checked.problems} >= {"missing_column"}
+    assert len(checked.set_aside) >= 1 and checked.set_aside.columns.is_unique

@@ -71,7 +71,11 @@ def read_table(path: Path) -> RawTable:
     if rows is None:
         rows = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + len(frame))
     rows = pd.Series(rows, index=frame.index)
-    keep = (frame != "").any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
+    keep = np.zeros(len(frame), dtype=bool)  # rows with anything written in them
+    for _, column in frame.items():
+        keep |= (column != "").to_numpy(dtype=bool, na_value=False)
+    if keep.all():  # the usual case: no copy of millions of rows
+        return RawTable(path, frame.reset_index(drop=True), rows.reset_index(drop=True), malformed)
     return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed)
 
 
