@@ -145,7 +145,22 @@ SPENDING = TableSpec(
     ),
 )
 
-EXTRACTS = {spec.kind: spec for spec in (PARTICIPANTS, PERSON_DAYS, SPENDING)}
+# (v2) Payment claims (maksatushakemukset), one per payment period and implementer. Approval has no
+# date in the contract: an approved amount is known from the claim's submission on.
+CLAIMS = TableSpec(
+    "claims",
+    (
+        Column("period_id", "text", aliases=("maksatuskausi", "kausi", "period"), ref="period"),
+        Column("implementer_id", "text", aliases=_IMPLEMENTER_ALIASES, ref="implementer"),
+        Column("submitted_date", "date", aliases=("jätetty", "jättöpäivä", "lähetetty")),
+        Column("claimed_eur", "decimal", aliases=("haettu", "haettu_eur"), minimum=0),
+        Column("approved_eur", "decimal", required=False, aliases=("hyväksytty", "hyväksytty_eur"), minimum=0),
+        Column("paid_date", "date", required=False, aliases=("maksettu_pvm", "maksupäivä")),
+        Column("paid_eur", "decimal", required=False, aliases=("maksettu", "maksettu_eur"), minimum=0),
+    ),
+)
+
+EXTRACTS = {spec.kind: spec for spec in (PARTICIPANTS, PERSON_DAYS, SPENDING, CLAIMS)}
 EXTRACT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 # Plan tables (data/plan/*.csv): canonical headers only.
@@ -207,8 +222,19 @@ MEETINGS = TableSpec(
         Column("decisions", "text", required=False, aliases=("päätökset",)),
     ),
 )
+# (v2) Payment periods: consecutive, without gaps or overlaps, together covering the project period.
+PAYMENT_PERIODS = TableSpec(
+    "payment_periods",
+    (
+        Column("period_id", "text", aliases=("maksatuskausi", "kausi", "period")),
+        Column("start_date", "date", aliases=("alkaa", "alkupvm", "alku")),
+        Column("end_date", "date", aliases=("päättyy", "loppupvm", "loppu")),
+    ),
+)
 # Plan files a project may leave out: read and validated like the others where present.
-OPTIONAL_PLAN_TABLES = {spec.kind: spec for spec in (MEETINGS,)}
+OPTIONAL_PLAN_TABLES = {spec.kind: spec for spec in (MEETINGS, PAYMENT_PERIODS)}
+# How long after a payment period's end its claim is usually due (project.toml `claim_window_months`).
+CLAIM_WINDOW_MONTHS = 2
 
 PROJECT_KEYS = ("name", "start_date", "end_date", "flat_rate", "suppression_threshold", "language")
 LANGUAGES = ("fi", "sv", "en")

@@ -6,7 +6,8 @@ create table project (
     end_date date not null,
     flat_rate double not null,
     suppression_threshold integer not null,
-    language varchar not null
+    language varchar not null,
+    claim_window_months integer not null default 2
 );
 
 create table implementers (
@@ -68,6 +69,22 @@ create table person_days (
     municipality varchar,
     day_type varchar not null,
     days double not null
+);
+
+create table payment_periods (
+    period_id varchar not null,
+    start_date date not null,
+    end_date date not null
+);
+
+create table claims (
+    period_id varchar not null,
+    implementer_id varchar not null,
+    submitted_date date not null,
+    claimed_eur decimal(18, 2) not null,
+    approved_eur decimal(18, 2),
+    paid_date date,
+    paid_eur decimal(18, 2)
 );
 
 create table spending (

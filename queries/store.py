@@ -262,6 +262,8 @@ _TABLES = {
     "participants",
     "person_days",
     "spending",
+    "payment_periods",
+    "claims",
 }
 
 

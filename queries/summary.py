@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from queries import claims
 from queries.participant_counts import participants_by_implementer, participants_summary
 from queries.person_days import person_days_by_implementer, person_days_by_type
 from queries.scoped import fetch_for_scope, in_scope
@@ -208,7 +209,7 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
     people = participants_summary(store, scope, as_of)
     targets = _targets(store, scope)
     person_days, person_days_target = person_days_figures(store, scope, as_of, targets)
-    return {
+    figures = {
         "project": project["name"],
         "as_of": as_of.isoformat(),
         "implementer": scope.implementer,
@@ -224,6 +225,10 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "person_days": person_days,
         "person_days_target": person_days_target,
     }
+    if len(store.fetch("payment_claims")):  # contract v2: only where claims exist
+        sums = claims.totals(claims.claim_table(store, scope, as_of))
+        figures["claims"] = {k: sums[k] for k in ("claimed_eur", "approved_eur", "paid_eur", "booked_not_claimed_eur")}
+    return figures
 
 
 def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:

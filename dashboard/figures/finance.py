@@ -222,3 +222,33 @@ def _mark_as_of(figure: Chart, as_of: dt.date, lang: str) -> None:
         annotation_position="bottom left",  # the top holds the budget line's label; left of the line the curves are high
         annotation_font={"color": INK},
     )
+
+
+def cash_chart(curve: pd.DataFrame, lang: str) -> Chart:
+    """Cumulative net cost against cumulative payments received: the gap between them is the money
+    the project has spent ahead of the funding authority (its cash-flow risk)."""
+    figure = Chart()
+    cost, paid = translate("finance.chart.cash.cost", lang), translate("finance.chart.cash.paid", lang)
+    figure.add_scatter(
+        x=curve["date"],
+        y=curve["cost_eur"],
+        name=cost,
+        mode="lines",
+        line={"color": INK, "width": 3},
+        hovertemplate=f"{cost}: %{{y:,.0f}} €<extra></extra>",
+    )
+    figure.add_scatter(
+        x=curve["date"],
+        y=curve["paid_eur"],
+        name=paid,
+        mode="lines",
+        line={"color": VERMILLION, "width": 3, "shape": "hv"},
+        hovertemplate=f"{paid}: %{{y:,.0f}} €<extra></extra>",
+    )
+    figure.update_layout(
+        **base_layout(translate("finance.chart.cash.title", lang), fmt.PLOTLY_SEPARATORS[lang]), height=380, hovermode="x unified"
+    )
+    legend_on_top(figure, 1.0, 90)
+    figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK, rangemode="tozero")
+    figure.update_xaxes(tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang])
+    return figure

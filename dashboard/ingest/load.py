@@ -92,8 +92,9 @@ def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Sto
     participants["age_group"] = participants["age_at_start"].map(lambda age: contract.age_group(int(age)), na_action="ignore")
     store.insert("participants", participants)
     del participants
-    for kind in ("person_days", "spending"):
+    for kind in ("person_days", "spending", "claims"):
         store.insert(kind, extracts.tables.pop(kind))
+    store.insert("payment_periods", plan.tables["payment_periods"])
     store.derive()
     # Running totals and counts, made now rather than at a first request.
     running_spend(store)

@@ -26,9 +26,11 @@ class Plan:
 
     def refs(self) -> dict[str, dict[str, str]]:
         """Lower-case value -> plan spelling, for references from the extracts."""
+        periods = self.tables.get("payment_periods")
         return {
             "implementer": {v.lower(): v for v in self.tables["implementers"]["implementer_id"]},
             "municipality": {v.lower(): v for v in self.tables["municipalities"]["municipality"]},
+            "period": {str(v).lower(): str(v) for v in periods["period_id"]} if periods is not None else {},
         }
 
 
@@ -59,6 +61,9 @@ def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
     # A bad row of an optional file is set aside and reported, as in an extract: the plan still loads.
     for kind, spec in contract.OPTIONAL_PLAN_TABLES.items():
         tables[kind] = _optional_table(directory / f"{kind}.csv", spec, refs, problems)
+    tables["payment_periods"] = _checked_periods(
+        tables["payment_periods"], project, str(directory / "payment_periods.csv"), problems
+    )
     tables["municipalities"]["region"] = tables["municipalities"]["region"].astype(str)
     return Plan(directory, project, tables), problems
 
@@ -77,6 +82,33 @@ def _optional_table(path: Path, spec, refs: dict, problems: list[Problem]) -> pd
     checked = validate(raw, spec, refs, str(path))
     problems.extend(checked.problems)
     return empty if checked.rejected else checked.frame
+
+
+def _checked_periods(periods: pd.DataFrame, project: dict, label: str, problems: list[Problem]) -> pd.DataFrame:
+    """Payment periods must follow one another without gaps or overlaps and cover the project
+    period; periods that do not are reported and not used (claims against them would mislead).
+    Rows are named in start-date order, as the periods are read (the file's own row numbers are
+    those of the rows set aside, if any)."""
+    if periods.empty:
+        return periods
+    ordered = periods.assign(
+        start_date=pd.to_datetime(periods["start_date"]).dt.date, end_date=pd.to_datetime(periods["end_date"]).dt.date
+    )
+    ordered = ordered.sort_values("start_date", kind="stable").reset_index(drop=True)
+    found = []
+    doubled = ordered["period_id"].str.lower().duplicated()
+    found += [Problem(label, 0, "period_id", "duplicate_value", {"value": v}) for v in ordered.loc[doubled, "period_id"]]
+    for before, after in zip(ordered.itertuples(), ordered.iloc[1:].itertuples(), strict=False):
+        gap = (after.start_date - before.end_date).days
+        if gap > 1:
+            found.append(Problem(label, 0, "start_date", "period_gap", {"first": before.period_id, "next": after.period_id}))
+        elif gap < 1:
+            found.append(Problem(label, 0, "start_date", "period_overlap", {"first": before.period_id, "next": after.period_id}))
+    start, end = ordered["start_date"].iloc[0], ordered["end_date"].iloc[-1]
+    if start > project["start_date"] or end < project["end_date"]:
+        found.append(Problem(label, 0, "-", "periods_do_not_cover", {"first": start.isoformat(), "last": end.isoformat()}))
+    problems.extend(found)
+    return periods.iloc[0:0] if found else ordered
 
 
 def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: list[Problem]) -> None:
@@ -111,6 +143,13 @@ def _load_project(path: Path, problems: list[Problem]) -> dict | None:
         if not ok:
             problems.append(Problem(label, line_of(key), key, "bad_value", {"value": str(data[key])[:40]}))
         project[key] = value
+    window = data.get("claim_window_months", contract.CLAIM_WINDOW_MONTHS)  # optional
+    if isinstance(window, int) and not isinstance(window, bool) and 0 <= window <= 24:
+        project["claim_window_months"] = window
+    else:
+        problems.append(
+            Problem(label, line_of("claim_window_months"), "claim_window_months", "bad_value", {"value": str(window)[:40]})
+        )
     if len(problems) == count and project["end_date"] < project["start_date"]:
         problems.append(Problem(label, line_of("end_date"), "end_date", "end_before_start", {"value": str(project["end_date"])}))
     return project if len(problems) == count else None

@@ -19,6 +19,7 @@ from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_
 from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
+from dashboard.pages import finance_claims
 from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, finance_level_note, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, scope_for, since_for
@@ -110,6 +111,7 @@ def layout(lang: str):
                 ],
                 className="table-section",
             ),
+            finance_claims.layout(lang),
             html.Section(
                 [
                     html.H2(t("finance.warnings.title")),
@@ -352,6 +354,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ),
         "financing-table": financing_table(financing, lang),
         "warnings": warnings_list(finance.warnings(store, scope, as_of), areas, lang),
+        **finance_claims.view(result, scope, as_of, lang),
     }
 
 
@@ -386,6 +389,7 @@ OUTPUTS = {
     "reimbursement": ("finance-reimbursement", "children"),
     "financing-table": table_output("finance-financing-table"),
     "warnings": ("finance-warnings", "children"),
+    **finance_claims.OUTPUTS,
 }
 
 
