@@ -175,3 +175,25 @@ def test_without_payment_periods_the_page_says_how_to_add_them(tiny):
     shown = finance_page.view(tiny, ViewFilters())
     assert "payment_periods.csv" in shown["claims-summary"]
     assert shown["cash-style"] == {"display": "none"} and shown["claims-body-style"] == {"display": "none"}
+
+
+def test_the_monthly_and_cash_charts_mark_the_meetings_and_shade_since_the_last(demo):
+    """Every time chart of the finance page: the meetings up to the as-of date as dotted lines (with
+    their decisions on hover) and the time since the last meeting shaded."""
+    from dashboard.pages import finance as finance_page
+    from dashboard.url_state import ViewFilters
+
+    shown = finance_page.view(demo, ViewFilters(as_of=dt.date(2018, 6, 30)))
+    meetings = [m for m in demo.plan.tables["meetings"]["date"] if pd_timestamp(m) <= dt.date(2018, 6, 30)]
+    for chart in ("monthly", "cash"):
+        shapes = shown[chart].layout.get("shapes", [])
+        assert sum(s.get("name") == "meeting" for s in shapes) == len(meetings) > 0, chart
+        assert sum(s.get("name") == "since" for s in shapes) == 1, chart
+        hover = [t for t in shown[chart].data if t.get("yaxis") == "y9"]
+        assert len(hover) == 1 and len(hover[0]["customdata"]) == len(meetings)
+
+
+def pd_timestamp(value) -> dt.date:
+    import pandas as pd
+
+    return pd.Timestamp(value).date()

@@ -186,9 +186,12 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     return figure
 
 
-def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
-    """Stacked monthly cost by category; revenue below zero, because it reduces the net cost."""
-    figure = Chart()
+def monthly_category_chart(
+    monthly: pd.DataFrame, lang: str, as_of: dt.date | None = None, since: dt.date | None = None, meetings: tuple = ()
+) -> Chart:
+    """Stacked monthly cost by category; revenue below zero, because it reduces the net cost. The
+    time since `since` is shaded and the steering group's meetings are marked, as on the burn chart."""
+    figure = Chart().shade_since(since, as_of).mark_meetings(meetings, as_of, translate("chart.meeting", lang))
     for category, colour in CATEGORY_COLOURS.items():
         if category not in monthly or not monthly[category].any():
             continue
@@ -209,7 +212,7 @@ def monthly_category_chart(monthly: pd.DataFrame, lang: str) -> Chart:
     legend_on_top(figure, 1.0, 90)
     figure.update_yaxes(tickformat=",.0f", ticksuffix=" €", gridcolor=TRACK, zerolinecolor=INK)
     figure.update_xaxes(tickformat="%-m/%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M3")
-    if not figure.data:
+    if not any(trace.get("type") == "bar" for trace in figure.data):
         nothing_to_draw(figure, translate("kpi.spent.none", lang))
     return figure
 
@@ -224,10 +227,12 @@ def _mark_as_of(figure: Chart, as_of: dt.date, lang: str) -> None:
     )
 
 
-def cash_chart(curve: pd.DataFrame, lang: str) -> Chart:
+def cash_chart(
+    curve: pd.DataFrame, lang: str, as_of: dt.date | None = None, since: dt.date | None = None, meetings: tuple = ()
+) -> Chart:
     """Cumulative net cost against cumulative payments received: the gap between them is the money
     the project has spent ahead of the funding authority (its cash-flow risk)."""
-    figure = Chart()
+    figure = Chart().shade_since(since, as_of).mark_meetings(meetings, as_of, translate("chart.meeting", lang))
     cost, paid = translate("finance.chart.cash.cost", lang), translate("finance.chart.cash.paid", lang)
     figure.add_scatter(
         x=curve["date"],

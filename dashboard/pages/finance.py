@@ -346,7 +346,13 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "status-table": status_table(table, lang),
         "one-implementer": len(implementers) <= 1,
         "multiples": burn_small_multiples(planned, actual, implementers, lang),
-        "monthly": monthly_category_chart(finance.monthly_by_category(store, scope, as_of), lang),
+        "monthly": monthly_category_chart(
+            finance.monthly_by_category(store, scope, as_of),
+            lang,
+            as_of,
+            since_for(result, filters, as_of),
+            plan_options(result).meetings,
+        ),
         "category-table": category_table(finance.category_table(store, scope, as_of), lang),
         "evm-table": evm_table(table, lang),
         "reimbursement": translate(
@@ -354,7 +360,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ),
         "financing-table": financing_table(financing, lang),
         "warnings": warnings_list(finance.warnings(store, scope, as_of), areas, lang),
-        **finance_claims.view(result, scope, as_of, lang),
+        **finance_claims.view(result, scope, as_of, lang, since_for(result, filters, as_of)),
     }
 
 

@@ -62,7 +62,7 @@ def _month_ends(start: dt.date, through: dt.date) -> list[dt.date]:
     return ends
 
 
-def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str) -> dict:
+def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.date | None = None) -> dict:
     store = result.store
     if not claims.has_claims(store):
         return {
@@ -95,7 +95,7 @@ def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str) -> dict:
         "claims-warnings": warning_list(table, areas, lang),
         "claims-table": claim_table(table, areas, lang),
         "claims-body-style": {},
-        "cash": cash_chart(curve, lang),
+        "cash": cash_chart(curve, lang, as_of, since, plan_options(result).meetings),
         "cash-style": {},
     }
 
