@@ -197,3 +197,22 @@ def pd_timestamp(value) -> dt.date:
     import pandas as pd
 
     return pd.Timestamp(value).date()
+
+
+def test_the_report_carries_the_claims_by_period(world):
+    from dashboard.pages import report
+    from dashboard.url_state import ViewFilters
+
+    shown = report.view(loaded(world), ViewFilters(lang="en", as_of=dt.date(2021, 6, 30)))
+    text = str(shown["report-claims"])
+    for period, booked in (("P1", "€280"), ("P2", "€366"), ("P3", "€240")):  # a + b: 280 + 0, 5.50 + 360, 120 + 120
+        assert period in text and booked in text
+    assert "€650" in shown["claims-summary"] and "no claim for period P2" in str(shown["claims-warnings"])
+    assert shown["claims-style"] == {}
+
+
+def test_the_report_hides_the_claims_without_payment_periods(tiny):
+    from dashboard.pages import report
+    from dashboard.url_state import ViewFilters
+
+    assert report.view(tiny, ViewFilters())["claims-style"] == {"display": "none"}

@@ -69,6 +69,7 @@ def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.
             "claims-summary": translate("finance.claims.no_periods", lang),
             "claims-warnings": [],
             "claims-table": data_table([], [], ""),
+            "claims-periods": data_table([], [], ""),
             "claims-body-style": HIDDEN,
             "cash": cash_chart(pd.DataFrame({"date": [], "cost_eur": [], "paid_eur": []}), lang),
             "cash-style": HIDDEN,
@@ -94,6 +95,7 @@ def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.
         "claims-summary": summary,
         "claims-warnings": warning_list(table, areas, lang),
         "claims-table": claim_table(table, areas, lang),
+        "claims-periods": period_table(table, lang),
         "claims-body-style": {},
         "cash": cash_chart(curve, lang, as_of, since, plan_options(result).meetings),
         "cash-style": {},
@@ -163,6 +165,23 @@ def claim_table(table: pd.DataFrame, areas: dict[str, str], lang: str):
         TableColumn("state", t("finance.claims.col.state")),
     ]
     return data_table(_rows(table, areas, lang), columns, t("finance.claims.caption"))
+
+
+def period_table(table: pd.DataFrame, lang: str):
+    """The claims summed per payment period over the implementers in scope (the report's table: a
+    programme of hundreds of implementers would fill pages with the full one)."""
+    t = lambda key: translate(key, lang)  # noqa: E731
+    e = lambda v: fmt.eur(v, lang) if v is not None else "–"  # noqa: E731
+    amounts = ["booked_eur", "claimed_eur", "approved_eur", "paid_eur"]
+    amounts += ["booked_not_claimed_eur", "claimed_not_approved_eur", "approved_not_paid_eur"]
+    sums = table.groupby(["period_id", "start_date", "end_date"], sort=False)[amounts].sum(min_count=0).reset_index()
+    rows = _plain(sums)
+    for row in rows:
+        row["period"] = f"{row['period_id']} ({fmt.date(row['start_date'], lang)}–{fmt.date(row['end_date'], lang)})"
+    labels = ("booked", "claimed", "approved", "paid", "unclaimed", "unapproved", "unpaid")
+    columns = [TableColumn("period", t("finance.claims.col.period"))]
+    columns += [TableColumn(key, t(f"finance.claims.col.{label}"), e, True) for key, label in zip(amounts, labels, strict=True)]
+    return data_table(rows, columns, t("finance.claims.period_caption"))
 
 
 @export("finance-claims")

@@ -36,7 +36,7 @@ KPIS = (
     ("kpi.person_days", "kpi-person-days"),
 )
 CHARTS = ("report-burn", "report-monthly", "report-participants")
-TABLES = ("report-status", "report-matrix", "report-person-days")
+TABLES = ("report-status", "report-claims", "report-matrix", "report-person-days")
 STATIC = {"displayModeBar": False, "staticPlot": True}  # paper needs no hover or zoom
 
 
@@ -55,6 +55,16 @@ def layout(lang: str):
             section("finance.status.title", [table_host("report-status")]),
             chart("report-monthly"),
             chart("report-participants"),
+            html.Section(
+                [
+                    html.H2(t("finance.claims.title")),
+                    html.P(id="report-claims-summary"),
+                    html.Div(id="report-claims-warnings"),
+                    table_host("report-claims"),
+                ],
+                id="report-claims-section",
+                className="report-section",
+            ),
             section("participants.matrix.title", [table_host("report-matrix")]),
             section("person_days.title", [table_host("report-person-days")]),
             section("report.sources", [html.Ul(id="report-sources", className="report-sources")]),
@@ -105,6 +115,10 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "report-monthly": finance["monthly"],
         "report-participants": participants["cumulative"],
         "report-status": finance["status-table"],
+        "report-claims": finance["claims-periods"],
+        "claims-summary": finance["claims-summary"],
+        "claims-warnings": finance["claims-warnings"],
+        "claims-style": finance["claims-body-style"],  # hidden without payment periods
         "report-matrix": participants["matrix"],
         "report-person-days": participants["days-table"],
         "sources": sources,
@@ -155,6 +169,9 @@ OUTPUTS = {
     **{name: table_output(name) for name in TABLES},
     "sources": ("report-sources", "children"),
     "protection": ("report-protection", "children"),
+    "claims-summary": ("report-claims-summary", "children"),
+    "claims-warnings": ("report-claims-warnings", "children"),
+    "claims-style": ("report-claims-section", "style"),
     "since": ("report-since", "children"),
 }
 
