@@ -32,7 +32,7 @@ def periods(store: Store) -> pd.DataFrame:
     return frame
 
 
-def has_claims(store: Store) -> bool:
+def has_periods(store: Store) -> bool:
     return not periods(store).empty
 
 

@@ -109,7 +109,7 @@ def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], fi
             continue
         cells = next(c for header, c in columns if header == mapping[column.name])  # mapped headers are unique
         text = cells.text
-        values, faults = _parse(column, text, refs) if cells.codes is None else _parse_distinct(column, cells, refs)
+        values, faults = _parse_cells(column, cells, refs)
         typed[column.name] = values
         for code, mask in faults:
             mask &= ~bad_rows_shape  # a header or total row is reported once, as such
@@ -183,10 +183,14 @@ def _identity_code_columns(raw: RawTable, columns: list[tuple[str, Distinct]]):
     """Yield (row, header) of the first identity code in each column that holds one."""
     for header, cells in columns:
         text = cells.text if cells.codes is None else cells.values
-        found = [index for index, value in text[text.str.contains(_HETU_SHAPE, regex=True)].items() if is_identity_code(value)]
-        if found and cells.codes is None:
-            yield int(raw.rows[found[0]]), header
-        elif found:  # the first row holding any of the distinct values that are codes
+        candidates = text[text.str.contains(_HETU_SHAPE, regex=True)].items()
+        if cells.codes is None:  # the first one found will do: a column of codes is refused whole
+            first = next((index for index, value in candidates if is_identity_code(value)), None)
+            if first is not None:
+                yield int(raw.rows[first]), header
+            continue
+        found = [index for index, value in candidates if is_identity_code(value)]  # few: distinct values
+        if found:  # the first row holding any of the distinct values that are codes
             yield int(raw.rows.iloc[int(np.flatnonzero(np.isin(cells.codes, found))[0])]), header
 
 
@@ -233,8 +237,10 @@ def _parse(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple
     return values, [(code, mask.fillna(False).astype(bool)) for code, mask in faults]
 
 
-def _parse_distinct(column: Column, cells: Distinct, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
-    """_parse over the distinct values, its answers spread over the rows."""
+def _parse_cells(column: Column, cells: Distinct, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+    """_parse over the column, or over its distinct values with the answers spread over the rows."""
+    if cells.codes is None:
+        return _parse(column, cells.text, refs)
     values, faults = _parse(column, cells.values, refs)
     return cells.spread(values), [(code, cells.spread(mask)) for code, mask in faults]
 

@@ -64,7 +64,7 @@ def _month_ends(start: dt.date, through: dt.date) -> list[dt.date]:
 
 def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.date | None = None) -> dict:
     store = result.store
-    if not claims.has_claims(store):
+    if not claims.has_periods(store):
         return {
             "claims-summary": translate("finance.claims.no_periods", lang),
             "claims-warnings": [],
