@@ -130,6 +130,9 @@ class Reloader:
             if now == self._fingerprint and not force:
                 if self.held is not None and self._source.published(self.held.digest) is not None:
                     return self._open()  # confirmed in another process
+                # The snapshot this process let go of at its last switch was still held by it while
+                # that switch ran; a quiet look removes it once every process has let go.
+                self._source.clean()
                 return Attempt(_now(), "unchanged")
             writing = still_written(now, self.stable_seconds)
             if writing:  # looked at again next time: the fingerprint is not taken as seen
@@ -180,8 +183,6 @@ class Reloader:
         from dashboard import warmup  # late: warmup imports the pages
 
         warmup.warm_in_background(new)
-        # The snapshot let go of is removed once no process uses it (when the last one lets go).
-        threading.Thread(target=self._source.clean, name="esr-store-clean", daemon=True).start()
         return attempt
 
     def start(self) -> threading.Thread | None:

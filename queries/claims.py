@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from queries.calendar import month_ends
 from queries.scoped import in_scope
 from queries.spending import net_to
 from queries.store import Store
@@ -141,10 +142,11 @@ def totals(table: pd.DataFrame) -> dict:
     return {key: round(float(table[key].fillna(0).sum()), 2) for key in keys}
 
 
-def cash_curve(store: Store, scope: Scope, as_of: dt.date, month_ends: list[dt.date]) -> pd.DataFrame:
-    """Cumulative net cost and cumulative payments received at each month end up to as_of."""
+def cash_curve(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """Cumulative net cost and cumulative payments received at each month end from the project's
+    start, and at as_of itself (a month not yet ended is drawn up to the as-of date)."""
     implementers = in_scope(store, scope)
-    days = [min(day, as_of) for day in month_ends if day <= as_of] or [as_of]
+    days = month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
     cost = net_to(store, implementers, days).sum(axis=0) if implementers else np.zeros(len(days))
     claims = store.fetch("payment_claims")
     claims = claims[claims["implementer_id"].isin(implementers) & claims["paid_date"].notna()]

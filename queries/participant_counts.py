@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from queries.calendar import month_ends
 from queries.profile import area_towns, towns_apart
 from queries.store import Store
 
@@ -135,7 +136,7 @@ def _participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
     found = _parts_and_implementers(store, scope)
     if found is None:
         return store.fetch("participants_by_month", as_of=as_of, **scope.params())
-    points = _month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
+    points = month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
     parts, implementers = found
     counts = _on(store, parts, implementers, points)
     entered = counts[:, :, ENTERED]
@@ -148,10 +149,3 @@ def _participants_by_month(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
             "has_left": (entered - active).ravel(),
         }
     )
-
-
-def _month_ends(start: dt.date, as_of: dt.date) -> list[dt.date]:
-    """The last day of each month from start's month to as_of's (as_of for its own), and as_of."""
-    months = np.arange(np.datetime64(start, "M"), np.datetime64(as_of, "M") + 1)
-    ends = (months + 1).astype("datetime64[D]") - 1
-    return sorted({min(day, as_of) for day in ends.astype(dt.date)} | {as_of})

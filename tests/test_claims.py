@@ -108,8 +108,15 @@ def test_no_claims_key_without_claims(tiny):
 def test_the_cash_curve_is_cost_against_payments_received(world):
     store = loaded(world).store
     ends = [dt.date(2020, 9, 30), dt.date(2020, 12, 31), dt.date(2021, 6, 30)]
-    curve = claims.cash_curve(store, Scope(), dt.date(2021, 6, 30), ends)
-    assert curve["cost_eur"].tolist() == [280.0, 645.5, 885.5] and curve["paid_eur"].tolist() == [0.0, 220.0, 220.0]
+    curve = claims.cash_curve(store, Scope(), dt.date(2021, 6, 30))
+    assert len(curve) == 12  # every month end from July 2020
+    at = curve[curve["date"].isin(ends)]
+    assert at["cost_eur"].tolist() == [280.0, 645.5, 885.5] and at["paid_eur"].tolist() == [0.0, 220.0, 220.0]
+    # A month not yet ended is drawn up to the as-of date: 15.12.2020 holds July-November and a's
+    # 25.50 - 20.00 of October-November (285.50), and the payment of that day.
+    middle = claims.cash_curve(store, Scope(), dt.date(2020, 12, 15))
+    assert middle["date"].iloc[-1] == dt.date(2020, 12, 15)
+    assert middle["cost_eur"].iloc[-1] == 285.5 and middle["paid_eur"].iloc[-1] == 220.0
 
 
 @pytest.mark.parametrize(

@@ -251,3 +251,15 @@ def test_a_file_still_being_written_is_not_built_from(tiny_copy):
     past = time.time() - 60
     os.utime(path, (past, past))  # … and a minute passes
     assert reloader.check().outcome == "reloaded" and participants(data) == 11
+
+
+def test_the_snapshot_let_go_of_is_removed_at_the_next_quiet_look(tiny_copy):
+    from dashboard import snapshots
+
+    _, data, reloader = app_on(tiny_copy)
+    source = snapshots.Source(snapshots.store_root(), tiny_copy / "plan", tiny_copy / "extracts")
+    first = data.current.snapshot.name
+    _append(tiny_copy / "extracts" / "participants.csv", NEW_ROW)
+    assert reloader.check().outcome == "reloaded"
+    assert reloader.check().outcome == "unchanged"
+    assert [p.name for p in source.snapshots.iterdir()] == [data.current.snapshot.name] != [first]

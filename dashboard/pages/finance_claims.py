@@ -53,15 +53,6 @@ OUTPUTS = {
 }
 
 
-def _month_ends(start: dt.date, through: dt.date) -> list[dt.date]:
-    ends, day = [], start
-    while day <= through:
-        following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        ends.append(following - dt.timedelta(days=1))
-        day = following
-    return ends
-
-
 def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.date | None = None) -> dict:
     store = result.store
     if not claims.has_periods(store):
@@ -89,8 +80,7 @@ def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.
         unapproved=fmt.eur(sums["claimed_not_approved_eur"], lang),
         unpaid=fmt.eur(sums["approved_not_paid_eur"], lang),
     )
-    start = dt.date.fromisoformat(str(result.plan.project["start_date"]))
-    curve = claims.cash_curve(store, scope, as_of, _month_ends(start, as_of))
+    curve = claims.cash_curve(store, scope, as_of)
     return {
         "claims-summary": summary,
         "claims-warnings": warning_list(table, areas, lang),
