@@ -454,7 +454,7 @@ def open_project(
     so that it keeps answering and the build's peak memory is not left in it). The caller has
     waited until the files are stable."""
     source = Source(store_root(root), plan_dir, extracts_dir)
-    built, tried = None, set()
+    published_now, tried = False, set()
     for _ in range(20):  # a snapshot removed between finding and opening it is looked for again
         inputs = read_inputs(source.plan_dir, source.extracts_dir)
         digest = inputs.digest
@@ -465,7 +465,7 @@ def open_project(
             found = source.published(digest)
             if found is not None:
                 opened = open_snapshot(found, source.plan_dir, source.extracts_dir)
-                return Opened(opened, built or Outcome("found", digest, found, opened.problems))
+                return Opened(opened, Outcome("published" if published_now else "found", digest, found, opened.problems))
             held = source.held(digest)
             if held is not None:
                 meta = read_meta(held)
@@ -482,11 +482,12 @@ def open_project(
             tried.add(digest)
             if builder is not None:
                 builder(source, inputs, accept)
-                built = Outcome("published", digest)  # its problems are the snapshot's own (result.problems)
+                published_now = True  # or held, or refused: the next look tells
                 continue
             with source.builder():
                 if source.published(digest) is None and source.held(digest) is None and source.refused(digest) is None:
                     built = source.build(inputs, accept=accept, progress=progress)
+                    published_now = built.status == "published"
                     if built.status == "changed":
                         tried.discard(digest)  # built from a moving file: look at the files again
         except Gone:
