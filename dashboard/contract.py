@@ -233,6 +233,14 @@ PAYMENT_PERIODS = TableSpec(
 )
 # Plan files a project may leave out: read and validated like the others where present.
 OPTIONAL_PLAN_TABLES = {spec.kind: spec for spec in (MEETINGS, PAYMENT_PERIODS)}
+# (v2) Plan amendments: `amendments/<decision date>/` holds amendment.toml and the plan files the
+# decision replaces, whole. Implementers and municipalities are not amended: a newcomer goes into
+# the original files (with no budget there), so every extract row refers to one list for all time.
+AMENDMENTS_DIR = "amendments"
+AMENDMENT_FILE = "amendment.toml"
+AMENDMENT_KEYS = ("description", "end_date")  # description required, end_date optional
+AMENDABLE_TABLES = ("budget", "financing", "targets", "payment_periods")
+ORIGINAL_PLAN = "original"  # summary's plan_version before any amendment
 # How long after a payment period's end its claim is usually due (project.toml `claim_window_months`).
 CLAIM_WINDOW_MONTHS = 2
 

@@ -15,7 +15,7 @@ from dashboard.contract import LANGUAGES
 from dashboard.i18n import DEFAULT_LANGUAGE, language, translate
 from dashboard.pages import BY_PATH, NAV_PAGES
 from dashboard.url_state import from_inputs, keep_display_params, parse_date, parse_query, to_query, with_since
-from dashboard.view import cascade, clean_filters, plan_options
+from dashboard.view import cascade, clean_filters, last_possible_day, plan_options
 from queries.summary import extract_date_range, resolve_as_of
 
 
@@ -60,7 +60,7 @@ def layout():
                 ],
                 className="app-header",
             ),
-            filter_bar(plan_options(result), lang, project["start_date"], project["end_date"], as_of),
+            filter_bar(plan_options(result), lang, project["start_date"], last_possible_day(result), as_of),
             html.Div(problems_notice(result.problems, lang, result.shown_name), id="problems-slot"),
             html.Main(id="page-content", className="app-main"),
             html.Footer(

@@ -11,7 +11,8 @@ import pandas as pd
 
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, restrict
-from queries.summary import Scope, resolve_as_of
+from queries.plan_versions import plan_versions
+from queries.summary import Scope, project_period, resolve_as_of
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,17 @@ def _meetings(result: LoadResult) -> tuple[tuple[dt.date, str, str], ...]:
         if pd.notna(day)
     ]
     return tuple(sorted(rows, key=lambda m: m[0]))
+
+
+def project_at(result: LoadResult, as_of: dt.date) -> dict:
+    """project.toml's settings as in force on as_of: the end date is the one the plan then in force
+    sets (an amendment may have moved it)."""
+    return result.plan.project | {"end_date": project_period(result.store, as_of)[1]}
+
+
+def last_possible_day(result: LoadResult) -> dt.date:
+    """The latest end date of any version of the plan: the last day the as-of picker offers."""
+    return max(version.end_date for version in plan_versions(result.store))
 
 
 def since_for(result: LoadResult, filters: ViewFilters, as_of: dt.date) -> dt.date | None:

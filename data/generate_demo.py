@@ -310,6 +310,56 @@ def write(path: Path, header: list[str], rows: list[list], delimiter: str = ",",
     path.write_bytes(("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8"))
 
 
+# The demo amendment (not from the application: the seed says only that continuation funding into
+# spring 2019 was granted): decided 17.4.2018, it moves the end to 31.5.2019 and adds a budget for
+# January-May 2019 at CONTINUATION_PACE of each implementer's 2018 monthly budget, financed as its
+# 2018 budget was, with a payment period for the months added.
+AMENDMENT_DATE, AMENDED_END = dt.date(2018, 4, 17), dt.date(2019, 5, 31)
+CONTINUATION_PACE = 0.6
+
+
+def amendment() -> None:
+    folder = PLAN / "amendments" / AMENDMENT_DATE.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "amendment.toml").write_text(
+        "# Demo amendment, not from the application (see ../../README.md).\n"
+        'description = "Jatkorahoitus kevääseen 2019 (demo): hanke jatkuu 31.5.2019 asti, '
+        'vuoden 2019 talousarvio lisätään"\n'
+        f"end_date = {AMENDED_END.isoformat()}\n",
+        encoding="utf-8",
+    )
+    budget = read_csv("budget.csv")
+    months_added = AMENDED_END.month
+    added, net = [], {}
+    for row in (r for r in budget if r["year"] == "2018"):
+        amount = round(float(row["amount_eur"]) * CONTINUATION_PACE * months_added / 12)
+        added.append({**row, "year": "2019", "amount_eur": amount})
+    for row in added:  # the flat rate stays 17 % of salaries, as in every other year
+        if row["cost_category"] == "flat_rate":
+            salaries = next(r for r in added if r["implementer_id"] == row["implementer_id"] and r["cost_category"] == "salaries")
+            row["amount_eur"] = round(salaries["amount_eur"] * 0.17)
+    for row in added:
+        sign = -1 if row["cost_category"] == "revenue" else 1
+        net[row["implementer_id"]] = net.get(row["implementer_id"], 0) + sign * row["amount_eur"]
+    columns = list(budget[0])
+    write(folder / "budget.csv", columns, [[r[c] for c in columns] for r in budget + added])
+
+    financing = read_csv("financing.csv")
+    extra = []
+    for implementer, total in net.items():
+        rows = [r for r in financing if r["implementer_id"] == implementer and r["year"] == "2018"]
+        whole = sum(float(r["amount_eur"]) for r in rows)
+        shares = [round(total * float(r["amount_eur"]) / whole) for r in rows]
+        shares[0] += total - sum(shares)  # rounding lands on the first source: the rows add up to the net budget
+        extra += [{**r, "year": "2019", "amount_eur": share} for r, share in zip(rows, shares, strict=True)]
+    columns = list(financing[0])
+    write(folder / "financing.csv", columns, [[r[c] for c in columns] for r in financing + extra])
+
+    periods = read_csv("payment_periods.csv")
+    periods.append({"period_id": "2019/1", "start_date": "2019-01-01", "end_date": AMENDED_END.isoformat()})
+    write(folder / "payment_periods.csv", list(periods[0]), [list(p.values()) for p in periods])
+
+
 def main() -> int:
     rng = random.Random(SEED)
     implementers = [r["implementer_id"] for r in read_csv("implementers.csv")]
@@ -355,6 +405,7 @@ def main() -> int:
     )
     made = claims(random.Random(SEED + 1), bookings)  # a generator of its own: the files above stay as they were
     write(DEMO / "claims.csv", list(made[0]), [list(c.values()) for c in made])
+    amendment()
     print(f"wrote {len(people)} participants, {len(days)} person-day rows, {len(bookings)} bookings to {DEMO}", file=sys.stderr)
     return 0
 

@@ -10,6 +10,7 @@ import pandas as pd
 from queries import finance
 from queries.participants import ParticipantStats, key
 from queries.person_days import person_days_by_municipality
+from queries.plan_versions import version_at
 from queries.store import Store
 from queries.summary import Scope, indicator_progress_by_implementer, time_elapsed
 from queries.withheld import shown_or_none
@@ -22,7 +23,7 @@ def area_progress(store: Store, scope: Scope, as_of: dt.date, stats: Participant
     period = finance.period_of(store, as_of)
     table = finance.implementer_table(store, scope, as_of).iloc[:-1]
     days_of = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id")["person_days"].to_dict()
-    targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"])
+    targets = finance.implementer_targets(store, table.set_index("implementer_id")["budget_eur"], version_at(store, as_of))
     elapsed = time_elapsed(period.as_of, period.start, period.end)
     rows = []
     present = set(stats.implementers)

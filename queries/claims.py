@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from queries.calendar import month_ends
+from queries.plan_versions import version_at
 from queries.scoped import in_scope
 from queries.spending import net_to
 from queries.store import Store
@@ -26,22 +27,23 @@ if TYPE_CHECKING:  # only for the annotations: queries.summary imports this modu
 DIFFERENCE_SHARE = 0.01  # a claim more than 1 % off its period's booked net cost is flagged
 
 
-def periods(store: Store) -> pd.DataFrame:
-    frame = store.fetch("payment_periods")
+def periods(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """The payment periods of the plan in force on as_of (an extension adds one)."""
+    frame = store.fetch("payment_periods", version=version_at(store, as_of))
     for column in ("start_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
 
-def has_periods(store: Store) -> bool:
-    return not periods(store).empty
+def has_periods(store: Store, as_of: dt.date) -> bool:
+    return not periods(store, as_of).empty
 
 
 def claim_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """One row per payment period begun by as_of and implementer in scope: booked net cost in the
     period (up to as_of), claimed, approved, paid, the three open amounts, the days since the period
     ended, and flags for a missing claim past the claim window and a claim off its booked cost."""
-    plan = periods(store)
+    plan = periods(store, as_of)
     plan = plan[plan["start_date"] <= as_of].reset_index(drop=True)
     implementers = in_scope(store, scope)
     if plan.empty or not implementers:
@@ -108,7 +110,7 @@ COLUMNS = [
 
 def _claims_by(store: Store, as_of: dt.date) -> pd.DataFrame:
     """The claim that counts per period and implementer at as_of, and how many the file holds."""
-    claims = store.fetch("payment_claims")
+    claims = store.fetch("payment_claims", version=version_at(store, as_of))
     for column in ("submitted_date", "paid_date"):
         claims[column] = pd.to_datetime(claims[column]).dt.date
     claims = claims[claims["submitted_date"] <= as_of]
@@ -148,7 +150,7 @@ def cash_curve(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     implementers = in_scope(store, scope)
     days = month_ends(pd.Timestamp(store.fetch_one("project")["start_date"]).date(), as_of)
     cost = net_to(store, implementers, days).sum(axis=0) if implementers else np.zeros(len(days))
-    claims = store.fetch("payment_claims")
+    claims = store.fetch("payment_claims", version=version_at(store, as_of))
     claims = claims[claims["implementer_id"].isin(implementers) & claims["paid_date"].notna()]
     paid_days = pd.to_datetime(claims["paid_date"]).dt.date.to_numpy()
     amounts = claims["paid_eur"].fillna(0).to_numpy(dtype=float)

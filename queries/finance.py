@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from queries import spending
+from queries.plan_versions import ORIGINAL, version_at
 from queries.scoped import fetch_for_scope
 from queries.store import Store
 from queries.summary import (
@@ -21,6 +22,7 @@ from queries.summary import (
     budgets_by_implementer,
     finance_by_implementer,
     indicator_progress_by_implementer,
+    project_period,
     run_rate_window_start,
 )
 
@@ -60,8 +62,8 @@ class Period:
 
 
 def period_of(store: Store, as_of: dt.date) -> Period:
-    project = store.fetch_one("project")
-    return Period(_date(project["start_date"]), _date(project["end_date"]), as_of)
+    """The project period of the plan in force on as_of."""
+    return Period(*project_period(store, as_of), as_of)
 
 
 def band(forecast: np.ndarray, sums: np.ndarray, period: Period) -> tuple[np.ndarray, np.ndarray]:
@@ -113,16 +115,17 @@ def progress_shares(achieved: dict[str, np.ndarray], targets: dict[str, np.ndarr
         return np.where(weights > 0, weighted / np.where(weights > 0, weights, 1.0), np.nan)
 
 
-def implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str, float | None]]:
-    """Each implementer's targets: its own where the plan sets them, else its budget's share of the
-    project's (the plan of PRO SOS, like most ESR plans, sets indicator targets for the whole project).
-    Worked out once per set of budgets (they come from the plan, whatever the date); read-only."""
-    return store.memo(("implementer_targets", tuple(budgets.items())), lambda: _implementer_targets(store, budgets))
+def implementer_targets(store: Store, budgets: pd.Series, version: int) -> dict[str, dict[str, float | None]]:
+    """Each implementer's targets in plan version `version`: its own where the plan sets them, else
+    its budget's share of the project's (the plan of PRO SOS, like most ESR plans, sets indicator
+    targets for the whole project). Worked out once per version and set of budgets; read-only."""
+    key = ("implementer_targets", version, tuple(budgets.items()))
+    return store.memo(key, lambda: _implementer_targets(store, budgets, version))
 
 
-def _implementer_targets(store: Store, budgets: pd.Series) -> dict[str, dict[str, float | None]]:
-    rows = store.fetch("indicator_totals_targets")
-    project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
+def _implementer_targets(store: Store, budgets: pd.Series, version: int) -> dict[str, dict[str, float | None]]:
+    rows = store.fetch("indicator_totals_targets", version=version)
+    project_budget = float(store.fetch_one("finance_totals", version=version)["budget_eur"])
     own: dict[tuple[str, str], float] = {}
     for r in rows[rows["implementer_id"].notna()].itertuples():
         own.setdefault((r.implementer_id, r.indicator), float(r.target))  # the first row, as the plan lists them
@@ -157,7 +160,7 @@ def _implementer_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFra
     finance = finance_by_implementer(store, scope, as_of)
     implementers = finance["implementer_id"].tolist()
     progress = indicator_progress_by_implementer(store, scope, as_of).set_index("implementer_id").reindex(implementers)
-    targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"])
+    targets = implementer_targets(store, finance.set_index("implementer_id")["budget_eur"], version_at(store, as_of))
     sums = spending.window_buckets(store, implementers, period.window_start, as_of, BAND_BUCKETS)
     scope_targets = _scope_targets(scope, targets)
 
@@ -222,15 +225,28 @@ def _scope_targets(scope: Scope, targets: dict) -> dict:
 
 
 def cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(planned, actual): cumulative net cost by implementer and day. Planned runs to the end date;
-    actual runs to month ends up to as_of and ends on as_of itself. Callers get copies."""
+    """(planned, actual): cumulative net cost by implementer and day. Planned (the plan in force on
+    as_of) runs to its end date; actual runs to month ends up to as_of and ends on as_of itself.
+    Callers get copies."""
     planned, actual = store.memo(("cumulative_curves", scope, as_of), lambda: _cumulative_curves(store, scope, as_of))
     return planned.copy(), actual.copy()
 
 
+def planned_curve(store: Store, scope: Scope, version: int) -> pd.DataFrame:
+    """The planned cumulative net cost by implementer and day in plan version `version` (the same at
+    every as-of date). Callers get a copy."""
+    undated = dataclasses.replace(scope, as_of=None)
+    return store.memo(("planned_curve", undated, version), lambda: _planned_curve(store, scope, version)).copy()
+
+
+def original_plan_curve(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame | None:
+    """The original plan's curve, to draw faintly beside an amended plan in force; None while the
+    original is the plan in force."""
+    return None if version_at(store, as_of) == ORIGINAL else planned_curve(store, scope, ORIGINAL)
+
+
 def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    undated = dataclasses.replace(scope, as_of=None)  # the planned curve is the same at every date
-    planned = store.memo(("planned_curve", undated), lambda: _planned_curve(store, scope))
+    planned = planned_curve(store, scope, version_at(store, as_of))
     period = period_of(store, as_of)
     first_month = pd.Timestamp(period.start).to_period("M").to_timestamp()
     months = pd.date_range(first_month, pd.Timestamp(as_of), freq="MS")
@@ -253,8 +269,8 @@ def _cumulative_curves(store: Store, scope: Scope, as_of: dt.date) -> tuple[pd.D
     return planned.copy(), actual
 
 
-def _planned_curve(store: Store, scope: Scope) -> pd.DataFrame:
-    planned = fetch_for_scope(store, "planned_curve", scope)
+def _planned_curve(store: Store, scope: Scope, version: int) -> pd.DataFrame:
+    planned = fetch_for_scope(store, "planned_curve", scope, version=version)
     return planned.assign(day=pd.to_datetime(planned["day"]))
 
 
@@ -268,7 +284,11 @@ def monthly_by_category(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFr
 def category_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Budget against actual per cost category (flat rate computed, revenue as a reduction)."""
     finance = finance_by_implementer(store, scope, as_of)
-    budget = fetch_for_scope(store, "budget_by_category", scope).groupby("cost_category")["amount_eur"].sum()
+    budget = (
+        fetch_for_scope(store, "budget_by_category", scope, version=version_at(store, as_of))
+        .groupby("cost_category")["amount_eur"]
+        .sum()
+    )
     rows = []
     for category in CATEGORIES:
         sign = -1.0 if category == "revenue" else 1.0
@@ -300,9 +320,10 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per financing source: the plan, its share, and what the actual cost implies at each
     implementer's planned shares. Implied shares differ from planned ones when implementers with
     different financing structures progress at different paces."""
-    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
+    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date of one version
+    version = version_at(store, as_of)
     implementers, source, amount, share = store.memo(
-        ("financing_by_implementer", undated), lambda: _financing_by_implementer(store, scope)
+        ("financing_by_implementer", undated, version), lambda: _financing_by_implementer(store, scope, version)
     )
     spent_of = finance_by_implementer(store, scope, as_of).set_index("implementer_id")["spent_eur"].to_dict()
     spent = np.array([float(spent_of.get(i, np.nan)) for i in implementers])
@@ -317,11 +338,11 @@ def financing_table(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     return table
 
 
-def _financing_by_implementer(store: Store, scope: Scope) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+def _financing_by_implementer(store: Store, scope: Scope, version: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     """Each implementer's planned amount per financing source and its share of the implementer's
     plan (0 where the plan is empty), as (implementers, sources, amounts, shares): the part of the
     financing table that does not move with the date."""
-    plan = fetch_for_scope(store, "financing_plan", scope)
+    plan = fetch_for_scope(store, "financing_plan", scope, version=version)
     by_implementer = plan.groupby(["implementer_id", "source"])["amount_eur"].sum().reset_index()
     totals = by_implementer.groupby("implementer_id")["amount_eur"].transform("sum")
     share = (by_implementer["amount_eur"] / totals).where(totals != 0, 0.0)
@@ -336,9 +357,10 @@ def _financing_by_implementer(store: Store, scope: Scope) -> tuple[list[str], li
 def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
     """The checks a finance officer makes. Each warning: kind, implementer_id and the facts. A
     national programme has thousands: the budgets are looked up in dicts, not joined in pandas."""
-    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date
-    by_category, by_year = store.memo(("warning_plans", undated), lambda: _warning_plans(store, scope))
-    outside = fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of)
+    undated = dataclasses.replace(scope, as_of=None)  # the plan part is the same at every date of one version
+    version = version_at(store, as_of)
+    by_category, by_year = store.memo(("warning_plans", undated, version), lambda: _warning_plans(store, scope, version))
+    outside = fetch_for_scope(store, "bookings_outside_period", scope, as_of=as_of, version=version)
     found = _records(outside, "outside_period", ["implementer_id", "date", "cost_category", "amount_eur", "voucher_id"])
 
     finance = finance_by_implementer(store, scope, as_of)
@@ -378,10 +400,10 @@ def warnings(store: Store, scope: Scope, as_of: dt.date) -> list[dict]:
     return found + _records(negative, "negative_category", columns)
 
 
-def _warning_plans(store: Store, scope: Scope) -> tuple[dict, dict]:
+def _warning_plans(store: Store, scope: Scope, version: int) -> tuple[dict, dict]:
     """The budgets the warnings are checked against, as dicts: per (implementer, booked category),
     in that order (revenue is not over-spent), and per (implementer, year), net."""
-    budget = fetch_for_scope(store, "budget_by_category", scope)
+    budget = fetch_for_scope(store, "budget_by_category", scope, version=version)
     by_category = budget.groupby(["implementer_id", "cost_category"])["amount_eur"].sum()
     by_category = {k: float(v) for k, v in by_category.items() if k[1] != "revenue"}
     net = budget["amount_eur"].where(budget["cost_category"] != "revenue", -budget["amount_eur"])
@@ -427,10 +449,11 @@ def scope_target(store: Store, scope: Scope, indicator: str, own: float | None) 
         return Target(float(own))
     if not scope.implementer or scope.narrowed_by_area:
         return None
-    budgets = budgets_by_implementer(store, scope)
-    derived = implementer_targets(store, budgets).get(scope.implementer, {}).get(indicator)
-    project = implementer_targets(store, budgets)["__project__"].get(indicator)
-    project_budget = float(store.fetch_one("finance_totals")["budget_eur"])
+    version = version_at(store, scope.as_of)
+    budgets = budgets_by_implementer(store, scope, scope.as_of)
+    derived = implementer_targets(store, budgets, version).get(scope.implementer, {}).get(indicator)
+    project = implementer_targets(store, budgets, version)["__project__"].get(indicator)
+    project_budget = float(store.fetch_one("finance_totals", version=version)["budget_eur"])
     if derived is None or not project or not project_budget:
         return None
     share = float(budgets.get(scope.implementer, 0.0)) / project_budget

@@ -24,6 +24,7 @@ import pandas as pd
 
 from queries import profile
 from queries.participant_counts import participants_by_month
+from queries.plan_versions import version_at
 from queries.profile import participant_profile
 from queries.store import Store
 from queries.summary import Scope
@@ -624,7 +625,7 @@ def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participan
     implementers, municipalities, regions = (cube.places.values_present(d) for d in ("impl", "muni", "region"))
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
-        targets = store.fetch("participant_targets", implementer=scope.implementer)
+        targets = store.fetch("participant_targets", implementer=scope.implementer, version=version_at(store, as_of))
     view = build_view(cube, threshold, implementers, municipalities, regions)
     return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities, regions)
 

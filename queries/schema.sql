@@ -23,7 +23,19 @@ create table municipalities (
     region varchar not null
 );
 
+-- The plan in force changes with amendments (contract v2): version 0 is the original plan, each
+-- amendment in decision-date order the next. The amendable tables hold every version's rows whole,
+-- and every question about the plan names the version in force at its as-of date ($version).
+create table plan_versions (
+    version integer primary key,
+    decided_on date,  -- null for the original
+    description varchar not null,
+    end_date date not null,  -- the project's end date in this version
+    replaced varchar[] not null  -- the plan files the decision replaced
+);
+
 create table budget (
+    version integer not null,
     implementer_id varchar not null,
     year integer not null,
     cost_category varchar not null,
@@ -31,6 +43,7 @@ create table budget (
 );
 
 create table financing (
+    version integer not null,
     implementer_id varchar not null,
     year integer not null,
     source varchar not null,
@@ -39,6 +52,7 @@ create table financing (
 );
 
 create table targets (
+    version integer not null,
     indicator varchar not null,
     implementer_id varchar,
     labour_market_status varchar,
@@ -72,6 +86,7 @@ create table person_days (
 );
 
 create table payment_periods (
+    version integer not null,
     period_id varchar not null,
     start_date date not null,
     end_date date not null
@@ -120,16 +135,19 @@ create macro net_cost(cost_category, amount_eur, flat_rate) as
         else amount_eur
     end;
 
--- Each implementer's net budget per year and the days of that year inside the project period.
+-- Each implementer's net budget per year and the days of that year inside the project period, in
+-- each plan version (whose end date may differ).
 create view budget_years as
     select
+        b.version,
         b.implementer_id,
         b.year,
         sum(case when b.cost_category = 'revenue' then -b.amount_eur else b.amount_eur end) as net_eur,
         greatest(make_date(b.year, 1, 1), p.start_date) as first_day,
-        least(make_date(b.year, 12, 31), p.end_date) as last_day
-    from budget b, project p
-    group by b.implementer_id, b.year, p.start_date, p.end_date;
+        least(make_date(b.year, 12, 31), v.end_date) as last_day
+    from budget b, project p, plan_versions v
+    where v.version = b.version
+    group by b.version, b.implementer_id, b.year, p.start_date, v.end_date;
 
 -- The contract's planned-to-date rule for one budget year: its net budget spread evenly over its
 -- days inside the project period, counted up to and including `day`.

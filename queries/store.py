@@ -254,6 +254,7 @@ def _used(name: str, params: dict) -> dict:
 
 _TABLES = {
     "project",
+    "plan_versions",
     "implementers",
     "municipalities",
     "budget",

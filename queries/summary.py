@@ -14,6 +14,7 @@ import pandas as pd
 from queries import claims
 from queries.participant_counts import participants_by_implementer, participants_summary
 from queries.person_days import person_days_by_implementer, person_days_by_type
+from queries.plan_versions import in_force, version_at
 from queries.scoped import fetch_for_scope, in_scope
 from queries.spending import booked_by_implementer, booking_counts
 from queries.store import Store
@@ -63,23 +64,21 @@ def _extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
     return _date(row.get("first_date")), _date(row.get("latest_date"))
 
 
-def project_period(store: Store) -> tuple[dt.date, dt.date]:
-    """Once per store, like extract_date_range."""
-    return store.memo(("project_period",), lambda: _project_period(store))
-
-
-def _project_period(store: Store) -> tuple[dt.date, dt.date]:
-    project = store.fetch_one("project")
-    return _date(project["start_date"]), _date(project["end_date"])
+def project_period(store: Store, as_of: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """(start, end) of the project in the plan in force on `as_of` (an amendment may move the end;
+    None: the latest plan)."""
+    start = store.memo(("project_start",), lambda: _date(store.fetch_one("project")["start_date"]))
+    return start, in_force(store, as_of).end_date
 
 
 def resolve_as_of(store: Store, requested: dt.date | None = None, today: dt.date | None = None) -> dt.date:
     """The date every figure is "as of" (contract v2): the one asked for, else the latest date in the
     extracts, else today (a plan with no extracts yet); always clamped to the project period, so that
-    a date before the start shows nothing yet and one after the end shows the final state."""
-    start, end = project_period(store)
-    chosen = requested or extract_date_range(store)[1] or today or dt.date.today()
-    return min(max(chosen, start), end)
+    a date before the start shows nothing yet and one after the end shows the final state. The end is
+    that of the plan in force on the date asked for: an extension decided later does not reach back."""
+    start, _ = project_period(store)
+    chosen = max(requested or extract_date_range(store)[1] or today or dt.date.today(), start)
+    return min(chosen, project_period(store, chosen)[1])
 
 
 def default_as_of(store: Store) -> dt.date:
@@ -89,7 +88,7 @@ def default_as_of(store: Store) -> dt.date:
 def phase(store: Store, as_of: dt.date) -> str:
     """Where in its life the project is at a resolved as-of date: "not_started" on its first day (a
     date before the start is clamped to it), "ended" on its end date or after, else "running"."""
-    start, end = project_period(store)
+    start, end = project_period(store, as_of)
     return "not_started" if as_of <= start else "ended" if as_of >= end else "running"
 
 
@@ -100,10 +99,9 @@ def finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Dat
 
 
 def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    project = store.fetch_one("project")
-    start, end = _date(project["start_date"]), _date(project["end_date"])
+    start, end = project_period(store, as_of)
     window_start = run_rate_window_start(start, as_of)
-    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope)
+    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version_at(store, as_of))
     plan["planned_to_date_eur"] = planned_to_date(store, plan["implementer_id"].tolist(), as_of)
     booked = booked_by_implementer(store, plan["implementer_id"].tolist(), as_of, window_start)
     frame = pd.concat([plan, booked], axis=1)
@@ -131,16 +129,24 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
     return frame
 
 
-def budgets_by_implementer(store: Store, scope: Scope) -> pd.Series:
-    """Each implementer's net budget (the plan's, the same at every date), by implementer id."""
-    return fetch_for_scope(store, "finance_plan_by_implementer", scope).set_index("implementer_id")["budget_eur"]
+def budgets_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Series:
+    """Each implementer's net budget in the plan in force on as_of, by implementer id."""
+    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version_at(store, as_of))
+    return plan.set_index("implementer_id")["budget_eur"]
+
+
+def net_budget(store: Store, scope: Scope, version: int) -> float:
+    """The scope's net budget in plan version `version`."""
+    return float(fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version)["budget_eur"].sum())
 
 
 def planned_to_date(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:
     """Each implementer's planned net cost up to and including as_of: schema.sql's planned_to rule
     (each year's net budget spread evenly over its days inside the project period), over every
-    budget year at once rather than as a query per as-of date."""
-    years = store.memo(("budget_year_days",), lambda: store.fetch("budget_year_days"))
+    budget year at once rather than as a query per as-of date. The plan is the one in force on as_of:
+    planned-to-date follows the plan as amended, from the start."""
+    version = version_at(store, as_of)
+    years = store.memo(("budget_year_days", version), lambda: store.fetch("budget_year_days", version=version))
     first = years["first_day"].to_numpy().astype("datetime64[D]")
     length = (years["last_day"].to_numpy().astype("datetime64[D]") - first).astype(np.int64) + 1
     upto = np.clip((np.datetime64(as_of, "D") - first).astype(np.int64) + 1, 0, np.maximum(length, 0))
@@ -207,7 +213,8 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
     threshold = int(project["suppression_threshold"])
     finance = finance_by_implementer(store, scope, as_of)
     people = participants_summary(store, scope, as_of)
-    targets = _targets(store, scope)
+    targets = _targets(store, scope, as_of)
+    plan = in_force(store, as_of)
     person_days, person_days_target = person_days_figures(store, scope, as_of, targets)
     figures = {
         "project": project["name"],
@@ -224,8 +231,10 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "participants_women_target": targets.get(("participants", "F")),
         "person_days": person_days,
         "person_days_target": person_days_target,
+        "plan_version": plan.label,  # contract v2: the plan in force and its end date
+        "end_date": plan.end_date.isoformat(),
     }
-    if len(store.fetch("payment_claims")):  # contract v2: only where claims exist
+    if len(store.fetch("payment_claims", version=plan.number)):  # contract v2: only where claims exist
         sums = claims.totals(claims.claim_table(store, scope, as_of))
         figures["claims"] = {k: sums[k] for k in ("claimed_eur", "approved_eur", "paid_eur", "booked_not_claimed_eur")}
     return figures
@@ -258,19 +267,19 @@ def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:
 def person_days_figures(store: Store, scope: Scope, as_of: dt.date, targets: dict | None = None) -> tuple[dict, dict]:
     """(person-days by day type and in total, their targets), as the summary gives them: for the
     participants page, which needs these without the rest of the summary."""
-    targets = _targets(store, scope) if targets is None else targets
+    targets = _targets(store, scope, as_of) if targets is None else targets
     days = person_days_by_type(store, scope, as_of)
     by_type = {day_type: 0.0 for day_type in DAY_TYPES} | dict(zip(days["day_type"], days["days"].astype(float), strict=False))
     person_days = {key: _days(value) for key, value in by_type.items()} | {"total": _days(sum(by_type.values()))}
     return person_days, {key: targets.get(("person_days", key)) for key in person_days}
 
 
-def _targets(store: Store, scope: Scope) -> dict:
-    """(indicator, key) -> target for the totals the summary needs; empty when the plan sets none
-    for the scope (a region or municipality never has targets of its own)."""
+def _targets(store: Store, scope: Scope, as_of: dt.date) -> dict:
+    """(indicator, key) -> target for the totals the summary needs, in the plan in force on as_of;
+    empty when the plan sets none for the scope (a region or municipality never has targets of its own)."""
     if scope.narrowed_by_area:
         return {}
-    rows = store.fetch("targets_for_implementer", implementer=scope.implementer)
+    rows = store.fetch("targets_for_implementer", implementer=scope.implementer, version=version_at(store, as_of))
     found = {}
     for row in rows.itertuples():
         if pd.notna(row.labour_market_status) or pd.notna(row.age_group):

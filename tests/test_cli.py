@@ -79,7 +79,10 @@ def test_summary_json_on_the_tiny_world():
         "participants_women_target",
         "person_days",
         "person_days_target",
+        "plan_version",
+        "end_date",
     ]
+    assert figures["plan_version"] == "original" and figures["end_date"] == "2021-06-30"
     assert figures["implementer"] == "a"
     assert figures["spent_eur"] == 405.5
     assert figures["participants_women"] is None  # 3 women: suppressed
@@ -93,13 +96,17 @@ def test_summary_as_of_accepts_finnish_dates():
 
 
 def test_summary_on_defaults_reproduces_plan_totals_for_project_and_each_implementer():
-    project = json.loads(run("summary", "--json").stdout)
+    # The application's budget: the plan in force before the demo amendment of 17.4.2018.
+    project = json.loads(run("summary", "--json", "--as-of", "2018-04-16").stdout)
     assert project["project"] == "PRO SOS"
-    assert project["budget_eur"] == 2399459
+    assert project["budget_eur"] == 2399459 and project["plan_version"] == "original"
     assert project["participants_target"] == 680 and project["participants_women_target"] == 342
     assert project["person_days_target"]["total"] == 1170
-    assert project["as_of"] == "2018-06-30"
+    latest = json.loads(run("summary", "--json").stdout)  # the extracts' last day, after the amendment
+    assert latest["as_of"] == "2018-06-30" and latest["plan_version"] == "2018-04-17"
+    assert latest["end_date"] == "2019-05-31" and latest["budget_eur"] == 2399459 + 251116
     for implementer, net in IMPLEMENTER_NET.items():
-        figures = json.loads(run("summary", "--json", "--implementer", implementer, "--as-of", "2018-12-31").stdout)
-        assert figures["budget_eur"] == net
-        assert figures["planned_to_date_eur"] == net  # the whole budget is planned by the end date
+        before = json.loads(run("summary", "--json", "--implementer", implementer, "--as-of", "2018-04-16").stdout)
+        assert before["budget_eur"] == net
+        final = json.loads(run("summary", "--json", "--implementer", implementer, "--as-of", "2019-05-31").stdout)
+        assert final["planned_to_date_eur"] == final["budget_eur"] > net  # the whole budget is planned by the end date

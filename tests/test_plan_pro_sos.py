@@ -1,6 +1,8 @@
 """The embedded PRO SOS plan reproduces the application's own totals (EURA 101965, section 7,
 12.2, 12.3), computed from the plan files by the same queries the app uses."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -38,9 +40,10 @@ def test_budget_by_category_matches_application(plan):
 def test_net_budget_is_2_399_459_and_each_implementer_matches(demo):
     from queries.summary import Scope, summary
 
-    assert summary(demo.store, Scope())["budget_eur"] == 2399459
+    before = dt.date(2018, 4, 16)  # the day before the demo amendment: the plan of the application
+    assert summary(demo.store, Scope(as_of=before))["budget_eur"] == 2399459
     for implementer, net in IMPLEMENTER_NET.items():
-        assert summary(demo.store, Scope(implementer=implementer))["budget_eur"] == net
+        assert summary(demo.store, Scope(implementer=implementer, as_of=before))["budget_eur"] == net
 
 
 def test_flat_rate_is_17_percent_of_salaries_per_implementer_and_year(plan):

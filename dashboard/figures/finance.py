@@ -99,12 +99,48 @@ def burn_chart(
     lang: str,
     since: dt.date | None = None,
     meetings: tuple = (),
+    original: pd.DataFrame | None = None,
 ) -> Chart:
     """`since`: the period since the last meeting (or the date chosen) is shaded; `meetings`: the
-    steering group's, drawn as dotted lines."""
+    steering group's, drawn as dotted lines; `original` (day, planned_eur): the original plan's
+    curve, drawn faintly when an amended plan is in force."""
     figure = Chart()
     figure.shade_since(since, forecast["as_of"])
     figure.mark_meetings(meetings, forecast["as_of"], translate("chart.meeting", lang))
+    if original is not None:
+        name = translate("finance.chart.original", lang)
+        figure.add_trace(
+            scatter(
+                x=original["day"],
+                y=original["planned_eur"],
+                name=name,
+                mode="lines+markers",
+                legendgroup="original",
+                line={"color": MUTED, "width": 1.5, "dash": "dot"},
+                marker={"size": [0] * (len(original) - 1) + [8], "color": MUTED},  # where the original plan ended
+                opacity=0.6,
+                hovertemplate=f"{name}: %{{y:,.0f}} €<extra></extra>",
+            )
+        )
+        if len(original):  # the two plans run together until the original's end: say where it ended
+            end = original.iloc[-1]
+            figure.add_annotation(
+                x=date_ms(end["day"]),
+                y=float(end["planned_eur"]),
+                text=translate(
+                    "finance.chart.original_end",
+                    lang,
+                    budget=fmt.eur(end["planned_eur"], lang),
+                    end=fmt.date(pd.Timestamp(end["day"]).date(), lang),
+                ),
+                showarrow=True,
+                arrowcolor=MUTED,
+                ax=-30,
+                ay=-55,
+                font={"color": MUTED, "size": 13},
+                bgcolor="rgba(255, 255, 255, 0.85)",
+                xanchor="right",
+            )
     for trace in _burn_traces(planned, actual, forecast, lang, legend=True):
         figure.add_trace(trace)
     _mark_as_of(figure, forecast["as_of"], lang)

@@ -79,13 +79,24 @@ def _read(plan_dir: Path, extracts_dir: Path) -> tuple[LoadResult, Extracts | No
     return LoadResult(plan_dir, extracts_dir, None, plan, problems, extracts.files, is_demo, extracts.set_aside), extracts
 
 
+def insert_plan_versions(store: Store, plan: Plan) -> None:
+    """Every version of the plan: its end date and, whole, each amendable table as then in force."""
+    versions = plan.versions()
+    rows = [(v.number, v.decided_on, v.description, v.end_date, list(v.replaced)) for v in versions]
+    store.insert("plan_versions", pd.DataFrame(rows, columns=["version", "decided_on", "description", "end_date", "replaced"]))
+    for kind in contract.AMENDABLE_TABLES:
+        store.insert(kind, pd.concat([v.tables[kind].assign(version=v.number) for v in versions], ignore_index=True))
+
+
 def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Store:
     """The data set in DuckDB with its derived tables and running totals: in memory, or with `path`
     in that database file (a snapshot being built, dashboard/snapshots.py)."""
     store = Store.create_empty(memory_limit=duckdb_memory_limit(), path=path)
     store.insert("project", pd.DataFrame([plan.project]))
+    insert_plan_versions(store, plan)
     for kind in contract.PLAN_TABLES:
-        store.insert(kind, plan.tables[kind])
+        if kind not in contract.AMENDABLE_TABLES:
+            store.insert(kind, plan.tables[kind])
     # The extract frames are handed over: each is let go once DuckDB holds it, so that a national
     # programme's millions of rows are not held twice while the derived tables are built.
     participants = extracts.tables.pop("participants")
@@ -94,7 +105,6 @@ def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Sto
     del participants
     for kind in ("person_days", "spending", "claims"):
         store.insert(kind, extracts.tables.pop(kind))
-    store.insert("payment_periods", plan.tables["payment_periods"])
     store.derive()
     # Running totals and counts, made now rather than at a first request.
     running_spend(store)

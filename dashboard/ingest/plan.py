@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import contract
+from dashboard.ingest.amendments import Amendment, load_amendments
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
 from dashboard.ingest.validate import validate
@@ -18,19 +19,50 @@ from dashboard.ingest.validate import validate
 FILE_ROW = 0  # a problem with the file as a whole
 
 
+@dataclass(frozen=True)
+class PlanVersion:
+    """The plan as in force from `decided_on` (None: the original) until the next amendment: the
+    amendable tables whole, whether replaced by this decision or carried over from the one before."""
+
+    number: int  # 0 is the original plan
+    decided_on: dt.date | None
+    description: str
+    end_date: dt.date
+    tables: dict[str, pd.DataFrame] = field(compare=False)
+    replaced: tuple[str, ...] = ()  # the plan files this decision replaced
+
+
 @dataclass
 class Plan:
     directory: Path
-    project: dict
-    tables: dict[str, pd.DataFrame]
+    project: dict  # the original project.toml; the end date in force is a version's
+    tables: dict[str, pd.DataFrame]  # the original plan files
+    amendments: list[Amendment] = field(default_factory=list)
+
+    def versions(self) -> list[PlanVersion]:
+        """The original plan and, after it, the plan after each amendment in decision-date order."""
+        current = PlanVersion(0, None, "", self.project["end_date"], {k: self.tables[k] for k in contract.AMENDABLE_TABLES})
+        found = [current]
+        for number, amendment in enumerate(self.amendments, start=1):
+            current = PlanVersion(
+                number,
+                amendment.decided_on,
+                amendment.description,
+                amendment.end_date or current.end_date,
+                current.tables | amendment.tables,
+                tuple(k for k in contract.AMENDABLE_TABLES if k in amendment.tables),
+            )
+            found.append(current)
+        return found
 
     def refs(self) -> dict[str, dict[str, str]]:
-        """Lower-case value -> plan spelling, for references from the extracts."""
-        periods = self.tables.get("payment_periods")
+        """Lower-case value -> plan spelling, for references from the extracts (a claim may be for a
+        period that only an amendment added)."""
+        periods = [v.tables["payment_periods"]["period_id"] for v in self.versions()]
         return {
             "implementer": {v.lower(): v for v in self.tables["implementers"]["implementer_id"]},
             "municipality": {v.lower(): v for v in self.tables["municipalities"]["municipality"]},
-            "period": {str(v).lower(): str(v) for v in periods["period_id"]} if periods is not None else {},
+            "period": {str(v).lower(): str(v) for ids in periods for v in ids},
         }
 
 
@@ -65,7 +97,27 @@ def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
         tables["payment_periods"], project, str(directory / "payment_periods.csv"), problems
     )
     tables["municipalities"]["region"] = tables["municipalities"]["region"].astype(str)
-    return Plan(directory, project, tables), problems
+    count = len(problems)
+    amendments = load_amendments(directory, project, refs, problems)
+    if len(problems) > count:  # an amendment is part of the yardstick: a broken one refuses the plan
+        return None, problems
+    plan = Plan(directory, project, tables, amendments)
+    _check_amended_periods(plan, problems)
+    return (None if len(problems) > count else plan), problems
+
+
+def _check_amended_periods(plan: Plan, problems: list[Problem]) -> None:
+    """Each amended plan's payment periods must cover its own project period (an extension needs a
+    period for its months), checked as the original's are; problems name the amendment's folder."""
+    for version, amendment in zip(plan.versions()[1:], plan.amendments, strict=True):
+        periods = version.tables["payment_periods"]
+        if periods.empty and "payment_periods" not in version.replaced:
+            continue  # the project keeps no payment periods
+        folder = plan.directory / contract.AMENDMENTS_DIR / amendment.decided_on.isoformat()
+        label = str(folder / "payment_periods.csv") if "payment_periods" in version.replaced else str(folder)
+        checked = _checked_periods(periods, plan.project | {"end_date": version.end_date}, label, problems)
+        if "payment_periods" in version.replaced:
+            amendment.tables["payment_periods"] = checked  # in start-date order, as the original's
 
 
 def _optional_table(path: Path, spec, refs: dict, problems: list[Problem]) -> pd.DataFrame:

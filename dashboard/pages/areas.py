@@ -19,7 +19,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, scope_label
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for
+from dashboard.view import page_view, plan_options, project_at, scope_for
 from queries import areas
 from queries.participants import GRAND, participant_stats
 from queries.summary import person_days_figures, phase
@@ -101,7 +101,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
         title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
-        "note": page_notes(life_notice(phase(result.store, scope.as_of), result.plan.project, lang)),
+        "note": page_notes(life_notice(phase(result.store, scope.as_of), project_at(result, scope.as_of), lang)),
         "drilldown-title": title,
         "drilldown": drilldown,
     }
@@ -131,7 +131,7 @@ def _all_areas_charts(result: LoadResult, filters: ViewFilters) -> dict:
     everything, all_stats = _everything(result, filters)
     progress = areas.area_progress(result.store, everything, everything.as_of, all_stats)
     names = plan_options(result).areas
-    project = result.plan.project
+    project = project_at(result, everything.as_of)
     lines = " ".join(
         translate(
             "areas.ranking.line",

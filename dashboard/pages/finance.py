@@ -19,10 +19,10 @@ from dashboard.figures.finance import burn_chart, burn_small_multiples, monthly_
 from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages import finance_claims
+from dashboard.pages import finance_amendments, finance_claims
 from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, finance_level_note, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for, since_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import finance
 from queries.summary import Scope, phase
 
@@ -111,6 +111,7 @@ def layout(lang: str):
                 ],
                 className="table-section",
             ),
+            finance_amendments.layout(lang),
             finance_claims.layout(lang),
             html.Section(
                 [
@@ -278,7 +279,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     needed = total["needed_per_month_eur"]
     financing = finance.financing_table(store, scope, as_of)
     esr = financing[financing["source"] == "esr_state"]["implied_eur"].sum()
-    note = page_notes(life_notice(phase(store, as_of), result.plan.project, lang), finance_level_note(scope, lang))
+    note = page_notes(life_notice(phase(store, as_of), project_at(result, as_of), lang), finance_level_note(scope, lang))
     nothing_booked = scope_actual.empty or not scope_actual["actual_eur"].abs().sum()
     return {
         "scope": f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(as_of, lang))}",
@@ -333,6 +334,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             lang,
             since=since_for(result, filters, as_of),
             meetings=plan_options(result).meetings,
+            original=_scope_curve(finance.original_plan_curve(store, scope, as_of)),
         ),
         "meetings": meeting_list(plan_options(result).meetings, as_of, lang),
         "burn-text": translate(
@@ -360,8 +362,14 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ),
         "financing-table": financing_table(financing, lang),
         "warnings": warnings_list(finance.warnings(store, scope, as_of), areas, lang),
+        **finance_amendments.view(result, scope, as_of, lang),
         **finance_claims.view(result, scope, as_of, lang, since_for(result, filters, as_of)),
     }
+
+
+def _scope_curve(planned: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A planned curve summed over the implementers in scope (None stays None)."""
+    return None if planned is None else planned.groupby("day", as_index=False)["planned_eur"].sum()
 
 
 def _recent_monthly(total: pd.Series, period: finance.Period) -> float:
@@ -395,6 +403,7 @@ OUTPUTS = {
     "reimbursement": ("finance-reimbursement", "children"),
     "financing-table": table_output("finance-financing-table"),
     "warnings": ("finance-warnings", "children"),
+    **finance_amendments.OUTPUTS,
     **finance_claims.OUTPUTS,
 }
 

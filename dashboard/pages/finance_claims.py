@@ -55,7 +55,7 @@ OUTPUTS = {
 
 def view(result: LoadResult, scope: Scope, as_of: dt.date, lang: str, since: dt.date | None = None) -> dict:
     store = result.store
-    if not claims.has_periods(store):
+    if not claims.has_periods(store, as_of):
         return {
             "claims-summary": translate("finance.claims.no_periods", lang),
             "claims-warnings": [],

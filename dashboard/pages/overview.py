@@ -16,7 +16,7 @@ from dashboard.figures.overview import implementer_progress, implementer_progres
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs, parse_date
-from dashboard.view import page_view, plan_options, scope_for, since_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries.finance import scope_target
 from queries.summary import Scope, changes_since, finance_by_implementer, phase, project_period, summary, suppress, time_elapsed
 
@@ -97,9 +97,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     lang = filters.lang
     scope = scope_for(result, filters)
     figures = summary(result.store, scope)
-    project = result.plan.project
-    start, end = project["start_date"], project["end_date"]
     as_of = dt.date.fromisoformat(figures["as_of"])
+    project = project_at(result, as_of)
+    start, end = project["start_date"], project["end_date"]
 
     spent, planned, budget = figures["spent_eur"], figures["planned_to_date_eur"], figures["budget_eur"]
     difference = spent - planned

@@ -29,7 +29,7 @@ from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
 from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, scope_label, whole_count, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for, since_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import finance
 from queries.participants import (
     AGE_GROUPS,
@@ -45,6 +45,7 @@ from queries.participants import (
     scope_monthly,
 )
 from queries.person_days import person_days_by_implementer_and_type, person_days_by_type_and_month
+from queries.plan_versions import version_at
 from queries.summary import DAY_TYPES, Scope, budgets_by_implementer, person_days_figures, phase
 from queries.withheld import is_withheld
 
@@ -330,13 +331,13 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     lang = filters.lang
     scope, stats = _stats(result, filters)
     as_of = scope.as_of
-    project = result.plan.project
+    project = project_at(result, as_of)
     options = plan_options(result)
     present = set(stats.implementers)
     areas = {i: area for i, area in options.areas.items() if i in present or not scope.narrowed_by_area}
     # Only the budgets are needed (targets follow them), not the finance page's forecasts.
-    budgets = budgets_by_implementer(result.store, scope)
-    targets = finance.implementer_targets(result.store, budgets)
+    budgets = budgets_by_implementer(result.store, scope, as_of)
+    targets = finance.implementer_targets(result.store, budgets, version_at(result.store, as_of))
     total = stats.view.value(GRAND)
     goal = finance.scope_target(result.store, scope, "participants", stats.target(GRAND))
     target = goal.value if goal else None

@@ -20,7 +20,7 @@ from dashboard.pages import finance as finance_page
 from dashboard.pages import participants as participants_page
 from dashboard.pages.overview import FILTER_INPUTS, change_lines, scope_label, whole_count
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for, since_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import areas as area_queries
 from queries import finance
 from queries.finance import Target
@@ -86,7 +86,7 @@ def overview_slide(result: LoadResult, scope: Scope, lang: str, changes: dict | 
     t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
     change = lambda key, text: " · ".join(part for part in (text, (changes or {}).get(key, "")) if part)  # noqa: E731
     s = summary(result.store, scope)
-    project = result.plan.project
+    project = project_at(result, scope.as_of)
     elapsed = time_elapsed(scope.as_of, project["start_date"], project["end_date"])
     status = finance.implementer_table(result.store, scope, scope.as_of).iloc[-1]["status"]
     budget_used = s["spent_eur"] / s["budget_eur"] if s["budget_eur"] else None
@@ -272,7 +272,7 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
         *([html.P(headline, className="slide-headline")] if headline else []),
         status_board(result, filters, scope, lang) if name == "areas" else figure_tiles(figures, lang),
     ]
-    life = life_notice(phase(result.store, scope.as_of), result.plan.project, lang)
+    life = life_notice(phase(result.store, scope.as_of), project_at(result, scope.as_of), lang)
     if life is not None:
         body.insert(2, life)
     if chart is not None:

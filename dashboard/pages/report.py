@@ -22,7 +22,7 @@ from dashboard.pages import overview as overview_page
 from dashboard.pages import participants as participants_page
 from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, change_lines, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, scope_for, since_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import finance
 from queries.summary import phase
 
@@ -36,7 +36,7 @@ KPIS = (
     ("kpi.person_days", "kpi-person-days"),
 )
 CHARTS = ("report-burn", "report-monthly", "report-participants")
-TABLES = ("report-status", "report-claims", "report-matrix", "report-person-days")
+TABLES = ("report-status", "report-amendments", "report-claims", "report-matrix", "report-person-days")
 STATIC = {"displayModeBar": False, "staticPlot": True}  # paper needs no hover or zoom
 
 
@@ -55,6 +55,15 @@ def layout(lang: str):
             section("finance.status.title", [table_host("report-status")]),
             chart("report-monthly"),
             chart("report-participants"),
+            html.Section(
+                [
+                    html.H2(t("finance.amendments.title")),
+                    html.Div(id="report-amendments-summary"),
+                    html.Div(table_host("report-amendments"), id="report-amendments-body"),
+                ],
+                id="report-amendments-section",
+                className="report-section",
+            ),
             html.Section(
                 [
                     html.H2(t("finance.claims.title")),
@@ -80,7 +89,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     overview = page_view(overview_page.view, result, filters)
     finance = page_view(finance_page.view, result, filters)
     participants = page_view(participants_page.view, result, filters)
-    project = result.plan.project
+    project = project_at(result, scope.as_of)
     made = dt.datetime.now().replace(microsecond=0)
     title = translate("report.title", lang, project=project["name"], date=fmt.date(scope.as_of, lang))
     sources = [
@@ -115,6 +124,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "report-monthly": finance["monthly"],
         "report-participants": participants["cumulative"],
         "report-status": finance["status-table"],
+        "report-amendments": finance["amendments-table"],
+        "amendments-summary": finance["amendments-summary"],
+        "amendments-style": finance["amendments-body-style"],  # no table before any amendment
         "report-claims": finance["claims-periods"],
         "claims-summary": finance["claims-summary"],
         "claims-warnings": finance["claims-warnings"],
@@ -169,6 +181,8 @@ OUTPUTS = {
     **{name: table_output(name) for name in TABLES},
     "sources": ("report-sources", "children"),
     "protection": ("report-protection", "children"),
+    "amendments-summary": ("report-amendments-summary", "children"),
+    "amendments-style": ("report-amendments-body", "style"),
     "claims-summary": ("report-claims-summary", "children"),
     "claims-warnings": ("report-claims-warnings", "children"),
     "claims-style": ("report-claims-section", "style"),

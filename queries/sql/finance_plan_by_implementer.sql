@@ -1,4 +1,4 @@
--- Net budget of each implementer in scope, in the order the pages list them. Planned-to-date (from
+-- Net budget of each implementer in scope (plan version $version), in the order the pages list them. Planned-to-date (from
 -- budget_year_days.sql) and what was spent (from the running totals of queries/spending.py) are added
 -- in queries/summary.py.
 with
@@ -12,6 +12,7 @@ scoped_implementers as (
 planned as (
     select implementer_id, sum(net_eur) as budget_eur
     from budget_years
+    where version = $version
     group by implementer_id
 ),
 

@@ -1,2 +1,2 @@
--- The payment periods of the plan, in order.
-select period_id, start_date, end_date from payment_periods order by start_date
+-- The payment periods of plan version $version, in order.
+select period_id, start_date, end_date from payment_periods where version = $version order by start_date

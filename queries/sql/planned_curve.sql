@@ -1,9 +1,10 @@
 -- The planned cumulative net cost of each implementer in scope at the project start, at every
--- month end of the period and at the end date: the contract's planned-to-date rule, day by day.
+-- month end of the period and at the end date: the contract's planned-to-date rule, day by day, in
+-- plan version $version (its budget and its end date).
 with
 
 period as (
-    select start_date, end_date from project
+    select p.start_date, v.end_date from project p, plan_versions v where v.version = $version
 ),
 
 days as (
@@ -23,6 +24,7 @@ final as (
         sum(planned_to(b.net_eur, b.first_day, b.last_day, d.day::date))::double as planned_eur
     from budget_years b, days d, period
     where d.day::date <= period.end_date
+      and b.version = $version
       and implementer_in_scope(b.implementer_id, $implementer, $region, $municipalities)
     group by b.implementer_id, d.day
 )

@@ -2,4 +2,5 @@
 -- NULL, else that implementer. Empty dimension cells mean "all".
 select indicator, labour_market_status, age_group, gender, day_type, target
 from targets
-where implementer_id is not distinct from $implementer
+where version = $version
+  and implementer_id is not distinct from $implementer

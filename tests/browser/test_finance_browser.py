@@ -33,6 +33,19 @@ def test_finance_page_renders_with_the_summary_forecast(page, demo_server):
     assert page.console_errors == []
 
 
+def test_amendments_show_the_plan_in_force_and_the_original_line(page, demo_server):
+    open_finance(page, demo_server.url + "/talous")
+    assert "17.4.2018 tehdyn muutospäätöksen mukaisena (päättyy 31.5.2019)" in page.inner_text("#finance-plan-in-force")
+    assert page.locator("#finance-amendments-table tbody tr").count() == 8  # every implementer got a 2019 budget
+    assert "Alkuperäinen suunnitelma" in page.text_content("#finance-burn .legend")
+    screenshot(page, "finance-amendments")
+    open_finance(page, demo_server.url + "/talous?as_of=2018-04-01")  # a replay before the decision
+    page.wait_for_function("() => document.querySelector('#finance-plan-in-force').innerText.includes('alkuperäinen')")
+    assert page.locator("#finance-amendments-body").is_hidden()
+    assert "Alkuperäinen suunnitelma" not in page.text_content("#finance-burn .legend")
+    assert page.console_errors == []
+
+
 def test_table_downloads_as_finnish_csv_and_chart_as_png(page, demo_server):
     open_finance(page, demo_server.url + "/talous?implementer=socom")
     # One implementer: its per-implementer burn chart would repeat the one above, so it is hidden.
@@ -43,7 +56,7 @@ def test_table_downloads_as_finnish_csv_and_chart_as_png(page, demo_server):
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Toteuttaja;Tila;Budjetti;")
-    assert "Socom;" in text and "210000" in text
+    assert "Socom;" in text and f"{210000 + 21293}" in text  # the budget as amended on 17.4.2018
     page.hover("#finance-burn")
     with page.expect_download() as png_download:
         page.locator("#finance-burn .modebar-btn[data-title='Download plot as a PNG']").click()

@@ -57,6 +57,21 @@ def test_report_cli_writes_the_summary_figures(tmp_path, implementer, lang):
     assert "Ohjausryhmä 4 (demo)" in text  # that meeting's decisions
 
 
+def test_report_lists_the_amendments_in_force(tmp_path):
+    out = tmp_path / "raportti.pdf"
+    made = run_cli("report", "--lang", "fi", "--out", str(out))  # 30.6.2018: after the demo amendment
+    assert made.returncode == 0, made.stderr
+    text = " ".join(pdf_text(out).split())  # one line: pdftotext wraps the sentence where the page does
+    assert "Muutospäätökset" in text and "17.4.2018: Jatkorahoitus kevääseen 2019 (demo)" in text
+    assert "Päättymispäivä 31.12.2018 → 31.5.2019" in text and "2 399 459 € → 2 650 575 €" in text
+    assert "Nettobudjetin muutos" in text  # the table of changes per implementer
+    early = tmp_path / "varhainen.pdf"
+    assert run_cli("report", "--lang", "fi", "--as-of", "2018-03-31", "--out", str(early)).returncode == 0
+    early_text = " ".join(pdf_text(early).split())
+    assert "voimassa on alkuperäinen suunnitelma (päättyy 31.12.2018)" in early_text
+    assert "Nettobudjetin muutos" not in early_text
+
+
 def test_report_cli_refuses_an_unknown_implementer(tmp_path):
     made = run_cli("report", "--implementer", "nobody", "--out", str(tmp_path / "x.pdf"))
     assert made.returncode == 2 and "unknown implementer" in made.stderr
