@@ -87,8 +87,11 @@ def ranking_chart(progress: pd.DataFrame, lang: str) -> Chart:
     return figure
 
 
-def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str) -> Chart:
-    """Each area's cumulative cost as a share of its budget against an even path to 100 %."""
+def progress_multiples(
+    over_time: pd.DataFrame, areas: dict[str, str], start, end, lang: str, since=None, meetings: tuple = (), as_of=None
+) -> Chart:
+    """Each area's cumulative cost as a share of its budget against an even path to 100 %; the
+    period since `since` (up to as_of) shaded and the meetings marked on each panel."""
     drawn = set(over_time["implementer_id"].unique())
     present = [i for i in areas if i in drawn]
     # Furthest from the even path (either way) first.
@@ -138,7 +141,7 @@ def progress_multiples(over_time: pd.DataFrame, areas: dict[str, str], start, en
     figure.update_yaxes(tickformat=".0%", gridcolor=TRACK, range=[0, 1.2])
     figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})
-    return figure
+    return figure.mark_panels(meetings, since, as_of)
 
 
 # Where a long word of a region's name breaks, so that each line fits a tile (Finnish compounds:

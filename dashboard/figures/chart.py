@@ -254,6 +254,24 @@ class Chart:
             hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
         )  # fmt: skip
 
+    def mark_panels(self, meetings, since, as_of) -> Chart:
+        """shade_since and the meetings' dotted lines on every panel of a small-multiple grid (the
+        hover and the list stay with the scope's own chart above it: one panel per area repeats them)."""
+        shown = [day for day, _, _ in meetings if as_of is None or day <= as_of]
+        for axis in dict.fromkeys(t.get("xaxis", "x") for t in self.data if t.get("yaxis") != "y9"):
+            x, y = axis, f"y{axis[1:]}"
+            if since is not None and as_of is not None and since < as_of:
+                self.add_shape(
+                    type="rect", xref=x, yref=f"{y} domain", x0=date_ms(since), x1=date_ms(as_of), y0=0, y1=1,
+                    fillcolor=SINCE_SHADE, line={"width": 0}, layer="below", name="since",
+                )  # fmt: skip
+            for day in shown:
+                self.add_shape(
+                    type="line", xref=x, yref=f"{y} domain", x0=date_ms(day), x1=date_ms(day), y0=0, y1=1,
+                    line={"color": MEETING_LINE, "width": 1, "dash": "dot"}, layer="below", name="meeting",
+                )  # fmt: skip
+        return self
+
     def add_hline(
         self,
         y: float,

@@ -137,7 +137,7 @@ def burn_chart(
                 arrowcolor=MUTED,
                 ax=-30,
                 ay=-55,
-                font={"color": MUTED, "size": 13},
+                font={"color": MUTED},
                 bgcolor="rgba(255, 255, 255, 0.85)",
                 xanchor="right",
             )
@@ -177,8 +177,16 @@ def _miss(row: dict) -> float:
     return min(abs(row["variance_at_completion_eur"]) / row["budget_eur"], 1.0) if row["budget_eur"] else 0.0
 
 
-def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts: pd.DataFrame, lang: str) -> Chart:
-    """One small panel per implementer, each on its own scale so small areas stay readable."""
+def burn_small_multiples(
+    planned: pd.DataFrame,
+    actual: pd.DataFrame,
+    forecasts: pd.DataFrame,
+    lang: str,
+    since: dt.date | None = None,
+    meetings: tuple = (),
+) -> Chart:
+    """One small panel per implementer, each on its own scale so small areas stay readable; the
+    period since `since` shaded and the meetings marked on each."""
     count = len(forecasts)
     # As plain records: a national programme has 300 implementers, and pandas' row access costs more
     # than drawing the twelve panels shown.
@@ -219,7 +227,8 @@ def burn_small_multiples(planned: pd.DataFrame, actual: pd.DataFrame, forecasts:
     figure.update_yaxes(tickformat=",.0f", gridcolor=TRACK, rangemode="tozero")
     figure.update_xaxes(gridcolor=TRACK, tickformat="%Y", hoverformat=fmt.PLOTLY_DATES[lang], dtick="M12")
     figure.update_annotations(font={"size": 15, "color": INK})
-    return figure
+    as_of = rows[shown[0]]["as_of"] if shown else None
+    return figure.mark_panels(meetings, since, as_of)
 
 
 def monthly_category_chart(

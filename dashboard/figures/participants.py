@@ -101,9 +101,18 @@ def cumulative_chart(
 
 
 def implementer_multiples(
-    monthly: pd.DataFrame, areas: dict[str, str], targets: dict[str, float | None], start: dt.date, end: dt.date, lang: str
+    monthly: pd.DataFrame,
+    areas: dict[str, str],
+    targets: dict[str, float | None],
+    start: dt.date,
+    end: dt.date,
+    lang: str,
+    since: dt.date | None = None,
+    meetings: tuple = (),
+    as_of: dt.date | None = None,
 ) -> Chart:
-    """monthly: day, implementer_id, entered (NaN where suppressed)."""
+    """monthly: day, implementer_id, entered (NaN where suppressed). The period since `since` (up
+    to as_of) is shaded and the meetings marked on each panel."""
     drawn = set(monthly["implementer_id"].unique())
     present = [i for i in areas if i in drawn]
     latest = monthly.sort_values("day").groupby("implementer_id")["entered"].last().to_dict()
@@ -158,7 +167,7 @@ def implementer_multiples(
         range=[pd.Timestamp(start), pd.Timestamp(end)],
     )
     figure.update_annotations(font={"size": 15, "color": INK})
-    return figure
+    return figure.mark_panels(meetings, since, as_of)
 
 
 # For a cluster of close target lines, lowest first: labels below the lowest and above the highest

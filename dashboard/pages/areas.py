@@ -17,9 +17,9 @@ from dashboard.figures.areas import progress_multiples, ranking_chart, region_ti
 from dashboard.frames import records
 from dashboard.i18n import translate
 from dashboard.ingest.load import LoadResult
-from dashboard.pages.overview import FILTER_INPUTS, scope_label
+from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, scope_label, with_since_value
 from dashboard.url_state import ViewFilters, from_inputs
-from dashboard.view import page_view, plan_options, project_at, scope_for
+from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import areas
 from queries.participants import GRAND, participant_stats
 from queries.summary import person_days_figures, phase
@@ -110,7 +110,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
 def all_areas_view(result: LoadResult, filters: ViewFilters) -> dict:
     """Every area whatever is chosen, so that one can be compared with the others and clicked; only
     the as-of date, the language and the highlighted region change these."""
-    charts = page_view(_all_areas_charts, result, ViewFilters(as_of=filters.as_of, lang=filters.lang))
+    charts = page_view(_all_areas_charts, result, ViewFilters(as_of=filters.as_of, lang=filters.lang, since=filters.since))
     _, all_stats = _everything(result, filters)
     region = filters.region if filters.region in plan_options(result).regions else None
     counts = areas.region_counts(all_stats)
@@ -152,6 +152,9 @@ def _all_areas_charts(result: LoadResult, filters: ViewFilters) -> dict:
             project["start_date"],
             project["end_date"],
             lang,
+            since=since_for(result, filters, everything.as_of),
+            meetings=plan_options(result).meetings,
+            as_of=everything.as_of,
         ),
     }
 
@@ -186,10 +189,12 @@ def register(app) -> None:
         [Output(i, p) for i, p in ALL_AREAS_OUTPUTS.values()],
         Input("filter-region", "value"),
         Input("filter-as-of", "date"),
+        SINCE_INPUT,
         State("lang", "data"),
     )
-    def update_all_areas(region, as_of, lang):
-        shown = page_view(all_areas_view, state.current(), from_inputs(None, region, [], as_of, lang))
+    def update_all_areas(region, as_of, since, lang):
+        filters = with_since_value(from_inputs(None, region, [], as_of, lang), since)
+        shown = page_view(all_areas_view, state.current(), filters)
         return [shown[k] for k in ALL_AREAS_OUTPUTS]
 
     @app.callback(

@@ -347,7 +347,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         ),
         "status-table": status_table(table, lang),
         "one-implementer": len(implementers) <= 1,
-        "multiples": burn_small_multiples(planned, actual, implementers, lang),
+        "multiples": burn_small_multiples(
+            planned, actual, implementers, lang, since_for(result, filters, as_of), plan_options(result).meetings
+        ),
         "monthly": monthly_category_chart(
             finance.monthly_by_category(store, scope, as_of),
             lang,

@@ -404,6 +404,9 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             project["start_date"],
             project["end_date"],
             lang,
+            since=since_for(result, filters, as_of),
+            meetings=plan_options(result).meetings,
+            as_of=as_of,
         ),
         "days-table": person_days_table(day_rows, lang),
         "days-chart": person_days_chart(

@@ -5,6 +5,7 @@ slide per area. Arrow keys, a click or `?rotate=N` (seconds) move on; the URL's 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from dataclasses import dataclass, replace
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
@@ -25,7 +26,7 @@ from queries import areas as area_queries
 from queries import finance
 from queries.finance import Target
 from queries.participants import INDICATORS, participant_stats
-from queries.summary import Scope, phase, summary, time_elapsed
+from queries.summary import Scope, phase, summary, suppress, time_elapsed
 
 PATH = "/esitys"
 TITLE_KEY = "nav.presentation"
@@ -118,33 +119,93 @@ def overview_slide(result: LoadResult, scope: Scope, lang: str, changes: dict | 
     ]
 
 
-def area_slide(result: LoadResult, scope: Scope, implementer: str, lang: str) -> tuple[str, list[Figure]]:
+def _joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def area_slide(
+    result: LoadResult, scope: Scope, implementer: str, lang: str, changes: dict | None = None
+) -> tuple[str, list[Figure]]:
+    """`changes`: the area's change lines since the last meeting (overview.change_lines for it)."""
     t = lambda k, **p: translate(k, lang, **p)  # noqa: E731
+    change = (changes or {}).get
     own = replace(scope, implementer=implementer)
     stats = participant_stats(result.store, own, own.as_of)
     row = area_queries.area_progress(result.store, own, own.as_of, stats).iloc[0]
     elapsed = t("kpi.burn.time", share=fmt.percent(row["time_elapsed"], 0, lang))
     people = t("slides.people", count=fmt.count(row["participants"], lang, suppressed=True))
     return t("slides.area.title", area=row["area"]), [
-        Figure(t("areas.share.budget_used"), fmt.percent(row["budget_used"], 0, lang), elapsed, row["status"]),
-        Figure(t("areas.share.participants_share"), fmt.percent(row["participants_share"], 0, lang), people),
-        Figure(t("areas.share.person_days_share"), fmt.percent(row["person_days_share"], 0, lang), elapsed),
+        Figure(
+            t("areas.share.budget_used"),
+            fmt.percent(row["budget_used"], 0, lang),
+            _joined(elapsed, change("kpi-burn-change", "")),
+            row["status"],
+        ),
+        Figure(
+            t("areas.share.participants_share"),
+            fmt.percent(row["participants_share"], 0, lang),
+            _joined(people, change("kpi-participants-change", "")),
+        ),
+        Figure(
+            t("areas.share.person_days_share"),
+            fmt.percent(row["person_days_share"], 0, lang),
+            _joined(elapsed, change("kpi-person-days-change", "")),
+        ),
     ]
 
 
-def indicator_slide(result: LoadResult, scope: Scope, lang: str) -> tuple[str, list[Figure]]:
+def indicator_slide(result: LoadResult, scope: Scope, lang: str, since: dt.date | None = None) -> tuple[str, list[Figure]]:
     stats = participant_stats(result.store, scope, scope.as_of)
     cells = dict(INDICATORS)
     values = {code: stats.view.value(cells[code]) for code in HEADLINE_INDICATORS}
+    changes = indicator_changes(result, scope, since, values) if since else {}
+    when = fmt.date(since, lang) if since else ""
     figures = [
         Figure(
             translate(f"indicator.{code}", lang),
             fmt.count(values[code], lang, suppressed=True),
-            " · ".join([code, *fmt.withheld_notes([values[code]], lang)]),  # a mark says what it means
+            _joined(
+                code,
+                *fmt.withheld_notes([values[code]], lang),  # a mark says what it means
+                translate("kpi.change", lang, when=when, change=fmt.signed_count(changes[code], lang)) if since else "",
+            ),
         )
         for code in HEADLINE_INDICATORS
     ]
     return translate("slides.indicators.title", lang), figures
+
+
+def indicator_changes(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> dict[str, int | None]:
+    """Each headline indicator's change since `since`, withheld (None) where either count is withheld
+    or the change itself is small: a change beside a shown count would give a withheld one away."""
+    start = result.plan.project["start_date"]
+    day = min(since, scope.as_of)
+    then_stats = participant_stats(result.store, replace(scope, as_of=day), day) if day >= start else None
+    cells = dict(INDICATORS)
+    threshold = int(result.plan.project["suppression_threshold"])
+    found = {}
+    for code, value in now.items():
+        before = then_stats.view.value(cells[code]) if then_stats is not None else 0
+        shown = isinstance(value, int) and isinstance(before, int)
+        found[code] = suppress(value - before, threshold) if shown else None
+    return found
+
+
+def finance_changes(result: LoadResult, filters: ViewFilters, scope: Scope, lang: str) -> dict[str, str]:
+    """The change since the last meeting of the forecast at completion and of the variance (the
+    finance slide's two numbers): the state on that date against today's."""
+    since = since_for(result, filters, scope.as_of)
+    if since is None:
+        return {}
+    now = finance.implementer_table(result.store, scope, scope.as_of).iloc[-1]
+    day = min(since, scope.as_of)
+    then = finance.implementer_table(result.store, replace(scope, as_of=day), day).iloc[-1]
+    when = fmt.date(since, lang)
+    line = lambda value: translate("kpi.change", lang, when=when, change=fmt.signed_eur(value, lang))  # noqa: E731
+    return {
+        "forecast": line(now["forecast_eur"] - then["forecast_eur"]),
+        "variance": line(now["variance_at_completion_eur"] - then["variance_at_completion_eur"]),
+    }
 
 
 def _first_line(detail: list) -> str:
@@ -234,8 +295,13 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     elif name == "finance":
         shown = page_view(finance_page.view, result, filters)
         title = translate("slides.finance.title", lang)
+        moved = finance_changes(result, filters, scope, lang)
         figures = [
-            Figure(translate(f"finance.kpi.{k}", lang), shown[f"kpi-{k}"], _first_line(shown[f"kpi-{k}-detail"]))
+            Figure(
+                translate(f"finance.kpi.{k}", lang),
+                shown[f"kpi-{k}"],
+                _joined(_first_line(shown[f"kpi-{k}-detail"]), moved.get(k, "")),
+            )
             for k in ("forecast", "variance", "needed")
         ]
         chart = for_screen(shown["burn"], 360)
@@ -243,8 +309,10 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
     elif name == "participants":
         shown = page_view(participants_page.view, result, filters)
         title = translate("slides.participants.title", lang)
+        changes = change_lines(result, filters, scope, scope.as_of, lang)
+        moved = {"total": changes["kpi-participants-change"], "women": changes["kpi-women-change"]}
         figures = [
-            Figure(translate(label, lang), shown[f"kpi-{k}"], _with_legend(shown[f"kpi-{k}-detail"]))
+            Figure(translate(label, lang), shown[f"kpi-{k}"], _joined(_with_legend(shown[f"kpi-{k}-detail"]), moved.get(k, "")))
             for label, k in (
                 ("kpi.participants", "total"),
                 ("participants.kpi.women", "women"),
@@ -255,15 +323,15 @@ def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:
         chart = for_screen(shown["cumulative"], 420)
         headline = participants_sentence(result, scope, lang)
     elif name == "indicators":
-        title, figures = indicator_slide(result, scope, lang)
+        title, figures = indicator_slide(result, scope, lang, since_for(result, filters, scope.as_of))
         headline = participants_sentence(result, scope, lang)
     else:
         implementer = name.removeprefix("area:")
         scope = replace(scope, implementer=implementer)
-        title, figures = area_slide(result, scope, implementer, lang)
+        title, figures = area_slide(result, scope, implementer, lang, change_lines(result, filters, scope, scope.as_of, lang))
         headline = spending_sentence(result, scope, lang)
         # The area's own cost curve against its plan and forecast, as on the finance page.
-        chart = for_screen(page_view(finance_page.view, result, replace(filters, implementer=implementer))["burn"], 430)
+        chart = for_screen(page_view(finance_page.view, result, replace(filters, implementer=implementer))["burn"], 390)
     names = {i: name for i, _, name in plan_options(result).implementers}
     subtitle = names.get(scope.implementer, "") if name.startswith("area:") else scope_label(scope, result, lang)
     body = [
