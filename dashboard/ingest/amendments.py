@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard import contract
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
-from dashboard.ingest.validate import validate
+from dashboard.ingest.validate import validate, with_file_rows
 
 FILE_ROW = 0
 
@@ -67,7 +67,7 @@ def _load_one(folder: Path, project: dict, refs: dict, problems: list[Problem]) 
             continue
         checked = validate(raw, specs[kind], refs, str(path))
         problems.extend(checked.problems)
-        tables[kind] = checked.frame
+        tables[kind] = with_file_rows(checked, raw)
     if settings is None:
         return None
     return Amendment(decided_on, settings["description"], settings.get("end_date"), tables)

@@ -14,7 +14,7 @@ from dashboard import contract
 from dashboard.ingest.amendments import Amendment, load_amendments
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
-from dashboard.ingest.validate import validate
+from dashboard.ingest.validate import FILE_ROW_COLUMN, validate, with_file_rows
 
 FILE_ROW = 0  # a problem with the file as a whole
 
@@ -133,32 +133,37 @@ def _optional_table(path: Path, spec, refs: dict, problems: list[Problem]) -> pd
         return empty
     checked = validate(raw, spec, refs, str(path))
     problems.extend(checked.problems)
-    return empty if checked.rejected else checked.frame
+    return empty if checked.rejected else with_file_rows(checked, raw)
 
 
 def _checked_periods(periods: pd.DataFrame, project: dict, label: str, problems: list[Problem]) -> pd.DataFrame:
     """Payment periods must follow one another without gaps or overlaps and cover the project
     period; periods that do not are reported and not used (claims against them would mislead).
-    Rows are named in start-date order, as the periods are read (the file's own row numbers are
-    those of the rows set aside, if any)."""
+    Each problem names the row of the period at fault (the later of two that do not meet)."""
     if periods.empty:
         return periods
+    if FILE_ROW_COLUMN not in periods:
+        periods = periods.assign(**{FILE_ROW_COLUMN: 0})
     ordered = periods.assign(
         start_date=pd.to_datetime(periods["start_date"]).dt.date, end_date=pd.to_datetime(periods["end_date"]).dt.date
     )
     ordered = ordered.sort_values("start_date", kind="stable").reset_index(drop=True)
     found = []
     doubled = ordered["period_id"].str.lower().duplicated()
-    found += [Problem(label, 0, "period_id", "duplicate_value", {"value": v}) for v in ordered.loc[doubled, "period_id"]]
-    for before, after in zip(ordered.itertuples(), ordered.iloc[1:].itertuples(), strict=False):
+    rows = ordered[FILE_ROW_COLUMN].tolist()
+    found += [
+        Problem(label, rows[i], "period_id", "duplicate_value", {"value": ordered.at[i, "period_id"]})
+        for i in ordered.index[doubled]
+    ]
+    for n, (before, after) in enumerate(zip(ordered.itertuples(), ordered.iloc[1:].itertuples(), strict=False), start=1):
         gap = (after.start_date - before.end_date).days
-        if gap > 1:
-            found.append(Problem(label, 0, "start_date", "period_gap", {"first": before.period_id, "next": after.period_id}))
-        elif gap < 1:
-            found.append(Problem(label, 0, "start_date", "period_overlap", {"first": before.period_id, "next": after.period_id}))
+        if gap != 1:
+            code = "period_gap" if gap > 1 else "period_overlap"
+            found.append(Problem(label, rows[n], "start_date", code, {"first": before.period_id, "next": after.period_id}))
     start, end = ordered["start_date"].iloc[0], ordered["end_date"].iloc[-1]
     if start > project["start_date"] or end < project["end_date"]:
-        found.append(Problem(label, 0, "-", "periods_do_not_cover", {"first": start.isoformat(), "last": end.isoformat()}))
+        row, column = (rows[0], "start_date") if start > project["start_date"] else (rows[-1], "end_date")
+        found.append(Problem(label, row, column, "periods_do_not_cover", {"first": start.isoformat(), "last": end.isoformat()}))
     problems.extend(found)
     return periods.iloc[0:0] if found else ordered
 

@@ -62,6 +62,15 @@ class Validated:
     rejected: bool = False
 
 
+FILE_ROW_COLUMN = "_row"  # a frame's rows' numbers in their file, where later checks must name them
+
+
+def with_file_rows(checked: Validated, raw: RawTable) -> pd.DataFrame:
+    """The good rows with their spreadsheet row numbers (for checks across rows, such as periods
+    that must follow one another)."""
+    return checked.frame.assign(**{FILE_ROW_COLUMN: [int(raw.rows[i]) for i in checked.frame.index]})
+
+
 def normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
