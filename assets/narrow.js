@@ -62,7 +62,7 @@
         if (a.name === "panel-title") {
           // As wide as its panel: the panels of a row share their titles' height.
           var inRow = (layout.annotations || []).filter(function (b) { return b.name === "panel-title" && b.y === a.y; }).length;
-          var perLine = Math.max(8, Math.floor(gd.clientWidth / Math.max(1, inRow) / 8.5));
+          var perLine = Math.max(8, Math.floor(gd.clientWidth / Math.max(1, inRow) / 9.5));  // 15 px type, symbols included
           if (text.length > perLine) short = wrap(text, perLine);
         }
         // (a note's lines, and its notes, become one paragraph: the width decides where lines break)

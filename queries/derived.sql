@@ -23,25 +23,56 @@ create macro spending_to(as_of) as table
     union all
     select * from spending_daily where day >= date_trunc('month', as_of)::date and day <= as_of;
 
--- Corrections after which their category's running total, in booking order, is below zero. A
--- booking's running total depends only on the bookings before it in its implementer's category, so
--- it is the same whatever the as-of date or the filters: worked out once here.
+-- Corrections after which their category's running total, in booking order (by date, larger
+-- amounts first, then by voucher), is below zero. A booking's running total depends only on the
+-- bookings before it in its implementer's category, so it is the same whatever the as-of date or the
+-- filters: worked out once here. Only a correction can take a total below zero, so only corrections
+-- are ranked: a correction's running total is everything booked on earlier days (a running sum of
+-- the daily table), that day's positive bookings (all come first) and the day's corrections up to
+-- it. Sorting the ten million bookings of a national programme for one window took 9 s of a build.
 create table overdrawn_bookings as
-    with ordered as (
+    with
+    corrections as (
         select
             date,
             implementer_id,
             cost_category,
-            amount_eur::double as amount_eur,
+            amount_eur,
             voucher_id,
             sum(amount_eur) over (
-                partition by implementer_id, cost_category
-                order by date, amount_eur desc
+                partition by implementer_id, cost_category, date
+                order by amount_eur desc, voucher_id
                 rows between unbounded preceding and current row
-            )::double as running_eur
+            ) as corrections_to_here,
+            sum(amount_eur) over (partition by implementer_id, cost_category, date) as corrections_of_day
         from spending
+        where amount_eur < 0
+    ),
+    days as (
+        select
+            implementer_id,
+            cost_category,
+            day,
+            amount_eur as booked_on_day,
+            coalesce(sum(amount_eur) over (
+                partition by implementer_id, cost_category
+                order by day
+                rows between unbounded preceding and 1 preceding
+            ), 0) as booked_before_day
+        from spending_daily
+    ),
+    ordered as (
+        select
+            c.date,
+            c.implementer_id,
+            c.cost_category,
+            c.amount_eur::double as amount_eur,
+            c.voucher_id,
+            (d.booked_before_day + (d.booked_on_day - c.corrections_of_day) + c.corrections_to_here)::double as running_eur
+        from corrections c
+        join days d on d.implementer_id = c.implementer_id and d.cost_category = c.cost_category and d.day = c.date
     )
-    select * from ordered where amount_eur < 0 and running_eur < 0
+    select * from ordered where running_eur < 0
     order by date, implementer_id;
 
 create table person_days_daily as

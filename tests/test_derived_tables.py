@@ -78,6 +78,13 @@ def world(tmp_path_factory):
         category = rng.choice(["salaries", "purchased_services", "other_costs", "revenue"])
         amount = rng.randint(-20000, 60000) / 100
         bookings.append(f"{_day(rng)},{rng.choice('ab')},{category},{amount:.2f},V{n},")
+    # One day of b's other costs in every order that matters: a booking and corrections of equal
+    # amounts (taken by voucher), on the first day of the category and later.
+    for day in ("2020-06-14", "2020-12-01"):
+        bookings += [
+            f"{day},b,other_costs,{amount},W{day[5:7]}{v},same day"
+            for v, amount in enumerate(("80.00", "-50.00", "-50.00", "-5.00"))
+        ]
     (extracts / "spending.csv").write_text("\n".join(bookings) + "\n")
     result = load_project(root / "plan", extracts)
     assert result.ok and not [p for p in result.problems if p.code != "outside_period"], [p.line() for p in result.problems[:5]]

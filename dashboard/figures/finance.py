@@ -117,30 +117,13 @@ def burn_chart(
                 mode="lines+markers",
                 legendgroup="original",
                 line={"color": MUTED, "width": 1.5, "dash": "dot"},
-                marker={"size": [0] * (len(original) - 1) + [8], "color": MUTED},  # where the original plan ended
+                # Where the original plan ended: until then the two plans often run together (the
+                # amendment's sentence under the chart says its budget and end date).
+                marker={"size": [0] * (len(original) - 1) + [9], "color": MUTED},
                 opacity=0.6,
                 hovertemplate=f"{name}: %{{y:,.0f}} €<extra></extra>",
             )
         )
-        if len(original):  # the two plans run together until the original's end: say where it ended
-            end = original.iloc[-1]
-            figure.add_annotation(
-                x=date_ms(end["day"]),
-                y=float(end["planned_eur"]),
-                text=translate(
-                    "finance.chart.original_end",
-                    lang,
-                    budget=fmt.eur(end["planned_eur"], lang),
-                    end=fmt.date(pd.Timestamp(end["day"]).date(), lang),
-                ),
-                showarrow=True,
-                arrowcolor=MUTED,
-                ax=-30,
-                ay=-55,
-                font={"color": MUTED},
-                bgcolor="rgba(255, 255, 255, 0.85)",
-                xanchor="right",
-            )
     for trace in _burn_traces(planned, actual, forecast, lang, legend=True):
         figure.add_trace(trace)
     _mark_as_of(figure, forecast["as_of"], lang)

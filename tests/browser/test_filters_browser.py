@@ -65,7 +65,7 @@ def test_url_round_trip_restores_the_same_view(page, demo_server, figures):
     open_overview(page, demo_server.url + "/")
     pick(page, "filter-implementer", "Socom")
     wait_for_url(page, "implementer=socom")
-    wait_for_budget(page, fmt.eur(210000))
+    wait_for_budget(page, fmt.eur(figures(implementer="socom")["budget_eur"]))  # as amended on 17.4.2018
     link = page.url
     shown = {k: page.inner_text(f"#{k}") for k in ("kpi-budget", "kpi-spent", "kpi-participants", "kpi-person-days")}
     other = page.context.new_page()
@@ -79,10 +79,10 @@ def test_url_round_trip_restores_the_same_view(page, demo_server, figures):
     other.close()
 
 
-def test_copy_link_copies_the_current_view(page, demo_server):
+def test_copy_link_copies_the_current_view(page, demo_server, figures):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_overview(page, demo_server.url + "/?implementer=verso")
-    wait_for_budget(page, fmt.eur(170000))
+    wait_for_budget(page, fmt.eur(figures(implementer="verso")["budget_eur"]))
     # Headless Chromium has no system clipboard to read back: record what the page writes to it.
     page.evaluate(
         "window.__copied = null; navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); }"

@@ -62,7 +62,7 @@ def pick(tab, dropdown_id: str, text: str) -> None:
 def test_overview_loads_clean_and_matches_summary(page, demo_server, expected):
     open_overview(page, demo_server.url + "/")
     assert kpis(page) == expected()
-    assert page.inner_text("#kpi-budget") == f"2{fmt.NBSP}399{fmt.NBSP}459{fmt.NBSP}€"
+    assert page.inner_text("#kpi-budget") == f"2{fmt.NBSP}650{fmt.NBSP}575{fmt.NBSP}€"  # 2 399 459 € as amended on 17.4.2018
     assert "DEMO" in page.inner_text("#demo-badge")
     assert "Tilanne 30.6.2018" in page.inner_text("#overview-scope")
     assert page.locator("#overview-implementers .ytick").count() == 8  # one bar per implementer

@@ -55,7 +55,7 @@ def test_overview_on_day_one_shows_the_plan_and_says_nothing_has_come_in(page, p
 def test_after_the_end_the_final_state_is_said(page, plan_only_server):
     page.goto(plan_only_server.url + "/talous?as_of=2031-01-01")
     page.wait_for_selector("#life-ended", timeout=30000)
-    assert "31.12.2018" in page.inner_text("#life-ended")
-    assert "31.12.2018" in page.inner_text("#finance-scope")  # the date used, not the one asked for
+    assert "31.5.2019" in page.inner_text("#life-ended")  # the end as the demo amendment moved it
+    assert "31.5.2019" in page.inner_text("#finance-scope")  # the date used, not the one asked for
     screenshot(page, "plan-only-finance-after-end")
     assert page.console_errors == []
