@@ -186,6 +186,7 @@ def test_the_small_multiples_shade_the_period_since_and_mark_the_meetings_on_eve
         for axis in panels:
             own = [s.get("name") for s in shapes if s.get("xref") == axis]
             assert own.count("meeting") == 2 and own.count("since") == 1, axis
+    assert "31.10.2020 · Ohjausryhmä 2" in str(areas.view(with_meetings, ViewFilters())["meetings"])  # what the lines are
 
 
 def test_the_area_slides_carry_their_changes_since_the_last_meeting(with_meetings):

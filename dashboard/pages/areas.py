@@ -10,7 +10,7 @@ from dash import Input, Output, State, html, no_update
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.components.charts import clicked, graph
-from dashboard.components.notices import life_notice, page_notes, split_reconciliation
+from dashboard.components.notices import life_notice, meeting_list, page_notes, split_reconciliation
 from dashboard.components.table import TableColumn, data_table, download_button, message, table_host, table_output
 from dashboard.exports import export
 from dashboard.figures.areas import progress_multiples, ranking_chart, region_tiles
@@ -56,7 +56,10 @@ def layout(lang: str):
                 ],
                 className="table-section",
             ),
-            html.Figure(graph("areas-multiples", "alueet-eteneminen"), className="chart-figure panels-figure"),
+            html.Figure(
+                [graph("areas-multiples", "alueet-eteneminen"), html.Div(id="areas-meetings")],
+                className="chart-figure panels-figure",
+            ),
         ],
         className="page page-areas",
     )
@@ -156,6 +159,7 @@ def _all_areas_charts(result: LoadResult, filters: ViewFilters) -> dict:
             meetings=plan_options(result).meetings,
             as_of=everything.as_of,
         ),
+        "meetings": meeting_list(plan_options(result).meetings, everything.as_of, lang),  # the panels' dotted lines
     }
 
 
@@ -176,6 +180,7 @@ ALL_AREAS_OUTPUTS = {
     "ranking-text": ("areas-ranking-text", "children"),
     "tiles": ("areas-tiles", "figure"),
     "multiples": ("areas-multiples", "figure"),
+    "meetings": ("areas-meetings", "children"),
 }
 
 
