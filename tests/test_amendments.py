@@ -189,3 +189,13 @@ def test_check_prints_an_amendment_problem_and_exits_1(world, capsys):
     assert cli_main(["check", "--plan", str(world / "plan"), "--extracts", str(world / "extracts")]) == 1
     out = capsys.readouterr().out
     assert "amendments/2021-01-15/amendment.toml:2:end-date: unknown setting" in out
+
+
+def test_the_amendment_download_has_one_row_per_changed_amount(world):
+    frame, name = finance_amendments.export_amendments(loaded(world), ViewFilters(as_of=dt.date(2021, 2, 28), lang="en"))
+    assert name == "muutospaatokset-2021-02-28"
+    assert frame.columns.tolist() == ["Decided", "Implementer", "Cost category", "Before", "After", "Change"]
+    assert frame[["Implementer", "Cost category", "Before", "After", "Change"]].values.tolist() == [
+        ["Alpha", "Other costs", 100.0, 200.0, 100.0],
+        ["Beta", "Salaries", 1000.0, 1300.0, 300.0],
+    ]
