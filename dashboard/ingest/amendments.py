@@ -5,7 +5,6 @@ like the original plan: any problem refuses the plan, as a wrong yardstick misle
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +13,8 @@ import pandas as pd
 from dashboard import contract
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
+from dashboard.ingest.settings import FILE_ROW, read_settings, setting_date
 from dashboard.ingest.validate import validate, with_file_rows
-
-FILE_ROW = 0
 
 
 @dataclass(frozen=True)
@@ -75,41 +73,22 @@ def _load_one(folder: Path, project: dict, refs: dict, problems: list[Problem]) 
 
 def _settings(path: Path, project: dict, problems: list[Problem]) -> dict | None:
     label = str(path)
-    if not path.exists():
-        problems.append(Problem(label, FILE_ROW, "-", "missing_file", {}))
+    settings = read_settings(path, problems)
+    if settings is None:
         return None
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
-        return None
-    lines = text.splitlines()
-
-    def line_of(key: str) -> int:
-        return next((i + 1 for i, line in enumerate(lines) if line.strip().startswith(key)), FILE_ROW)
-
+    data, line_of = settings
     count = len(problems)
     for key in sorted(set(data) - set(contract.AMENDMENT_KEYS)):  # a misspelt end_date must not pass unnoticed
         problems.append(Problem(label, line_of(key), key, "unknown_key", {"keys": ", ".join(contract.AMENDMENT_KEYS)}))
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
         problems.append(Problem(label, line_of("description"), "description", "missing_key", {}))
-    settings: dict = {"description": str(description or "").strip()}
+    found: dict = {"description": str(description or "").strip()}
     if "end_date" in data:
-        end = _date(data["end_date"])
+        end = setting_date(data["end_date"])
         if end is None:
             problems.append(Problem(label, line_of("end_date"), "end_date", "bad_value", {"value": str(data["end_date"])[:40]}))
         elif project and end < project["start_date"]:
             problems.append(Problem(label, line_of("end_date"), "end_date", "end_before_start", {"value": end.isoformat()}))
-        settings["end_date"] = end
-    return settings if len(problems) == count else None
-
-
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
+        found["end_date"] = end
+    return found if len(problems) == count else None

@@ -4,7 +4,6 @@ budget and the targets are the yardstick of every figure, and half a yardstick m
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from dashboard import contract
 from dashboard.ingest.amendments import Amendment, load_amendments
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
+from dashboard.ingest.settings import FILE_ROW, read_settings, setting_date
 from dashboard.ingest.validate import FILE_ROW_COLUMN, validate, with_file_rows
-
-FILE_ROW = 0  # a problem with the file as a whole
 
 
 @dataclass(frozen=True)
@@ -176,20 +174,10 @@ def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: l
 
 def _load_project(path: Path, problems: list[Problem]) -> dict | None:
     label = str(path)
-    if not path.exists():
-        problems.append(Problem(label, FILE_ROW, "-", "missing_file", {}))
+    settings = read_settings(path, problems)
+    if settings is None:
         return None
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
-        return None
-    lines = text.splitlines()
-
-    def line_of(key: str) -> int:
-        return next((i + 1 for i, line in enumerate(lines) if line.strip().startswith(key)), FILE_ROW)
-
+    data, line_of = settings
     project: dict = {}
     count = len(problems)
     for key in contract.PROJECT_KEYS:
@@ -214,12 +202,8 @@ def _load_project(path: Path, problems: list[Problem]) -> dict | None:
 
 def _project_value(key: str, value):
     if key in ("start_date", "end_date"):
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value, True
-        try:
-            return dt.date.fromisoformat(str(value)), True
-        except ValueError:
-            return None, False
+        day = setting_date(value)
+        return day, day is not None
     if key == "flat_rate":
         return value, isinstance(value, (int, float)) and 0 <= value < 1
     if key == "suppression_threshold":
