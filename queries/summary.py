@@ -54,6 +54,15 @@ def suppress(count: int | None, threshold: int) -> int | None:
     return None if 0 < count < threshold else int(count)
 
 
+def suppressed_change(now, then, threshold: int) -> int | None:
+    """now − then as a count that may be shown: None where either count is withheld (not a whole
+    number: None or a Withheld mark) or the change itself is small. A change beside a shown count
+    would give a withheld one away."""
+    if not isinstance(now, int) or not isinstance(then, int):
+        return None
+    return suppress(now - then, threshold)
+
+
 def extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:
     """Once per store: every callback resolves its as-of date from it (resolve_as_of)."""
     return store.memo(("extract_date_range",), lambda: _extract_date_range(store))
@@ -131,13 +140,18 @@ def _finance_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Da
 
 def budgets_by_implementer(store: Store, scope: Scope, as_of: dt.date) -> pd.Series:
     """Each implementer's net budget in the plan in force on as_of, by implementer id."""
-    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version_at(store, as_of))
+    return budgets_in_version(store, scope, version_at(store, as_of))
+
+
+def budgets_in_version(store: Store, scope: Scope, version: int) -> pd.Series:
+    """Each implementer's net budget in plan version `version`, by implementer id."""
+    plan = fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version)
     return plan.set_index("implementer_id")["budget_eur"]
 
 
 def net_budget(store: Store, scope: Scope, version: int) -> float:
     """The scope's net budget in plan version `version`."""
-    return float(fetch_for_scope(store, "finance_plan_by_implementer", scope, version=version)["budget_eur"].sum())
+    return float(budgets_in_version(store, scope, version).sum())
 
 
 def planned_to_date(store: Store, implementers: list[str], as_of: dt.date) -> np.ndarray:

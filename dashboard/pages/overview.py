@@ -18,7 +18,16 @@ from dashboard.ingest.load import LoadResult
 from dashboard.url_state import ViewFilters, from_inputs, parse_date
 from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries.finance import scope_target
-from queries.summary import Scope, changes_since, finance_by_implementer, phase, project_period, summary, suppress, time_elapsed
+from queries.summary import (
+    Scope,
+    changes_since,
+    finance_by_implementer,
+    phase,
+    project_period,
+    summary,
+    suppressed_change,
+    time_elapsed,
+)
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -228,10 +237,7 @@ def women_change(result: LoadResult, scope: Scope, since: dt.date, now: dict) ->
     threshold = int(result.store.fetch_one("project")["suppression_threshold"])
     start, _ = project_period(result.store)
     then = summary(result.store, replace(scope, as_of=since))["participants_women"] if since >= start else 0
-    women = now["participants_women"]
-    if women is None or then is None:
-        return None
-    return suppress(women - then, threshold)
+    return suppressed_change(now["participants_women"], then, threshold)
 
 
 CHANGE_KEYS = ("kpi-spent-change", "kpi-burn-change", "kpi-participants-change", "kpi-women-change", "kpi-person-days-change")

@@ -26,7 +26,7 @@ from queries import areas as area_queries
 from queries import finance
 from queries.finance import Target
 from queries.participants import INDICATORS, participant_stats
-from queries.summary import Scope, phase, summary, suppress, time_elapsed
+from queries.summary import Scope, phase, summary, suppressed_change, time_elapsed
 
 PATH = "/esitys"
 TITLE_KEY = "nav.presentation"
@@ -186,8 +186,7 @@ def indicator_changes(result: LoadResult, scope: Scope, since: dt.date, now: dic
     found = {}
     for code, value in now.items():
         before = then_stats.view.value(cells[code]) if then_stats is not None else 0
-        shown = isinstance(value, int) and isinstance(before, int)
-        found[code] = suppress(value - before, threshold) if shown else None
+        found[code] = suppressed_change(value, before, threshold)
     return found
 
 
