@@ -1,13 +1,15 @@
-"""The data contract (../shared/contract.md v1): the only module that knows file names, columns,
+"""The data contract (../shared/contract.md v2): the only module that knows file names, columns,
 Finnish header aliases, value codes and their Finnish aliases. Readers, validators, the loader and
 the docs generator all take their rules from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from queries.programmes import DEFAULT_PROGRAMME, FLAGS, Programme, programme, programme_ids
 
 GENDERS = ("F", "M", "X")
-AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
+AGE_GROUPS = programme(DEFAULT_PROGRAMME).age_codes  # v1; each programme has its own (data/programmes/)
 LABOUR_MARKET_STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
 EXIT_STATUSES = ("job_seeking", "in_education", "qualification", "employed", "none")
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
@@ -17,8 +19,11 @@ FINANCING_SOURCES = ("esr_state", "municipal", "other_public", "private")
 ROLES = ("main", "co")
 INDICATORS = ("participants", "person_days")
 
-# Lower bounds of the age groups, checked in order (by age_at_start).
-AGE_GROUP_LOWER_BOUNDS = (("over_54", 55), ("30_54", 30), ("25_29", 25), ("under_25", 0))
+# (v2) project.toml `cost_model`: the flat rate is added to salaries (2014–2020), or the flat rate
+# on salaries covers every other cost, which is then not eligible (2021–2027, 40 %).
+COST_MODELS = ("flat_rate_on_salaries", "flat_rate_covers_other")
+DEFAULT_COST_MODEL = "flat_rate_on_salaries"
+COVERED_COSTS = ("purchased_services", "other_costs")  # what flat_rate_covers_other covers
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,14 @@ _DAY_TYPE_ALIASES = {
     "konsultointi": "guidance_consulting",
     "muu": "other",
 }
+_FLAG_ALIASES = {
+    "disability": ("vammainen", "vamma"),
+    "third_country_national": ("kolmannen_maan_kansalainen", "kolmas_maa"),
+    "foreign_background": ("ulkomaalaistausta", "ulkomaalaistaustainen"),
+    "minority": ("vähemmistö",),
+    "homeless": ("asunnoton",),
+    "rural": ("maaseutu", "maaseudulta"),
+}
 _CATEGORY_ALIASES = {
     "palkat": "salaries",
     "palkkakustannukset": "salaries",
@@ -113,6 +126,20 @@ PARTICIPANTS = TableSpec(
             codes=EXIT_STATUSES,
             code_aliases=_EXIT_ALIASES,
         ),
+        # (v2) Optional characteristics of ESR+ 2021–2027: empty is "not asked or refused", never false.
+        *(Column(name, "bool", required=False, aliases=_FLAG_ALIASES[name]) for name in FLAGS),
+    ),
+)
+
+# (v2) Follow-ups about six months after leaving (ESR+ EECR05, EECR06).
+FOLLOWUPS = TableSpec(
+    "followups",
+    (
+        Column("participant_id", "text", aliases=("osallistuja_id", "osallistujatunnus", "tunniste")),
+        Column("implementer_id", "text", aliases=_IMPLEMENTER_ALIASES, ref="implementer"),
+        Column("date", "date", aliases=("päivämäärä", "pvm", "seurantapvm")),
+        Column("employed", "bool", aliases=("työssä", "työllinen")),
+        Column("improved_situation", "bool", aliases=("tilanne_parantunut", "parantunut")),
     ),
 )
 
@@ -160,7 +187,7 @@ CLAIMS = TableSpec(
     ),
 )
 
-EXTRACTS = {spec.kind: spec for spec in (PARTICIPANTS, PERSON_DAYS, SPENDING, CLAIMS)}
+EXTRACTS = {spec.kind: spec for spec in (PARTICIPANTS, PERSON_DAYS, SPENDING, CLAIMS, FOLLOWUPS)}
 EXTRACT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 # Plan tables (data/plan/*.csv): canonical headers only.
@@ -213,6 +240,21 @@ TARGETS = TableSpec(
     ),
 )
 PLAN_TABLES = {spec.kind: spec for spec in (IMPLEMENTERS, MUNICIPALITIES, BUDGET, FINANCING, TARGETS)}
+
+
+def plan_spec(kind: str, programme_of: Programme) -> TableSpec:
+    """A plan file's columns under a programme: targets.csv takes the programme's age groups and,
+    as `indicator`, also its indicator codes (v2)."""
+    spec = (PLAN_TABLES | OPTIONAL_PLAN_TABLES)[kind]
+    if kind != "targets":
+        return spec
+    columns = {
+        "indicator": replace(spec.column("indicator"), codes=INDICATORS + programme_of.indicators),
+        "age_group": replace(spec.column("age_group"), codes=programme_of.age_codes),
+    }
+    return TableSpec(kind, tuple(columns.get(c.name, c) for c in spec.columns))
+
+
 # (v2) Steering group meetings: `since` defaults to the last one before the as-of date.
 MEETINGS = TableSpec(
     "meetings",
@@ -245,11 +287,10 @@ ORIGINAL_PLAN = "original"  # summary's plan_version before any amendment
 CLAIM_WINDOW_MONTHS = 2
 
 PROJECT_KEYS = ("name", "start_date", "end_date", "flat_rate", "suppression_threshold", "language")
+# (v2) Optional keys: the programme period (data/programmes/) and its cost model.
+PROGRAMMES = programme_ids()
+DEFAULT_PROGRAMME_ID = DEFAULT_PROGRAMME
 LANGUAGES = ("fi", "sv", "en")
 
 # The filters that live in the URL query string; `municipality` may repeat.
 URL_FILTERS = ("implementer", "region", "municipality", "as_of", "lang")
-
-
-def age_group(age: int) -> str:
-    return next(group for group, lower in AGE_GROUP_LOWER_BOUNDS if age >= lower)

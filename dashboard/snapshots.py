@@ -74,6 +74,8 @@ def code_digest() -> str:
                 hasher.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     for name in ("dashboard/contract.py", "dashboard/snapshots.py"):
         hasher.update((ROOT / name).read_bytes())
+    for path in sorted((ROOT / "data" / "programmes").glob("*.toml")):  # age groups are worked out at loading
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()[:16]
 
 

@@ -74,8 +74,11 @@ def municipality_rows(store: Store, scope: Scope, as_of: dt.date, stats: Partici
         {
             "municipality": town,
             "participants": stats.view.value(key(muni=town)) if town in stats.municipalities else 0,
-            "women": stats.view.value(key(muni=town, gender="F")) if town in stats.municipalities else 0,
-            "others": stats.view.value(key(muni=town, gender="MX")) if town in stats.municipalities else 0,
+            # one column per gender column of the programme (women and the rest, or women, men, non-binary)
+            **{
+                f"gender_{g}": stats.view.value(key(muni=town, gender=g)) if town in stats.municipalities else 0
+                for g in stats.programme.genders
+            },
             "person_days": float(days.get(town, 0.0)),
         }
         for town in towns

@@ -104,6 +104,20 @@ create table entries as
     from participants
     order by start_date, implementer_id;
 
+-- (v2) Each person's first follow-up day with a job, and with an improved situation: from that
+-- day on the person counts in EECR05 (EECR06). Numbered as `entries` numbers people.
+create table followup_days as
+    select
+        p.person,
+        min(f.date) filter (where f.employed) as employed_from,
+        min(f.date) filter (where f.improved_situation) as improved_from
+    from followups f
+    join (
+        select distinct dense_rank() over (order by implementer_id, participant_id) as person, implementer_id, participant_id
+        from participants
+    ) p using (implementer_id, participant_id)
+    group by p.person;
+
 -- Every (implementer, municipality, day type) with person-days, numbered in that order (rows without
 -- a municipality first within theirs): the rows of the running sums in queries/person_days.py.
 create table person_days_keys as
@@ -178,11 +192,21 @@ create table profile_states as
           on a.person = n.person
          and n.area = case n.area_kind when 'region' then a.region_number else a.town_number end
     ),
+    followed as (
+        select u.unit, f.employed_from, f.improved_from, min(u.start_date) as first_day
+        from units u join followup_days f using (person)
+        group by all
+    ),
     changes as (
         select distinct unit, day from (
             select unit, start_date as day from units
             union all
             select unit, end_date from units where end_date is not null
+            -- a follow-up dated before the first entry counts from the entry
+            union all
+            select unit, greatest(employed_from, first_day) from followed where employed_from is not null
+            union all
+            select unit, greatest(improved_from, first_day) from followed where improved_from is not null
         )
     ),
     spells as (
@@ -217,6 +241,12 @@ create table profile_states as
             arg_min(labour_market_status, start_date) as labour_market_status,
             arg_min(long_term_unemployed, start_date) as long_term_unemployed,
             arg_min(education_isced, start_date) as education_isced,
+            arg_min(disability, start_date) as disability,
+            arg_min(third_country_national, start_date) as third_country_national,
+            arg_min(foreign_background, start_date) as foreign_background,
+            arg_min(minority, start_date) as minority,
+            arg_min(homeless, start_date) as homeless,
+            arg_min(rural, start_date) as rural,
             min(start_date) as first_day
         from units
         group by unit
@@ -230,6 +260,8 @@ create table profile_states as
             d.exit_status,
             d.has_left,
             d.is_active,
+            coalesce(fo.employed_from <= d.from_day, false) as followup_employed,
+            coalesce(fo.improved_from <= d.from_day, false) as followup_improved_situation,
             n.unit is null as of_person,
             case
                 when n.area_kind = 'region' then n.area
@@ -244,15 +276,18 @@ create table profile_states as
         join places p using (municipality)
         left join numbered n using (unit)
         left join movers m on m.person = f.person and n.unit is null
+        left join followed fo using (unit)
     )
     select
         (dense_rank() over (
             order by implementer_id, gender, age_group, is_over_54, labour_market_status, long_term_unemployed,
-                education_isced, exit_status, has_left, is_active
+                education_isced, exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
+                followup_employed, followup_improved_situation
         ) - 1)::integer as people_cell,
         (dense_rank() over (
             order by gender, age_group, is_over_54, labour_market_status, long_term_unemployed, education_isced,
-                exit_status, has_left, is_active
+                exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
+                followup_employed, followup_improved_situation
         ) - 1)::integer as kind,
         (dense_rank() over (order by implementer_id, municipality, region, gender, age_group) - 1)::integer as place_cell,
         hash(person) as print_a,

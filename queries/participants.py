@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import heapq
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,6 +27,7 @@ from queries import profile
 from queries.participant_counts import participants_by_month
 from queries.plan_versions import version_at
 from queries.profile import participant_profile
+from queries.programmes import Programme, Rule, programme, rule_mask, rule_name
 from queries.store import Store
 from queries.summary import Scope
 from queries.withheld import PROTECTING, SMALL, Withheld
@@ -33,68 +35,53 @@ from queries.withheld import PROTECTING, SMALL, Withheld
 Key = frozenset  # of (dimension, value) pairs
 GRAND: Key = frozenset()
 STATUSES = ("unemployed", "in_education", "employed", "outside_labour_market")
-AGE_GROUPS = ("under_25", "25_29", "30_54", "over_54")
-# Gender columns as shown: women, and men together with "other or not told". The ESR forms split
-# women out; keeping the rare third group apart would, with the total shown, force hiding the men's
-# counts across every table (with 3 such people in PRO SOS, it hid whole implementers' women too).
-GENDERS = ("F", "MX")
-INACTIVE = ("in_education", "outside_labour_market")
-SPLITS = [("gender", g) for g in GENDERS] + [("age", a) for a in AGE_GROUPS]  # the split tables' columns
+# What differs between programme periods (indicators, age groups, gender columns) is data:
+# data/programmes/*.toml through queries.programmes. These are the default programme's.
+DEFAULT = programme()
+AGE_GROUPS = DEFAULT.age_codes
+GENDERS = DEFAULT.genders
 
 
 def key(**conditions: str) -> Key:
     return frozenset(conditions.items())
 
 
-# The EU common indicators (Regulation (EU) 1304/2013, Annex I) and the rows that keep unknown
-# values visible. Each maps to a key: a plain dimension where one fits, so that it shares its cells
-# with the 12.2 table, else a named condition ("ind").
-INDICATORS: tuple[tuple[str, Key], ...] = (
-    ("CO01", key(status="unemployed")),
-    ("CO02", key(ind="CO02")),
-    ("CO02_unknown", key(ind="CO02_unknown")),
-    ("CO03", key(ind="CO03")),
-    ("CO04", key(status="outside_labour_market")),
-    ("CO05", key(status="employed")),
-    ("CO06", key(age="under_25")),
-    ("CO07", key(age="over_54")),
-    ("CO08", key(ind="CO08")),
-    ("ISCED0", key(ind="ISCED0")),
-    ("CO09", key(ind="CO09")),
-    ("CO10", key(ind="CO10")),
-    ("CO11", key(ind="CO11")),
-    ("ISCED_unknown", key(ind="ISCED_unknown")),
-    ("LEFT", key(ind="LEFT")),
-    ("CR01", key(ind="CR01")),
-    ("CR02", key(ind="CR02")),
-    ("CR03", key(ind="CR03")),
-    ("CR04", key(ind="CR04")),
-    ("EXIT_none", key(ind="EXIT_none")),
-    ("EXIT_unknown", key(ind="EXIT_unknown")),
-)
-# Conditions behind the named keys, over the columns of the participant_profile query.
-CONDITIONS = {
-    "CO02": lambda p: (p["labour_market_status"] == "unemployed") & (p["long_term_unemployed"] == True),  # noqa: E712
-    "CO02_unknown": lambda p: (p["labour_market_status"] == "unemployed") & p["long_term_unemployed"].isna(),
-    "NOT_LTU": lambda p: (p["labour_market_status"] == "unemployed") & (p["long_term_unemployed"] == False),  # noqa: E712
-    "CO03": lambda p: p["labour_market_status"].isin(INACTIVE),
-    "CO08": lambda p: p["is_over_54"] & p["labour_market_status"].isin(("unemployed", "outside_labour_market")),
-    "ISCED0": lambda p: p["education_isced"] == 0,
-    "CO09": lambda p: p["education_isced"].isin((1, 2)),
-    "CO10": lambda p: p["education_isced"].isin((3, 4)),
-    "CO11": lambda p: p["education_isced"].between(5, 8),
-    "ISCED_unknown": lambda p: p["education_isced"].isna(),
-    "LEFT": lambda p: p["has_left"],
-    "CR01": lambda p: p["has_left"] & p["labour_market_status"].isin(INACTIVE) & (p["exit_status"] == "job_seeking"),
-    "CR02": lambda p: p["has_left"] & (p["exit_status"] == "in_education"),
-    "CR03": lambda p: p["has_left"] & (p["exit_status"] == "qualification"),
-    "CR04": lambda p: p["has_left"] & (p["exit_status"] == "employed"),
-    "EXIT_job_seeking": lambda p: p["has_left"] & (p["exit_status"] == "job_seeking"),
-    "EXIT_none": lambda p: p["has_left"] & (p["exit_status"] == "none"),
-    "EXIT_unknown": lambda p: p["has_left"] & (p["exit_status"] == "unknown"),
-    "ACTIVE": lambda p: p["is_active"],
-    "NOT_ACTIVE": lambda p: ~p["is_active"],
-}
+# Rules every programme shares, named so that pages can ask for them.
+_NAMED_RULES: dict[str, Rule] = {"LEFT": (("left", True),), "ACTIVE": (("active", True),), "NOT_ACTIVE": (("active", False),)}
+_NAME_OF_RULE = {rule: name for name, rule in _NAMED_RULES.items()}
+
+
+def cell_of(rule: Rule) -> Key:
+    """The key of a programme rule: a plain dimension where one fits (so that a cell has one key
+    however it is reached, and its masks are shared with the 12.2 table), else the rule by name."""
+    fields = dict(rule)
+    if not fields:
+        return GRAND
+    if len(fields) == 1 and len(fields.get("status", ())) == 1:
+        return key(status=fields["status"][0])
+    if len(fields) == 1 and len(fields.get("age_group", ())) == 1:
+        return key(age=fields["age_group"][0])
+    return key(ind=_NAME_OF_RULE.get(rule) or rule_name(rule))
+
+
+def _rule_named(name: str) -> Rule:
+    if name in _NAMED_RULES:
+        return _NAMED_RULES[name]
+    return tuple((field_, tuple(value) if isinstance(value, list) else value) for field_, value in json.loads(name))
+
+
+def indicator_rows(programme_of: Programme) -> tuple[tuple[str, Key], ...]:
+    """The programme's rows of the indicator table, each with its key."""
+    return tuple((row.code, cell_of(row.rule)) for row in programme_of.rows)
+
+
+def splits_of(programme_of: Programme) -> list[tuple[str, str]]:
+    """The split tables' columns: the programme's gender columns, then its age groups."""
+    return [("gender", g) for g in programme_of.genders] + [("age", a) for a in programme_of.age_codes]
+
+
+INDICATORS = indicator_rows(DEFAULT)
+SPLITS = splits_of(DEFAULT)
 _COLUMNS = {
     "status": "labour_market_status",
     "age": "age_group",
@@ -135,7 +122,7 @@ class _Grain:
     def _mask(self, atom: tuple[str, str]) -> np.ndarray:
         dimension, value = atom
         if dimension == "ind":
-            mask = CONDITIONS[value](self.frame)
+            mask = rule_mask(_rule_named(value), self.frame)
         elif atom == ("gender", "MX"):
             mask = self.frame["gender"] != "F"
         else:
@@ -500,41 +487,41 @@ def build_view(
     implementers: list[str],
     municipalities: list[str],
     regions: list[str] | None = None,
+    programme_of: Programme = DEFAULT,
 ) -> Protected:
     """Every table of the participants page and its equations, protected together."""
     view = Protected(profile if isinstance(profile, Cube) else Cube(profile), threshold)
-    genders_all = [GRAND] + [key(gender=g) for g in GENDERS]
+    ages, genders = programme_of.age_codes, programme_of.genders
+    genders_all = [GRAND] + [key(gender=g) for g in genders]
     # 12.2: age rows × status columns, totals both ways, and the women row by status.
-    for age in AGE_GROUPS:
+    for age in ages:
         view.show(key(age=age), *(key(status=s, age=age) for s in STATUSES))
         view.equate(key(age=age), [key(status=s, age=age) for s in STATUSES])
     for status in STATUSES:
         view.show(key(status=status), key(status=status, gender="F"))
-        view.equate(key(status=status), [key(status=status, age=a) for a in AGE_GROUPS])
+        view.equate(key(status=status), [key(status=status, age=a) for a in ages])
     view.show(GRAND, key(gender="F"))
-    view.equate(GRAND, [key(age=a) for a in AGE_GROUPS])
+    view.equate(GRAND, [key(age=a) for a in ages])
     view.equate(GRAND, [key(status=s) for s in STATUSES])
     view.equate(key(gender="F"), [key(status=s, gender="F") for s in STATUSES])
     # Indicators by gender; each row adds up over the genders.
-    for _, cell in INDICATORS:
-        view.show(cell, *(with_(cell, gender=g) for g in GENDERS))
-        view.equate(cell, [with_(cell, gender=g) for g in GENDERS])
+    for _, cell in indicator_rows(programme_of):
+        view.show(cell, *(with_(cell, gender=g) for g in genders))
+        view.equate(cell, [with_(cell, gender=g) for g in genders])
     view.show(*genders_all, key(ind="ACTIVE"))
-    view.equate(GRAND, [key(gender=g) for g in GENDERS])
+    view.equate(GRAND, [key(gender=g) for g in genders])
     view.equate(GRAND, [key(ind="ACTIVE"), key(ind="NOT_ACTIVE")])
+    # The programme's relations (CO03 = in education + outside the labour market, ...), for the
+    # scope and each gender column, then those that hold for the scope alone.
     for base in genders_all:
         g = dict(base)
-        view.equate(with_(key(ind="CO03"), **g), [with_(key(status=s), **g) for s in INACTIVE])
-        view.equate(with_(key(status="unemployed"), **g), [with_(key(ind=i), **g) for i in ("CO02", "NOT_LTU", "CO02_unknown")])
-        view.equate(base, [with_(key(ind=i), **g) for i in ("ISCED0", "CO09", "CO10", "CO11", "ISCED_unknown")])
-        view.equate(
-            with_(key(ind="LEFT"), **g),
-            [with_(key(ind=i), **g) for i in ("EXIT_job_seeking", "CR02", "CR03", "CR04", "EXIT_none", "EXIT_unknown")],
-        )
-    view.equate(key(ind="CO08"), [key(status="unemployed", age="over_54"), key(status="outside_labour_market", age="over_54")])
+        for relation in (r for r in programme_of.relations if r.by_gender):
+            view.equate(with_(cell_of(relation.total), **g), [with_(cell_of(part), **g) for part in relation.parts])
+    for relation in (r for r in programme_of.relations if not r.by_gender):
+        view.equate(cell_of(relation.total), [cell_of(part) for part in relation.parts])
     # Gender and age split per implementer and per municipality, with the scope's total row.
     for dimension, values in (("impl", implementers), ("muni", municipalities), ("region", regions or [])):
-        _split_table(view, dimension, values)
+        _split_table(view, dimension, values, splits_of(programme_of), len(genders))
     # A region is the sum of its municipalities.
     towns = _towns_by_region(view.cube.places) if regions else {}
     for region in regions or []:
@@ -558,8 +545,8 @@ def _towns_by_region(places: _Grain) -> dict[str, list[str]]:
     return {region: sorted(names) for region, names in found.items()}
 
 
-def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
-    splits = [key(**{d: v}) for d, v in SPLITS]
+def _split_table(view: Protected, dimension: str, values: list[str], columns_shown: list[tuple[str, str]], genders: int) -> None:
+    splits = [key(**{d: v}) for d, v in columns_shown]
     # Worked with by identity: a national split table has ten thousand cells.
     measured = view.cube.measure_split(dimension, values, splits)
     for identities, counts in measured:
@@ -571,7 +558,7 @@ def _split_table(view: Protected, dimension: str, values: list[str]) -> None:
         view.displayed.update(column)
     # Each row adds up over the genders and over the ages. Written out where the cells are distinct
     # (equate_ids's general case, a cell on both sides, is for rows with empty cells).
-    by_gender, by_age = zip(*columns[: len(GENDERS)], strict=True), zip(*columns[len(GENDERS) :], strict=True)
+    by_gender, by_age = zip(*columns[:genders], strict=True), zip(*columns[genders:], strict=True)
     for row, genders, ages in zip(rows, by_gender, by_age, strict=True):
         for parts in (genders, ages):
             equation = {row: 1, **dict.fromkeys(parts, -1)}
@@ -595,6 +582,22 @@ class ParticipantStats:
     implementers: list[str]
     municipalities: list[str]
     regions: list[str]
+    programme: Programme = DEFAULT
+    collected: frozenset[str] = frozenset()  # the optional columns (and "followups") with any data
+    code_targets: dict[str, float] = field(default_factory=dict)  # indicator code -> target (v2)
+
+    def is_collected(self, code: str) -> bool:
+        """Whether the data could count the row at all: an optional column no one was asked about
+        is "not collected", never zero."""
+        needs = self.programme.row(code).collected_by
+        return needs is None or needs in self.collected
+
+    def row_cell(self, code: str) -> Key:
+        return cell_of(self.programme.row(code).rule)
+
+    @property
+    def splits(self) -> list[tuple[str, str]]:
+        return splits_of(self.programme)
 
     @cached_property
     def target_lookup(self) -> dict[Key, float]:
@@ -624,10 +627,29 @@ def _participant_stats(store: Store, scope: Scope, as_of: dt.date) -> Participan
     cube = _cube(store, scope, as_of)
     implementers, municipalities, regions = (cube.places.values_present(d) for d in ("impl", "muni", "region"))
     targets = pd.DataFrame(columns=["labour_market_status", "age_group", "gender", "target"])
+    code_targets: dict[str, float] = {}
+    programme_of = store_programme(store)
     if not scope.narrowed_by_area:  # a region or municipality has no targets of its own
-        targets = store.fetch("participant_targets", implementer=scope.implementer, version=version_at(store, as_of))
-    view = build_view(cube, threshold, implementers, municipalities, regions)
-    return ParticipantStats(scope, as_of, threshold, view, targets, implementers, municipalities, regions)
+        version = version_at(store, as_of)
+        targets = store.fetch("participant_targets", implementer=scope.implementer, version=version)
+        coded = store.fetch("indicator_code_targets", implementer=scope.implementer, version=version)
+        code_targets = {r.indicator: float(r.target) for r in coded.itertuples() if r.indicator in programme_of.indicators}
+    view = build_view(cube, threshold, implementers, municipalities, regions, programme_of)
+    collected = collected_columns(store)
+    return ParticipantStats(
+        scope, as_of, threshold, view, targets, implementers, municipalities, regions, programme_of, collected, code_targets
+    )
+
+
+def store_programme(store: Store) -> Programme:
+    """The programme period of the data set's project (project.toml `programme`)."""
+    return programme(store.fetch_one("project")["programme"])
+
+
+def collected_columns(store: Store) -> frozenset[str]:
+    """The optional participant columns with any value, and "followups" where any follow-up is in."""
+    found = store.memo(("collected_columns",), lambda: store.fetch_one("collected_columns"))
+    return frozenset(name for name, count in found.items() if count)
 
 
 def _cube(store: Store, scope: Scope, as_of: dt.date) -> Cube:

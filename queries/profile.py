@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from queries.programmes import FLAGS, FOLLOWUP_COLUMNS
 from queries.store import Store
 
 if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
@@ -34,6 +35,8 @@ CHARACTERISTICS = [
     "exit_status",
     "has_left",
     "is_active",
+    *FLAGS,
+    *FOLLOWUP_COLUMNS.values(),
 ]
 PLACE = ["implementer_id", "municipality", "region", "gender", "age_group"]
 COLUMNS = ["grain", "implementer_id", "municipality", "region", *CHARACTERISTICS, "participants", "print_a", "print_b"]

@@ -7,7 +7,9 @@ create table project (
     flat_rate double not null,
     suppression_threshold integer not null,
     language varchar not null,
-    claim_window_months integer not null default 2
+    claim_window_months integer not null default 2,
+    programme varchar not null default 'esr_2014_2020',  -- data/programmes/<id>.toml
+    cost_model varchar not null default 'flat_rate_on_salaries'
 );
 
 create table implementers (
@@ -74,7 +76,23 @@ create table participants (
     labour_market_status varchar not null,
     long_term_unemployed boolean,
     education_isced integer,
-    exit_status varchar
+    exit_status varchar,
+    -- (v2) optional characteristics: null is "not asked or refused", never false
+    disability boolean,
+    third_country_national boolean,
+    foreign_background boolean,
+    minority boolean,
+    homeless boolean,
+    rural boolean
+);
+
+-- (v2) Follow-ups about six months after leaving. Only the results leave: no id is kept.
+create table followups (
+    participant_id varchar not null,
+    implementer_id varchar not null,
+    date date not null,
+    employed boolean not null,
+    improved_situation boolean not null
 );
 
 create table person_days (
@@ -127,7 +145,9 @@ create macro row_in_scope(row_implementer, row_municipality, f_implementer, f_re
         select m.municipality from municipalities m where m.region = f_region))
     and (f_municipalities is null or list_contains(f_municipalities, row_municipality));
 
--- Net cost of one booking: revenue reduces it, salaries carry the computed flat rate.
+-- Net cost of one booking: revenue reduces it, salaries carry the computed flat rate. (Under the
+-- cost model flat_rate_covers_other a purchased service or other cost is not eligible: such
+-- bookings are set aside at loading, so none is here.)
 create macro net_cost(cost_category, amount_eur, flat_rate) as
     case
         when cost_category = 'revenue' then -amount_eur

@@ -265,6 +265,7 @@ _TABLES = {
     "spending",
     "payment_periods",
     "claims",
+    "followups",
 }
 
 

@@ -245,13 +245,21 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "participants_women_target": targets.get(("participants", "F")),
         "person_days": person_days,
         "person_days_target": person_days_target,
+        "programme": project["programme"],  # contract v2: the programme period (data/programmes/)
         "plan_version": plan.label,  # contract v2: the plan in force and its end date
         "end_date": plan.end_date.isoformat(),
+        "indicators": _indicators(store, scope, as_of),
     }
     if len(store.fetch("payment_claims", version=plan.number)):  # contract v2: only where claims exist
         sums = claims.totals(claims.claim_table(store, scope, as_of))
         figures["claims"] = {k: sums[k] for k in ("claimed_eur", "approved_eur", "paid_eur", "booked_not_claimed_eur")}
     return figures
+
+
+def _indicators(store: Store, scope: Scope, as_of: dt.date) -> dict:
+    from queries.indicators import indicator_figures  # it builds on the participant statistics, which import this module
+
+    return indicator_figures(store, scope, as_of)
 
 
 def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:

@@ -79,9 +79,12 @@ def test_summary_json_on_the_tiny_world():
         "participants_women_target",
         "person_days",
         "person_days_target",
+        "programme",
         "plan_version",
         "end_date",
+        "indicators",
     ]
+    assert figures["programme"] == "esr_2014_2020"
     assert figures["plan_version"] == "original" and figures["end_date"] == "2021-06-30"
     assert figures["implementer"] == "a"
     assert figures["spent_eur"] == 405.5

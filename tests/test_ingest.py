@@ -309,9 +309,9 @@ def test_problem_messages_in_finnish_and_english(tmp_path, plan):
     ],
 )
 def test_age_groups_by_age_at_start(age, group):
-    from dashboard.contract import age_group
+    from queries.programmes import programme
 
-    assert age_group(age) == group
+    assert programme("esr_2014_2020").age_group(age) == group
 
 
 def test_age_group_is_stored_with_each_participant(tiny):

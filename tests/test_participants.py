@@ -14,7 +14,8 @@ import dashboard.pages  # noqa: F401 - importing the pages registers their CSV e
 from dashboard.exports import EXPORTS, finnish_csv
 from dashboard.ingest.load import load_project
 from dashboard.url_state import ViewFilters
-from queries.participants import GRAND, Cube, Protected, key, participant_stats
+from queries.participants import GRAND, Cube, Protected, cell_of, key, participant_stats
+from queries.programmes import rule_of
 from queries.summary import Scope
 from queries.withheld import PROTECTING, SMALL, Withheld, is_withheld
 
@@ -26,8 +27,15 @@ def stats(tiny):
     return participant_stats(tiny.store, Scope(), AS_OF)
 
 
-def count(stats, **conditions):
-    return stats.view.cube.count(key(**conditions))
+def count(stats, ind=None, **conditions):
+    """The count of a key; `ind` names a row of the programme's indicator table (or ACTIVE, or the
+    exit rows the page only adds up)."""
+    cell = key(**conditions)
+    if ind == "EXIT_job_seeking":
+        cell |= cell_of(rule_of({"left": True, "exit": ["job_seeking"]}))
+    elif ind is not None:
+        cell |= key(ind=ind) if ind == "ACTIVE" else stats.row_cell(ind)
+    return stats.view.cube.count(cell)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Translation catalogues: one JSON file per language beside this module. Page code asks for a
-key; the text lives only here. A missing key falls back to Finnish, then to the key itself."""
+"""Translation catalogues: one JSON file per language beside this module, and the labels of each
+programme period's indicators and age groups from its definition (data/programmes/). Page code asks
+for a key; the text lives only there. A missing key falls back to Finnish, then to the key itself."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard.contract import LANGUAGES
+from queries.programmes import programme, programme_ids
 
 DEFAULT_LANGUAGE = "fi"
 _HERE = Path(__file__).parent
@@ -21,7 +23,19 @@ def language(value: object) -> str:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     # Only known languages reach the file system: `lang` comes from requests.
-    return json.loads((_HERE / f"{language(lang)}.json").read_text(encoding="utf-8"))
+    found = json.loads((_HERE / f"{language(lang)}.json").read_text(encoding="utf-8"))
+    return found | programme_labels(language(lang))
+
+
+def programme_labels(lang: str) -> dict[str, str]:
+    """`indicator.<code>` and `age.<group>` of every programme (a code two programmes share, such
+    as the unknown-education row, has one text: tests/test_programmes.py holds them to it)."""
+    labels = {}
+    for programme_id in programme_ids():
+        defined = programme(programme_id)
+        labels |= {f"indicator.{row.code}": row.labels[lang] for row in defined.rows}
+        labels |= {f"age.{group.code}": group.labels[lang] for group in defined.age_groups}
+    return labels
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:

@@ -15,6 +15,7 @@ from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
 from dashboard.ingest.settings import FILE_ROW, read_settings, setting_date
 from dashboard.ingest.validate import validate, with_file_rows
+from queries.programmes import programme
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _load_one(folder: Path, project: dict, refs: dict, problems: list[Problem]) 
         return None
     settings = _settings(folder / contract.AMENDMENT_FILE, project, problems)
     tables: dict[str, pd.DataFrame] = {}
-    specs = contract.PLAN_TABLES | contract.OPTIONAL_PLAN_TABLES
+    programme_of = programme(project.get("programme") if project else None)
     for path in sorted(folder.iterdir()):
         if path.name == contract.AMENDMENT_FILE or path.name.startswith("."):
             continue
@@ -63,7 +64,7 @@ def _load_one(folder: Path, project: dict, refs: dict, problems: list[Problem]) 
         except ReadError as exc:
             problems.append(Problem(str(path), FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
             continue
-        checked = validate(raw, specs[kind], refs, str(path))
+        checked = validate(raw, contract.plan_spec(kind, programme_of), refs, str(path))
         problems.extend(checked.problems)
         tables[kind] = with_file_rows(checked, raw)
     if settings is None:

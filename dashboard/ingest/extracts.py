@@ -49,6 +49,17 @@ def find_extract_files(directory: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _row_rules(kind: str, plan: Plan) -> tuple:
+    """The plan's own rules for an extract's rows: under the cost model flat_rate_covers_other
+    (ESR+) the flat rate covers every cost besides salaries, so a purchased service or other cost
+    booked is not eligible: reported by file, row and column, and not counted."""
+    if kind == "spending" and plan.project.get("cost_model") == "flat_rate_covers_other":
+        return (
+            lambda rows: ("cost_category", "not_eligible_under_cost_model", rows["cost_category"].isin(contract.COVERED_COSTS)),
+        )
+    return ()
+
+
 def load_extracts(directory: Path, plan: Plan) -> Extracts:
     refs = plan.refs()
     result = Extracts(tables={})
@@ -64,7 +75,7 @@ def load_extracts(directory: Path, plan: Plan) -> Extracts:
                 result.problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
                 result.files.append(FileReport(label, kind, 0, 0, digest, True))
                 continue
-            checked = validate(raw, spec, refs, label)
+            checked = validate(raw, spec, refs, label, _row_rules(kind, plan))
             result.problems.extend(checked.problems)
             result.files.append(FileReport(label, kind, len(checked.frame), len(checked.set_aside), digest, checked.rejected))
             if len(checked.set_aside):

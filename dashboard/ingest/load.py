@@ -18,6 +18,7 @@ from queries import Store
 from queries.participant_counts import running_entries
 from queries.person_days import running_person_days
 from queries.profile import running_profile
+from queries.programmes import programme
 from queries.spending import running_spend
 
 DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
@@ -100,10 +101,11 @@ def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Sto
     # The extract frames are handed over: each is let go once DuckDB holds it, so that a national
     # programme's millions of rows are not held twice while the derived tables are built.
     participants = extracts.tables.pop("participants")
-    participants["age_group"] = participants["age_at_start"].map(lambda age: contract.age_group(int(age)), na_action="ignore")
+    programme_of = programme(plan.project.get("programme"))
+    participants["age_group"] = participants["age_at_start"].map(lambda age: programme_of.age_group(int(age)), na_action="ignore")
     store.insert("participants", participants)
     del participants
-    for kind in ("person_days", "spending", "claims"):
+    for kind in ("person_days", "spending", "claims", "followups"):
         store.insert(kind, extracts.tables.pop(kind))
     store.derive()
     # Running totals and counts, made now rather than at a first request.

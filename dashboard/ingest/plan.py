@@ -15,6 +15,7 @@ from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import ReadError, read_table
 from dashboard.ingest.settings import FILE_ROW, read_settings, setting_date
 from dashboard.ingest.validate import FILE_ROW_COLUMN, validate, with_file_rows
+from queries.programmes import programme
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,12 @@ class Plan:
 def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
     problems: list[Problem] = []
     project = _load_project(directory / "project.toml", problems)
+    # The programme decides the codes targets.csv may use (its indicators and age groups).
+    programme_of = programme(project["programme"] if project else None)
     tables: dict[str, pd.DataFrame] = {}
     refs: dict[str, dict[str, str]] = {}
-    for kind, spec in contract.PLAN_TABLES.items():  # implementers first: the others refer to it
+    for kind in contract.PLAN_TABLES:  # implementers first: the others refer to it
+        spec = contract.plan_spec(kind, programme_of)
         path = directory / f"{kind}.csv"
         label = str(path)
         if not path.exists():
@@ -83,6 +87,8 @@ def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
         checked = validate(raw, spec, refs, label)
         problems.extend(checked.problems)
         tables[kind] = checked.frame
+        if kind == "targets":
+            _check_code_targets(checked.frame, raw, programme_of, label, problems)
         if kind == "implementers":
             _check_unique(checked.frame, raw, "implementer_id", label, problems)
             refs["implementer"] = {v.lower(): v for v in checked.frame["implementer_id"]}
@@ -166,6 +172,17 @@ def _checked_periods(periods: pd.DataFrame, project: dict, label: str, problems:
     return periods.iloc[0:0] if found else ordered
 
 
+def _check_code_targets(frame: pd.DataFrame, raw, programme_of, label: str, problems: list[Problem]) -> None:
+    """A target for an indicator code (EECO07, ...) is for the whole code: the breakdown columns stay
+    empty (contract v2), or the target would read as something it is not."""
+    coded = frame["indicator"].isin(programme_of.indicators)
+    for column in ("labour_market_status", "age_group", "gender", "day_type"):
+        for index in frame.index[coded & frame[column].notna()]:
+            problems.append(
+                Problem(label, int(raw.rows[index]), column, "code_target_breakdown", {"value": frame.at[index, "indicator"]})
+            )
+
+
 def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: list[Problem]) -> None:
     doubled = frame[column].duplicated(keep="first")
     for index in frame.index[doubled]:
@@ -195,9 +212,23 @@ def _load_project(path: Path, problems: list[Problem]) -> dict | None:
         problems.append(
             Problem(label, line_of("claim_window_months"), "claim_window_months", "bad_value", {"value": str(window)[:40]})
         )
+    _optional_choice(data, "programme", contract.PROGRAMMES, contract.DEFAULT_PROGRAMME_ID, project, line_of, label, problems)
+    _optional_choice(data, "cost_model", contract.COST_MODELS, contract.DEFAULT_COST_MODEL, project, line_of, label, problems)
+    if {"programme", "cost_model"} <= project.keys() and project["cost_model"] not in programme(project["programme"]).cost_models:
+        problems.append(
+            Problem(label, line_of("cost_model"), "cost_model", "cost_model_not_in_programme", {"value": project["cost_model"]})
+        )
     if len(problems) == count and project["end_date"] < project["start_date"]:
         problems.append(Problem(label, line_of("end_date"), "end_date", "end_before_start", {"value": str(project["end_date"])}))
     return project if len(problems) == count else None
+
+
+def _optional_choice(data: dict, key: str, choices, default: str, project: dict, line_of, label: str, problems) -> None:
+    value = data.get(key, default)
+    if value in choices:
+        project[key] = value
+    else:
+        problems.append(Problem(label, line_of(key), key, "bad_value", {"value": str(value)[:40]}))
 
 
 def _project_value(key: str, value):

@@ -5,6 +5,7 @@ identity codes) rejects the whole file; a bad value sets its row aside and the r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,8 +84,14 @@ def is_identity_code(text: str) -> bool:
     return False
 
 
-def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], file_label: str) -> Validated:
-    """`refs` maps a reference name (implementer, municipality) to {lower-case value: plan spelling}."""
+RowRule = Callable[[pd.DataFrame], tuple[str, str, pd.Series]]  # typed rows -> (column, problem code, bad rows)
+
+
+def validate(
+    raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], file_label: str, rules: tuple[RowRule, ...] = ()
+) -> Validated:
+    """`refs` maps a reference name (implementer, municipality) to {lower-case value: plan spelling}.
+    `rules` are the project's own checks of a typed row (a booking the cost model does not allow)."""
     problems: list[Problem] = []
 
     def reject(column: str, code: str, row: int = HEADER_ROW, **params) -> Validated:
@@ -131,6 +138,11 @@ def validate(raw: RawTable, spec: TableSpec, refs: dict[str, dict[str, str]], fi
         bad |= mask
         end_text = raw.frame[mapping["end_date"]].astype(str)
         problems.extend(_problems(raw, file_label, "end_date", "end_before_start", end_text, mask, None))
+    for rule in rules:
+        column, code, found = rule(typed)
+        mask = found.fillna(False).astype(bool) & ~bad
+        bad |= mask
+        problems.extend(_problems(raw, file_label, column, code, raw.frame[mapping[column]].astype(str), mask, None))
 
     problems.sort(key=lambda p: (p.row, p.column))
     return Validated(typed[~bad].reset_index(drop=True), _set_aside(raw, bad), problems, False)

@@ -65,7 +65,7 @@ def layout(lang: str):
     )
 
 
-def municipality_table(rows: list[dict], total: int, days_without_town: float, lang: str):
+def municipality_table(rows: list[dict], total: int, days_without_town: float, genders: tuple[str, ...], lang: str):
     """`total`: the scope's participants (once each); `days_without_town`: person-days recorded
     with no municipality, which no row holds."""
     t = lambda k: translate(k, lang)  # noqa: E731
@@ -73,11 +73,10 @@ def municipality_table(rows: list[dict], total: int, days_without_town: float, l
     columns = [
         TableColumn("municipality", t("participants.split.muni")),
         TableColumn("participants", t("kpi.participants"), count, True),
-        TableColumn("women", t("gender.F"), count, True),
-        TableColumn("others", t("gender.MX"), count, True),
+        *(TableColumn(f"gender_{g}", t(f"gender.{g}"), count, True) for g in genders),
         TableColumn("person_days", t("kpi.person_days"), lambda v: fmt.days(v, lang), True),
     ]
-    counts = [r[k] for r in rows for k in ("participants", "women", "others")]
+    counts = [r[k] for r in rows for k in ("participants", *(f"gender_{g}" for g in genders))]
     notes = fmt.withheld_notes(counts, lang) + fmt.split_notes([r["participants"] for r in rows], total, lang, "muni")
     unassigned = days_without_town
     if unassigned:
@@ -99,7 +98,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
         rows = areas.municipality_rows(result.store, scope, scope.as_of, stats)
         days = person_days_figures(result.store, scope, scope.as_of)[0]["total"]
         without_town = round(max(0.0, days - sum(r["person_days"] for r in rows)), 2)
-        drilldown = municipality_table(rows, stats.view.value(GRAND), without_town, lang)
+        drilldown = municipality_table(rows, stats.view.value(GRAND), without_town, stats.programme.genders, lang)
     else:
         title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
@@ -227,8 +226,7 @@ def export_municipalities(result: LoadResult, filters: ViewFilters):
         {
             t("participants.split.muni"): [r["municipality"] for r in rows],
             t("kpi.participants"): [r["participants"] for r in rows],
-            t("gender.F"): [r["women"] for r in rows],
-            t("gender.MX"): [r["others"] for r in rows],
+            **{t(f"gender.{g}"): [r[f"gender_{g}"] for r in rows] for g in stats.programme.genders},
             t("kpi.person_days"): [r["person_days"] for r in rows],
         }
     )

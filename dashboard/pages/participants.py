@@ -32,13 +32,10 @@ from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import finance
 from queries.participants import (
-    AGE_GROUPS,
-    GENDERS,
     GRAND,
-    INDICATORS,
-    SPLITS,
     STATUSES,
     ParticipantStats,
+    cell_of,
     key,
     monthly_participants,
     participant_stats,
@@ -158,7 +155,7 @@ def matrix_table(stats: ParticipantStats, lang: str) -> dict:
             + [matrix_cell(stats, key(status=s, age=a), lang) for s in STATUSES]
             + [matrix_cell(stats, key(age=a), lang)]
         )
-        for a in AGE_GROUPS
+        for a in stats.programme.age_codes
     ]
     rows.append(
         row(
@@ -176,40 +173,64 @@ def matrix_table(stats: ParticipantStats, lang: str) -> dict:
             "women-row",
         )
     )
-    cells = [key(status=s, age=a) for s in STATUSES for a in AGE_GROUPS] + [key(age=a) for a in AGE_GROUPS]
+    ages = stats.programme.age_codes
+    cells = [key(status=s, age=a) for s in STATUSES for a in ages] + [key(age=a) for a in ages]
     cells += [key(status=s) for s in STATUSES] + [key(status=s, gender="F") for s in STATUSES] + [GRAND, key(gender="F")]
     notes = fmt.withheld_notes([stats.view.value(c) for c in cells], lang)
     return table(t("participants.matrix.caption"), head, rows, "matrix", notes)
 
 
 def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
+    """The programme's indicator table as shown: per row its code (none for the rows that keep
+    unknown values visible), definition, count per gender column and in all, and the target set
+    for the code. A row whose optional column no one was asked about is not collected: no counts."""
     rows = []
-    for code, at in INDICATORS:
+    for defined in stats.programme.rows:
+        at, collected = cell_of(defined.rule), stats.is_collected(defined.code)
+        counts = {g: stats.view.value(at | key(gender=g)) for g in stats.programme.genders} | {"total": stats.view.value(at)}
         rows.append(
             {
-                "code": code if code[:2] in ("CO", "CR") else "",
-                "name": translate(f"indicator.{code}", lang),
-                **{g: stats.view.value(at | key(gender=g)) for g in GENDERS},
-                "total": stats.view.value(at),
+                "code": defined.code if defined.indicator else "",
+                "name": translate(f"indicator.{defined.code}", lang),
+                "collected": collected,
+                **(counts if collected else dict.fromkeys(counts)),
+                "target": stats.code_targets.get(defined.code),
             }
         )
     return rows
 
 
+def _code_progress(values: dict) -> float | None:
+    total, target = values["total"], values["target"]
+    return total / target if target and values["collected"] and not is_withheld(total) and total is not None else None
+
+
 def indicators_table(stats: ParticipantStats, lang: str):
     t = lambda k: translate(k, lang)  # noqa: E731
+    genders = stats.programme.genders
+    targeted = bool(stats.code_targets)
     head = (
         [cell(t("indicators.code")), cell(t("indicators.definition"))]
-        + [cell(t(f"gender.{g}"), "num") for g in GENDERS]
+        + [cell(t(f"gender.{g}"), "num") for g in genders]
         + [cell(t("finance.total_row"), "num")]
+        + ([cell(t("person_days.target"), "num"), cell(t("person_days.share"), "num")] if targeted else [])
     )
     body, counts = [], []
+    not_collected = t("indicators.not_collected")
     for values in indicator_rows(stats, lang):
         cells = [cell([part(values["code"], "strong")]), cell(values["name"])]
-        cells += [cell(fmt.count(values[g], lang, suppressed=True), "num") for g in (*GENDERS, "total")]
-        counts += [values[g] for g in (*GENDERS, "total")]
+        if values["collected"]:
+            cells += [cell(fmt.count(values[g], lang, suppressed=True), "num") for g in (*genders, "total")]
+            counts += [values[g] for g in (*genders, "total")]
+        else:
+            cells += [cell(not_collected, "num not-collected") for _ in (*genders, "total")]
+        if targeted:
+            target, share = values["target"], _code_progress(values)
+            cells.append(cell("" if target is None else fmt.count(int(target), lang), "num"))
+            cells.append(cell("" if share is None else fmt.percent(share, 0, lang), f"num {_share_class(share)}".strip()))
         body.append(row(cells, None if values["code"] else "aux-row"))
-    return table(t("indicators.caption"), head, body, notes=fmt.withheld_notes(counts, lang))
+    caption = f"{stats.programme.title.get(lang, stats.programme.title['fi'])}: {t('indicators.caption').lower()}"
+    return table(caption, head, body, notes=fmt.withheld_notes(counts, lang))
 
 
 def split_rows(
@@ -222,7 +243,7 @@ def split_rows(
     order = [position[v] for v in values]
     totals, *picked = ([column[n] for n in order] for column in columns)  # column by column
     rows = [(names.get(v, v), counts, total) for v, total, *counts in zip(values, totals, *picked, strict=True)]
-    rows.append((None, [stats.view.value(key(**{d: v})) for d, v in SPLITS], stats.view.value(GRAND)))
+    rows.append((None, [stats.view.value(key(**{d: v})) for d, v in stats.splits], stats.view.value(GRAND)))
     return rows
 
 
@@ -247,7 +268,7 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         caption = f"{caption}. " + translate(
             "participants.split.largest", lang, shown=fmt.count(len(values), lang), count=fmt.count(count, lang)
         )
-    labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
+    labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in stats.splits]
     head = (
         [cell(t(f"participants.split.{dimension}"))]
         + [cell(label, "num") for label in labels]
@@ -343,7 +364,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     target = goal.value if goal else None
     women, women_target = stats.view.value(key(gender="F")), stats.target(key(gender="F"))
     left, active = stats.view.value(key(ind="LEFT")), stats.view.value(key(ind="ACTIVE"))
-    results = sum(v or 0 for v in (stats.view.value(key(ind=c)) for c in ("CR02", "CR03", "CR04")))
+    results = sum(v or 0 for v in (stats.view.value(stats.row_cell(c)) for c in stats.programme.results))
     day_rows = person_days_rows(result, scope)
     area_note = html.P(translate("participants.note.area", lang), className="notice notice-info")
     life = life_notice(phase(result.store, as_of), result.plan.project, lang)
@@ -478,7 +499,8 @@ def export_matrix(result: LoadResult, filters: ViewFilters):
     t = lambda k: translate(k, filters.lang)  # noqa: E731
     columns = [t("participants.matrix.age")] + [t(f"status.{s}") for s in STATUSES] + [t("finance.total_row")]
     rows = []
-    for label, cells in [(t(f"age.{a}"), [key(status=s, age=a) for s in STATUSES] + [key(age=a)]) for a in AGE_GROUPS] + [
+    ages = stats.programme.age_codes
+    for label, cells in [(t(f"age.{a}"), [key(status=s, age=a) for s in STATUSES] + [key(age=a)]) for a in ages] + [
         (t("finance.total_row"), [key(status=s) for s in STATUSES] + [GRAND]),
         (t("participants.matrix.women"), [key(status=s, gender="F") for s in STATUSES] + [key(gender="F")]),
     ]:
@@ -492,8 +514,17 @@ def export_matrix(result: LoadResult, filters: ViewFilters):
 def export_indicators(result: LoadResult, filters: ViewFilters):
     scope, stats = _stats(result, filters)
     t = lambda k: translate(k, filters.lang)  # noqa: E731
-    rows = [[r["code"], r["name"], *(r[g] for g in (*GENDERS, "total"))] for r in indicator_rows(stats, filters.lang)]
-    columns = [t("indicators.code"), t("indicators.definition"), *(t(f"gender.{g}") for g in GENDERS), t("finance.total_row")]
+    genders = stats.programme.genders
+    columns = [t("indicators.code"), t("indicators.definition"), *(t(f"gender.{g}") for g in genders), t("finance.total_row")]
+    rows = []
+    for r in indicator_rows(stats, filters.lang):
+        name = r["name"] if r["collected"] else f"{r['name']} ({t('indicators.not_collected').lower()})"
+        rows.append([r["code"], name, *(r[g] for g in (*genders, "total"))])
+        if stats.code_targets:
+            share = _code_progress(r)
+            rows[-1] += [r["target"], None if share is None else share * 100]
+    if stats.code_targets:
+        columns += [t("person_days.target"), t("person_days.share") + " (%)"]
     return pd.DataFrame(rows, columns=columns), _stem("esr-indikaattorit", scope.as_of)
 
 
@@ -505,7 +536,8 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
     else:
         values, names = stats.municipalities, {}
     rows = split_rows(stats, dimension, values, names)
-    columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in SPLITS]
+    splits = stats.splits
+    columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in splits]
     frame = pd.DataFrame(
         [[t("finance.total_row") if name is None else name, *counts, total] for name, counts, total in rows],
         columns=[*columns, t("finance.total_row")],

@@ -25,7 +25,7 @@ from dashboard.view import page_view, plan_options, project_at, scope_for, since
 from queries import areas as area_queries
 from queries import finance
 from queries.finance import Target
-from queries.participants import INDICATORS, participant_stats
+from queries.participants import participant_stats
 from queries.summary import Scope, phase, summary, suppressed_change, time_elapsed
 
 PATH = "/esitys"
@@ -33,7 +33,6 @@ TITLE_KEY = "nav.presentation"
 FIXED_SLIDES = ("overview", "finance", "areas", "participants", "indicators")
 MIN_ROTATE_SECONDS, MAX_ROTATE_SECONDS = 5, 3600
 # The indicators a steering group asks about: who came in, and what happened on leaving.
-HEADLINE_INDICATORS = ("CO01", "CO03", "CO05", "CR02", "CR03", "CR04")
 
 
 @dataclass(frozen=True)
@@ -156,8 +155,9 @@ def area_slide(
 
 def indicator_slide(result: LoadResult, scope: Scope, lang: str, since: dt.date | None = None) -> tuple[str, list[Figure]]:
     stats = participant_stats(result.store, scope, scope.as_of)
-    cells = dict(INDICATORS)
-    values = {code: stats.view.value(cells[code]) for code in HEADLINE_INDICATORS}
+    # The programme's headline indicators; one whose optional column was not collected is left out.
+    headline = [code for code in stats.programme.headline if stats.is_collected(code)]
+    values = {code: stats.view.value(stats.row_cell(code)) for code in headline}
     changes = indicator_changes(result, scope, since, values) if since else {}
     when = fmt.date(since, lang) if since else ""
     figures = [
@@ -170,7 +170,7 @@ def indicator_slide(result: LoadResult, scope: Scope, lang: str, since: dt.date 
                 translate("kpi.change", lang, when=when, change=fmt.signed_count(changes[code], lang)) if since else "",
             ),
         )
-        for code in HEADLINE_INDICATORS
+        for code in headline
     ]
     return translate("slides.indicators.title", lang), figures
 
@@ -181,11 +181,10 @@ def indicator_changes(result: LoadResult, scope: Scope, since: dt.date, now: dic
     start = result.plan.project["start_date"]
     day = min(since, scope.as_of)
     then_stats = participant_stats(result.store, replace(scope, as_of=day), day) if day >= start else None
-    cells = dict(INDICATORS)
     threshold = int(result.plan.project["suppression_threshold"])
     found = {}
     for code, value in now.items():
-        before = then_stats.view.value(cells[code]) if then_stats is not None else 0
+        before = then_stats.view.value(then_stats.row_cell(code)) if then_stats is not None else 0
         found[code] = suppressed_change(value, before, threshold)
     return found
 

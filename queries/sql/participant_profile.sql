@@ -27,6 +27,12 @@ once as (
         labour_market_status,
         long_term_unemployed,
         education_isced,
+        disability,
+        third_country_national,
+        foreign_background,
+        minority,
+        homeless,
+        rural,
         case when end_date <= $as_of::date then coalesce(exit_status, 'unknown') end as exit_status,
         coalesce(end_date <= $as_of::date, false) as has_left,
         end_date is null or end_date > $as_of::date as is_active
@@ -49,6 +55,12 @@ first_entry as (
         arg_min(labour_market_status, start_date) as labour_market_status,
         arg_min(long_term_unemployed, start_date) as long_term_unemployed,
         arg_min(education_isced, start_date) as education_isced,
+        arg_min(disability, start_date) as disability,
+        arg_min(third_country_national, start_date) as third_country_national,
+        arg_min(foreign_background, start_date) as foreign_background,
+        arg_min(minority, start_date) as minority,
+        arg_min(homeless, start_date) as homeless,
+        arg_min(rural, start_date) as rural,
         -- active: the latest entry has not ended by as_of
         arg_max(end_date is null or end_date > $as_of::date, start_date) as is_active
     from again
@@ -75,11 +87,24 @@ people as (
         f.labour_market_status,
         f.long_term_unemployed,
         f.education_isced,
+        f.disability,
+        f.third_country_national,
+        f.foreign_background,
+        f.minority,
+        f.homeless,
+        f.rural,
         x.exit_status,
         not f.is_active as has_left,  -- the latest entry has ended (left and back again is active)
         f.is_active
     from first_entry f
     left join exits x using (person)
+),
+
+-- (v2) A follow-up counts from its date.
+followed as (
+    select person, max(employed_from) <= $as_of::date as followup_employed, max(improved_from) <= $as_of::date as followup_improved_situation
+    from followup_days
+    group by person
 ),
 
 regions as (
@@ -101,15 +126,26 @@ final as (
         p.exit_status,
         p.has_left,
         p.is_active,
+        p.disability,
+        p.third_country_national,
+        p.foreign_background,
+        p.minority,
+        p.homeless,
+        p.rural,
+        coalesce(fo.followup_employed, false) as followup_employed,
+        coalesce(fo.followup_improved_situation, false) as followup_improved_situation,
         count(*) as participants,
         (sum(hash(p.person)) % 18446744073709551616)::ubigint as print_a,
         (sum(hash(p.person::varchar)) % 18446744073709551616)::ubigint as print_b
     from people p
     join regions r on r.municipality = p.municipality
+    left join followed fo using (person)
     group by grouping sets (
         (
             p.gender, p.age_group, p.age_at_start > 54, p.labour_market_status, p.long_term_unemployed,
-            p.education_isced, p.exit_status, p.has_left, p.is_active
+            p.education_isced, p.exit_status, p.has_left, p.is_active,
+            p.disability, p.third_country_national, p.foreign_background, p.minority, p.homeless, p.rural,
+            coalesce(fo.followup_employed, false), coalesce(fo.followup_improved_situation, false)
         ),
         (p.implementer_id, p.municipality, r.region, p.gender, p.age_group)
     )

@@ -11,6 +11,14 @@ select distinct
     education_isced,
     exit_status,
     has_left,
-    is_active
+    is_active,
+    disability,
+    third_country_national,
+    foreign_background,
+    minority,
+    homeless,
+    rural,
+    followup_employed,
+    followup_improved_situation
 from profile_states
 order by people_cell
