@@ -84,6 +84,7 @@ class Programme:
     relations: tuple[Relation, ...]
     headline: tuple[str, ...]  # the indicators of the presentation's slide
     results: tuple[str, ...]  # the results on leaving the participants page adds up
+    forms: dict  # table ("participants", "person_days") -> where the application form asks for it, per language
 
     @property
     def age_codes(self) -> tuple[str, ...]:
@@ -99,9 +100,9 @@ class Programme:
     def age_group(self, age: int) -> str:
         return next(group.code for group in reversed(self.age_groups) if age >= group.lower)
 
-    def label(self, code: str, lang: str) -> str:
-        row = next((row for row in self.rows if row.code == code), None)
-        return row.labels.get(lang) or row.labels["fi"] if row else code
+    def form(self, table: str, lang: str) -> str | None:
+        """Where the programme's application form asks for a table's targets (None: not told)."""
+        return self.forms.get(table, {}).get(lang)
 
 
 def programme_ids() -> tuple[str, ...]:
@@ -130,6 +131,7 @@ def programme(programme_id: str | None = None) -> Programme:
         ),
         headline=tuple(data["headline"]),
         results=tuple(data["results"]),
+        forms={table: labels(text) for table, text in data.get("forms", {}).items()},
     )
 
 

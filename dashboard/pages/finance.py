@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 from dash import html
 
+from dashboard import contract, state
 from dashboard import formatting as fmt
-from dashboard import state
 from dashboard.components.charts import graph, outputs_hiding_comparisons, outputs_with_comparisons
 from dashboard.components.kpi import kpi_card
 from dashboard.components.notices import life_notice, meeting_list, nothing_yet, page_notes
@@ -196,18 +196,23 @@ def evm_table(table: pd.DataFrame, lang: str):
     return data_table(_with_names(table, lang), columns, t("finance.evm.caption"), total_last=True)
 
 
-def category_table(table: pd.DataFrame, lang: str):
+def category_table(table: pd.DataFrame, lang: str, cost_model: str = contract.DEFAULT_COST_MODEL):
+    """Budget against actual per cost category; under flat_rate_covers_other the categories the flat
+    rate covers say so (their bookings are not eligible and were set aside at loading)."""
     t = lambda key: translate(key, lang)  # noqa: E731
     rows = records(table)
+    covered = contract.COVERED_COSTS if cost_model == "flat_rate_covers_other" else ()
     for row in rows:
         row["name"] = t(f"category.{row['cost_category']}")
+        if row["cost_category"] in covered:
+            row["name"] += f" ({t('finance.categories.covered')})"
     columns = [
         TableColumn("name", t("finance.col.category")),
         TableColumn("budget_eur", t("finance.col.budget"), _eur(lang), True),
         TableColumn("actual_eur", t("finance.col.spent"), _eur(lang), True),
         TableColumn("used_share", t("finance.col.used"), _share(lang), True),
     ]
-    return data_table(rows, columns, t("finance.categories.caption"), total_last=True)
+    return data_table(rows, columns, t(f"finance.categories.caption.{cost_model}"), total_last=True)
 
 
 def financing_table(table: pd.DataFrame, lang: str):
@@ -357,7 +362,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             since_for(result, filters, as_of),
             plan_options(result).meetings,
         ),
-        "category-table": category_table(finance.category_table(store, scope, as_of), lang),
+        "category-table": category_table(finance.category_table(store, scope, as_of), lang, result.plan.project["cost_model"]),
         "evm-table": evm_table(table, lang),
         "reimbursement": translate(
             "finance.financing.reimbursement", lang, amount=fmt.eur(esr, lang), spent=fmt.eur(total["spent_eur"], lang)

@@ -177,7 +177,14 @@ def matrix_table(stats: ParticipantStats, lang: str) -> dict:
     cells = [key(status=s, age=a) for s in STATUSES for a in ages] + [key(age=a) for a in ages]
     cells += [key(status=s) for s in STATUSES] + [key(status=s, gender="F") for s in STATUSES] + [GRAND, key(gender="F")]
     notes = fmt.withheld_notes([stats.view.value(c) for c in cells], lang)
-    return table(t("participants.matrix.caption"), head, rows, "matrix", notes)
+    return table(
+        _with_form(stats.programme.form("participants", lang), t("participants.matrix.caption")), head, rows, "matrix", notes
+    )
+
+
+def _with_form(form: str | None, caption: str) -> str:
+    """A table's caption, after where the programme's application form asks for its targets."""
+    return f"{form}: {caption[:1].lower()}{caption[1:]}" if form else caption
 
 
 def indicator_rows(stats: ParticipantStats, lang: str) -> list[dict]:
@@ -317,7 +324,7 @@ def person_days_rows(result: LoadResult, scope: Scope) -> list[dict]:
     return rows
 
 
-def person_days_table(rows: list[dict], lang: str):
+def person_days_table(rows: list[dict], lang: str, form: str | None = None):
     t = lambda k: translate(k, lang)  # noqa: E731
     head = [cell(t("person_days.type"))] + [
         cell(t(k), "num") for k in ("person_days.actual", "person_days.target", "person_days.share")
@@ -335,7 +342,7 @@ def person_days_table(rows: list[dict], lang: str):
         for r in rows
     ]
     rules = [derived_target_text(r["derived"], fmt.days, lang) for r in rows if r["derived"]]
-    return table(t("person_days.caption"), head, body, notes=rules)
+    return table(_with_form(form, t("person_days.caption")), head, body, notes=rules)
 
 
 def _legend(value, stats: ParticipantStats, lang: str) -> list:
@@ -429,7 +436,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             meetings=plan_options(result).meetings,
             as_of=as_of,
         ),
-        "days-table": person_days_table(day_rows, lang),
+        "days-table": person_days_table(day_rows, lang, stats.programme.form("person_days", lang)),
         "days-chart": person_days_chart(
             person_days_by_type_and_month(result.store, scope, as_of),
             {r["day_type"]: r["target"] for r in day_rows},

@@ -36,7 +36,7 @@ KPIS = (
     ("kpi.person_days", "kpi-person-days"),
 )
 CHARTS = ("report-burn", "report-monthly", "report-participants")
-TABLES = ("report-status", "report-amendments", "report-claims", "report-matrix", "report-person-days")
+TABLES = ("report-status", "report-amendments", "report-claims", "report-matrix", "report-person-days", "report-indicators")
 STATIC = {"displayModeBar": False, "staticPlot": True}  # paper needs no hover or zoom
 
 
@@ -76,6 +76,7 @@ def layout(lang: str):
             ),
             section("participants.matrix.title", [table_host("report-matrix")]),
             section("person_days.title", [table_host("report-person-days")]),
+            section("indicators.title", [table_host("report-indicators")]),
             section("report.sources", [html.Ul(id="report-sources", className="report-sources")]),
             html.Div(id="report-protection"),
         ],
@@ -133,6 +134,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
         "claims-style": finance["claims-body-style"],  # hidden without payment periods
         "report-matrix": participants["matrix"],
         "report-person-days": participants["days-table"],
+        "report-indicators": participants["indicators"],
         "sources": sources,
         "protection": participants["protection"],
         "since": since_section(result, filters, scope, lang),

@@ -221,7 +221,7 @@ def person_days(rng: random.Random, people: list[list]) -> list[list]:
                 if not active:
                     continue
                 for day_type, share in DAY_TYPES.items():
-                    days = round(active * share * rng.uniform(0.35, 0.6) * 2) / 2
+                    days = round(active * share * rng.uniform(1.2, 1.8) * 2) / 2
                     if days:
                         rows.append([month_end.isoformat(), implementer, town, day_type, days])
     return rows
