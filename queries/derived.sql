@@ -224,11 +224,13 @@ create table profile_states as
             -- everyone, once: a person who left and came back is active, not both.
             not arg_max(e.end_date is null or e.end_date > s.from_day, e.start_date) filter (where e.start_date <= s.from_day)
                 as has_left,
-            arg_max(coalesce(e.exit_status, 'unknown'), e.end_date) filter (where e.end_date <= s.from_day) as exit_status
+            -- the latest exit's result; of two entries that end on one day, the one that started later
+            arg_max(coalesce(e.exit_status, 'unknown'), (e.end_date, e.start_date)) filter (where e.end_date <= s.from_day) as exit_status
         from spells s
         join units e using (unit)
         group by all
     ),
+    -- Characteristics from the first entry, even where it left them empty (arg_min skips a null).
     firsts as (
         select
             unit,
@@ -239,14 +241,14 @@ create table profile_states as
             arg_min(age_at_start, start_date) > 54 as is_over_54,
             arg_min(age_group, start_date) as age_group,
             arg_min(labour_market_status, start_date) as labour_market_status,
-            arg_min(long_term_unemployed, start_date) as long_term_unemployed,
-            arg_min(education_isced, start_date) as education_isced,
-            arg_min(disability, start_date) as disability,
-            arg_min(third_country_national, start_date) as third_country_national,
-            arg_min(foreign_background, start_date) as foreign_background,
-            arg_min(minority, start_date) as minority,
-            arg_min(homeless, start_date) as homeless,
-            arg_min(rural, start_date) as rural,
+            arg_min_null(long_term_unemployed, start_date) as long_term_unemployed,
+            arg_min_null(education_isced, start_date) as education_isced,
+            arg_min_null(disability, start_date) as disability,
+            arg_min_null(third_country_national, start_date) as third_country_national,
+            arg_min_null(foreign_background, start_date) as foreign_background,
+            arg_min_null(minority, start_date) as minority,
+            arg_min_null(homeless, start_date) as homeless,
+            arg_min_null(rural, start_date) as rural,
             min(start_date) as first_day
         from units
         group by unit

@@ -20,6 +20,7 @@ from queries.store import _used
 from queries.summary import Scope, finance_by_implementer, indicator_progress_by_implementer, run_rate_window_start
 
 STRAIGHTFORWARD = Path(__file__).parent / "fixtures" / "straightforward"
+FLAGS = ("disability", "third_country_national", "foreign_background", "minority", "homeless", "rural")
 TOWNS = {"a": ["Aburg", "Cfield"], "b": ["Bville", "Cfield"]}
 START, END = dt.date(2020, 6, 15), dt.date(2021, 7, 10)  # a little outside the tiny project period
 PROJECT_START = dt.date(2020, 7, 1)  # tests/fixtures/tiny/plan/project.toml
@@ -46,7 +47,8 @@ def _participants(rng: random.Random, people: int) -> list[str]:
             end = start + dt.timedelta(days=stay) if rng.random() < 0.7 else None
             exit_status = rng.choice(["employed", "job_seeking", "none", ""]) if end else ""
             town = rng.choice(TOWNS[implementer])
-            rows.append(",".join([f"P{n}", implementer, town, str(start), str(end or ""), *profile, exit_status]))
+            flags = [rng.choice(["true", "false", ""]) for _ in FLAGS]  # each entry its own: the first one's count
+            rows.append(",".join([f"P{n}", implementer, town, str(start), str(end or ""), *profile, exit_status, *flags]))
             # The next entry overlaps, touches or follows this one (always starting later: "first" and
             # "latest" entry must mean one entry each).
             base = end or start + dt.timedelta(days=stay)
@@ -64,8 +66,15 @@ def world(tmp_path_factory):
             (root / folder / path.name).write_bytes(path.read_bytes())
     rng = random.Random(20261123)
     extracts = root / "extracts"
-    header = (extracts / "participants.csv").read_text().splitlines()[0]
-    (extracts / "participants.csv").write_text("\n".join([header, *_participants(rng, 400)]) + "\n")
+    header = (extracts / "participants.csv").read_text().splitlines()[0] + "," + ",".join(FLAGS)
+    people = _participants(rng, 400)
+    (extracts / "participants.csv").write_text("\n".join([header, *people]) + "\n")
+    # Follow-ups of some people, some before their first entry or after the period, some for no one.
+    followups = ["participant_id,implementer_id,date,employed,improved_situation"]
+    for row in [*rng.sample(people, 150), "P999,a"]:
+        person, implementer = row.split(",")[:2]
+        followups.append(f"{person},{implementer},{_day(rng)},{rng.choice(['true', 'false'])},{rng.choice(['true', 'false'])}")
+    (extracts / "followups.csv").write_text("\n".join(followups) + "\n")
     days = ["date,implementer_id,municipality,day_type,days"]
     for _ in range(1500):
         implementer = rng.choice("ab")

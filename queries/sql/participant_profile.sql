@@ -53,14 +53,14 @@ first_entry as (
         arg_min(age_at_start, start_date) as age_at_start,
         arg_min(age_group, start_date) as age_group,
         arg_min(labour_market_status, start_date) as labour_market_status,
-        arg_min(long_term_unemployed, start_date) as long_term_unemployed,
-        arg_min(education_isced, start_date) as education_isced,
-        arg_min(disability, start_date) as disability,
-        arg_min(third_country_national, start_date) as third_country_national,
-        arg_min(foreign_background, start_date) as foreign_background,
-        arg_min(minority, start_date) as minority,
-        arg_min(homeless, start_date) as homeless,
-        arg_min(rural, start_date) as rural,
+        arg_min_null(long_term_unemployed, start_date) as long_term_unemployed,
+        arg_min_null(education_isced, start_date) as education_isced,
+        arg_min_null(disability, start_date) as disability,
+        arg_min_null(third_country_national, start_date) as third_country_national,
+        arg_min_null(foreign_background, start_date) as foreign_background,
+        arg_min_null(minority, start_date) as minority,
+        arg_min_null(homeless, start_date) as homeless,
+        arg_min_null(rural, start_date) as rural,
         -- active: the latest entry has not ended by as_of
         arg_max(end_date is null or end_date > $as_of::date, start_date) as is_active
     from again
@@ -68,7 +68,7 @@ first_entry as (
 ),
 
 exits as (
-    select person, arg_max(coalesce(exit_status, 'unknown'), end_date) as exit_status
+    select person, arg_max(coalesce(exit_status, 'unknown'), (end_date, start_date)) as exit_status
     from again
     where end_date is not null and end_date <= $as_of::date
     group by person
