@@ -321,3 +321,30 @@ def test_cells_of_rules_share_the_12_2_tables_keys():
     assert cell_of((("status", ("unemployed",)),)) == key(status="unemployed")
     assert cell_of((("age_group", ("18_29",)),)) == key(age="18_29")
     assert cell_of(()) == frozenset()
+
+
+def test_a_third_programme_is_a_file(tmp_path, monkeypatch, world):
+    """Adding a programme is adding a definition: a made-up 2028–2034 programme with an indicator of
+    its own is read, counted and protected by the same code, with no page edited."""
+    import queries.programmes as programmes
+
+    for path in programmes.DIRECTORY.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    text = (programmes.DIRECTORY / "esr_plus_2021_2027.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "esr_plus_2021_2027"', 'id = "esr_test_2028_2034"')
+    text += '\n[[rows]]\ncode = "T01"\nrule = { flag = "rural", status = ["in_education"] }\nfi = "Maalta, koulutuksessa"\n'
+    text += 'sv = "Från landsbygden, studerar"\nen = "Rural, in education"\n'
+    (tmp_path / "esr_test_2028_2034.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(programmes, "DIRECTORY", tmp_path)
+    programmes.programme.cache_clear()
+    try:
+        third = programmes.programme("esr_test_2028_2034")
+        assert third.indicators[-1] == "T01" and "esr_test_2028_2034" in programmes.programme_ids()
+        from queries.participants import build_view, participant_stats
+
+        stats = participant_stats(world.store, Scope(), END)
+        view = build_view(stats.view.cube, 5, stats.implementers, stats.municipalities, stats.regions, third)
+        # rural and in education at the first entry: a/p1, b/p1
+        assert view.cube.count(cell_of(third.row("T01").rule)) == 2 and view.leaks() == []
+    finally:
+        programmes.programme.cache_clear()

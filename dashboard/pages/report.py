@@ -113,6 +113,8 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     return {
         "title": title,
         "scope": [
+            # Demo data says so on paper too: a report for the minutes must not pass for real figures.
+            html.Span(translate("demo.badge", lang), className="demo-badge report-demo") if result.is_demo else None,
             f"{scope_label(scope, result, lang)} · {translate('stamp.as_of', lang, date=fmt.date(scope.as_of, lang))}",
             life_notice(phase(result.store, scope.as_of), project, lang),
             # The slides' messages, for the minutes.

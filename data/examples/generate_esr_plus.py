@@ -261,7 +261,8 @@ def claims(rng: random.Random, booked: list[list]) -> list[list]:
             submitted = dt.date.fromisoformat(last) + dt.timedelta(days=rng.randint(35, 60))
             approved = round(net * rng.uniform(0.97, 1.0), 2)
             paid = submitted + dt.timedelta(days=rng.randint(40, 70))
-            paid_cells = [paid.isoformat(), f"{approved:.2f}"] if paid <= LAST_DAY else ["", ""]
+            # paid at the ESR+ and state share of the financing plan (80 %), as real payments are
+            paid_cells = [paid.isoformat(), f"{approved * 0.8:.2f}"] if paid <= LAST_DAY else ["", ""]
             rows.append([period_id, implementer, submitted.isoformat(), f"{net:.2f}", f"{approved:.2f}", *paid_cells])
     return rows
 
