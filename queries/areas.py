@@ -11,8 +11,9 @@ from queries import finance
 from queries.participants import ParticipantStats, key
 from queries.person_days import person_days_by_municipality
 from queries.plan_versions import version_at
+from queries.scope import Scope
 from queries.store import Store
-from queries.summary import Scope, indicator_progress_by_implementer, time_elapsed
+from queries.summary import indicator_progress_by_implementer, time_elapsed
 from queries.withheld import shown_or_none
 
 

@@ -10,19 +10,16 @@ have two claims (a file pasted twice, a corrected claim), the one submitted last
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from queries.calendar import month_ends
 from queries.plan_versions import version_at
+from queries.scope import Scope
 from queries.scoped import in_scope
 from queries.spending import net_to
 from queries.store import Store
-
-if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
-    from queries.summary import Scope
 
 DIFFERENCE_SHARE = 0.01  # a claim more than 1 % off its period's booked net cost is flagged
 

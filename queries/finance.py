@@ -14,10 +14,10 @@ import pandas as pd
 
 from queries import spending
 from queries.plan_versions import ORIGINAL, version_at
+from queries.scope import Scope
 from queries.scoped import fetch_for_scope
 from queries.store import Store
 from queries.summary import (
-    Scope,
     _date,
     budgets_by_implementer,
     finance_by_implementer,

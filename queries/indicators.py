@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from queries.participants import ParticipantStats, cell_of, key, participant_stats
+from queries.scope import Scope
 from queries.store import Store
-from queries.summary import Scope
 from queries.withheld import is_withheld
 
 

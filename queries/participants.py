@@ -28,8 +28,8 @@ from queries.participant_counts import participants_by_month
 from queries.plan_versions import version_at
 from queries.profile import participant_profile
 from queries.programmes import Programme, Rule, programme, rule_mask, rule_name
+from queries.scope import Scope
 from queries.store import Store
-from queries.summary import Scope
 from queries.withheld import PROTECTING, SMALL, Withheld
 
 Key = frozenset  # of (dimension, value) pairs

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from queries.scope import Scope
 from queries.store import Store
-
-if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
-    from queries.summary import Scope
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from queries.programmes import FLAGS, FOLLOWUP_COLUMNS
+from queries.scope import Scope
 from queries.store import Store
-
-if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
-    from queries.summary import Scope
 
 CHARACTERISTICS = [
     "gender",

@@ -7,14 +7,11 @@ queries group within an implementer only (tests/test_derived_tables.py compares 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from queries.scope import Scope
 from queries.store import Store
-
-if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
-    from queries.summary import Scope
 
 NARROWED_BY_IMPLEMENTER = (
     "planned_curve",

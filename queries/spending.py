@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from queries.scope import Scope
 from queries.scoped import in_scope
 from queries.store import Store
-
-if TYPE_CHECKING:  # only for the annotations: queries.summary imports this module
-    from queries.summary import Scope
 
 BOOKED = ("salaries", "purchased_services", "other_costs", "revenue")  # the flat rate is computed
 SALARIES, PURCHASED, OTHER, REVENUE = range(len(BOOKED))

@@ -6,15 +6,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from queries import claims
+from queries.indicators import indicator_figures
 from queries.participant_counts import participants_by_implementer, participants_summary
 from queries.person_days import person_days_by_implementer, person_days_by_type
 from queries.plan_versions import in_force, version_at
+from queries.scope import Scope
 from queries.scoped import fetch_for_scope, in_scope
 from queries.spending import booked_by_implementer, booking_counts
 from queries.store import Store
@@ -25,26 +26,6 @@ CATEGORIES = ("salaries", "purchased_services", "other_costs", "flat_rate", "rev
 # Forecast at completion: actual cost so far plus the net run rate of the last RUN_RATE_DAYS days
 # (or of the days since the start, when fewer) over the days left until the end date.
 RUN_RATE_DAYS = 182
-
-
-@dataclass(frozen=True)
-class Scope:
-    implementer: str | None = None
-    region: str | None = None
-    municipalities: tuple[str, ...] = ()
-    as_of: dt.date | None = None
-
-    @property
-    def narrowed_by_area(self) -> bool:
-        """True when a region or municipality filter is on: finance is then at implementer level."""
-        return bool(self.region or self.municipalities)
-
-    def params(self) -> dict:
-        return {
-            "implementer": self.implementer,
-            "region": self.region,
-            "municipalities": list(self.municipalities) or None,
-        }
 
 
 def suppress(count: int | None, threshold: int) -> int | None:
@@ -248,18 +229,12 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "programme": project["programme"],  # contract v2: the programme period (data/programmes/)
         "plan_version": plan.label,  # contract v2: the plan in force and its end date
         "end_date": plan.end_date.isoformat(),
-        "indicators": _indicators(store, scope, as_of),
+        "indicators": indicator_figures(store, scope, as_of),
     }
     if len(store.fetch("payment_claims", version=plan.number)):  # contract v2: only where claims exist
         sums = claims.totals(claims.claim_table(store, scope, as_of))
         figures["claims"] = {k: sums[k] for k in ("claimed_eur", "approved_eur", "paid_eur", "booked_not_claimed_eur")}
     return figures
-
-
-def _indicators(store: Store, scope: Scope, as_of: dt.date) -> dict:
-    from queries.indicators import indicator_figures  # it builds on the participant statistics, which import this module
-
-    return indicator_figures(store, scope, as_of)
 
 
 def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:
