@@ -348,3 +348,20 @@ def test_a_third_programme_is_a_file(tmp_path, monkeypatch, world):
         assert view.cube.count(cell_of(third.row("T01").rule)) == 2 and view.leaks() == []
     finally:
         programmes.programme.cache_clear()
+
+
+def test_every_participant_has_exactly_one_employment_status(tmp_path):
+    """EECO01 = EECO02 + EECO04 + EECO05: a row without a status (or with two) is set aside and named,
+    so no one is counted in none or in two."""
+    shutil.copytree(FIXTURE, tmp_path / "w")
+    path = tmp_path / "w" / "extracts" / "participants.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace(",unemployed,false,", ",,false,")  # a/p3 (row 4) without a status
+    lines.append(lines[2].replace("p2,", "p9,").replace(",unemployed,", ",unemployed employed,"))  # row 12: two at once
+    path.write_text("\n".join(lines) + "\n")
+    result = load_project(tmp_path / "w" / "plan", tmp_path / "w" / "extracts")
+    named = {(p.row, p.column) for p in result.problems if p.file.endswith("participants.csv")}
+    assert {(4, "labour_market_status"), (12, "labour_market_status")} <= named
+    stats = participant_stats(result.store, Scope(), END)
+    total, *parts = (counts(stats, code)[0] for code in ("EECO01", "EECO02", "EECO04", "EECO05"))
+    assert total == 8 and total == sum(parts)
