@@ -12,17 +12,33 @@ from dataclasses import dataclass, field
 
 from dashboard.exports import EXPORTS, finnish_csv
 from dashboard.url_state import ViewFilters
+from queries.programmes import Programme, programme
 
 SMALL_MARK, PROTECTING_MARK = "<", ".."
-# Each participant download, and how its lines add up: (first row, first column, last column) of a
-# grid whose last column is the row total and whose last row is the column total; "pairs" tables add
-# up along rows only.
-TABLES = {
-    "participants-matrix": [("grid", 0, 5, 1, 6), ("row", 5, 6, 1, 6)],  # ages × statuses with totals; the women row
-    "participants-indicators": [("rows", 0, None, 2, 5)],  # women + men and others = total, per indicator
-    "participants-by-implementer": [("grid", 0, None, 1, 4, (1, 2, 7)), ("grid", 0, None, 1, 8, (3, 4, 5, 6, 7))],
-    "participants-by-municipality": [("grid", 0, None, 1, 4, (1, 2, 7)), ("grid", 0, None, 1, 8, (3, 4, 5, 6, 7))],
-}
+
+
+def tables(programme_of: Programme) -> dict[str, list[tuple]]:
+    """Each participant download of a programme, and how its lines add up: (kind, first row, last
+    row, first column, last column[, the columns picked]) of a grid whose last column is the row
+    total and whose last row is the column total; "rows" tables add up along rows only. The columns
+    follow the programme's gender columns and age groups."""
+    genders, ages = len(programme_of.genders), len(programme_of.age_codes)
+    total = genders + ages + 1  # a split table: name, genders, ages, total
+    split = [
+        ("grid", 0, None, 1, total, (*range(1, genders + 1), total)),
+        ("grid", 0, None, 1, total + 1, tuple(range(genders + 1, total + 1))),
+    ]
+    return {
+        # ages × statuses with totals; the women row
+        "participants-matrix": [("grid", 0, ages + 1, 1, 6), ("row", ages + 1, ages + 2, 1, 6)],
+        # the gender columns = total, per indicator (the target columns are not counts)
+        "participants-indicators": [("rows", 0, None, 2, 2 + genders + 1)],
+        "participants-by-implementer": split,
+        "participants-by-municipality": split,
+    }
+
+
+TABLES = tables(programme())  # the default programme's
 
 
 @dataclass
@@ -38,7 +54,7 @@ class Findings:
 
 
 def _value(cell: str) -> int | None:
-    if cell.startswith(SMALL_MARK) or cell == PROTECTING_MARK:
+    if cell.startswith(SMALL_MARK) or cell == PROTECTING_MARK or not cell:  # empty: not collected
         return None
     return int(float(cell.replace(",", ".")))
 
@@ -82,7 +98,7 @@ def check_downloads(result, filters: list[ViewFilters]) -> Findings:
     threshold = int(result.plan.project["suppression_threshold"])
     found = Findings()
     for view in filters:
-        for name, specs in TABLES.items():
+        for name, specs in tables(programme(result.plan.project.get("programme"))).items():
             frame, _ = EXPORTS[name](result, view)
             rows = _table_rows(finnish_csv(frame))
             if name == "participants-matrix":  # the target rows are not counts

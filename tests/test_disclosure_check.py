@@ -35,3 +35,18 @@ def test_no_participant_download_of_the_demo_gives_anything_away(demo):
     found = check_downloads(demo, views)
     assert found.revealed == []
     assert found.tables == 4 * len(views) and found.small_marks > 100 and found.protecting_marks > 10  # it had work to do
+
+
+def test_no_participant_download_of_the_esr_plus_example_gives_anything_away():
+    """Three gender columns, one of them tiny (three non-binary participants): no download lets a
+    reader work out a small count or a false ".." mark, in any scope."""
+    from dashboard.config import ROOT
+    from dashboard.ingest.load import load_project
+
+    example = ROOT / "data" / "examples" / "esr_plus"
+    result = load_project(example / "plan", example / "extracts")
+    views = [ViewFilters(), ViewFilters(implementer="polku"), ViewFilters(region="Pohjanmaa"), ViewFilters(lang="en")]
+    views += [ViewFilters(as_of=dt.date(2025, 6, 30)), ViewFilters(municipalities=("Vaasa", "Kokkola"))]
+    found = check_downloads(result, views)
+    assert found.revealed == []
+    assert found.tables == 4 * len(views) and found.small_marks > 50 and found.protecting_marks > 10
