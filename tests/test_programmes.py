@@ -365,3 +365,14 @@ def test_every_participant_has_exactly_one_employment_status(tmp_path):
     stats = participant_stats(result.store, Scope(), END)
     total, *parts = (counts(stats, code)[0] for code in ("EECO01", "EECO02", "EECO04", "EECO05"))
     assert total == 8 and total == sum(parts)
+
+
+def test_check_names_each_booking_the_cost_model_does_not_allow():
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "check", "--plan", str(FIXTURE / "plan"), "--extracts", str(FIXTURE / "extracts")],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in done.stdout.splitlines() if "spending.csv" in line]
+    assert [line.split(": ")[0].rsplit("/", 1)[-1] for line in lines] == ["spending.csv:4:cost_category", "spending.csv:6:cost_category"]
+    assert "'purchased_services' is not eligible under the cost model" in lines[0]
