@@ -1,6 +1,8 @@
 """The data contract (../shared/contract.md v2): the only module that knows file names, columns,
 Finnish header aliases, value codes and their Finnish aliases. Readers, validators, the loader and
-the docs generator all take their rules from here."""
+the docs generator all take their rules from here. What differs between programme periods (the
+indicator codes targets.csv may name, the age groups) comes from their definitions in
+data/programmes/, read by queries.programmes."""
 
 from __future__ import annotations
 
