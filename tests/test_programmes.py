@@ -374,5 +374,8 @@ def test_check_names_each_booking_the_cost_model_does_not_allow():
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     lines = [line for line in done.stdout.splitlines() if "spending.csv" in line]
-    assert [line.split(": ")[0].rsplit("/", 1)[-1] for line in lines] == ["spending.csv:4:cost_category", "spending.csv:6:cost_category"]
+    assert [line.split(": ")[0].rsplit("/", 1)[-1] for line in lines] == [
+        "spending.csv:4:cost_category",
+        "spending.csv:6:cost_category",
+    ]
     assert "'purchased_services' is not eligible under the cost model" in lines[0]

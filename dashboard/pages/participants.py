@@ -234,7 +234,9 @@ def indicators_table(stats: ParticipantStats, lang: str):
         if targeted:
             target, share = values["target"], _code_progress(values)
             cells.append(cell("" if target is None else fmt.count(int(target), lang), "num"))
-            cells.append(cell("" if share is None else fmt.percent(share, 0, lang), f"num {_share_class(share)}".strip()))
+            # the symbol beside the colour, as in the 12.2 table (.share::before)
+            shown_share = [] if share is None else [part(fmt.percent(share, 0, lang), class_name="share")]
+            cells.append(cell(shown_share, f"num {_share_class(share)}".strip()))
         body.append(row(cells, None if values["code"] else "aux-row"))
     caption = f"{stats.programme.title.get(lang, stats.programme.title['fi'])}: {t('indicators.caption').lower()}"
     return table(caption, head, body, notes=fmt.withheld_notes(counts, lang))
