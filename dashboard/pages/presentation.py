@@ -248,6 +248,9 @@ def figure_tiles(figures: list[Figure], lang: str):
     return html.Div(tiles, className=f"slide-tiles slide-tiles-{len(tiles)}")
 
 
+FEW_AREAS = 5
+
+
 def status_board(result: LoadResult, filters: ViewFilters, scope: Scope, lang: str):
     """Every area on one screen: its status (a symbol and a word), its spending against its plan to
     date, and the change since the last meeting."""
@@ -274,7 +277,13 @@ def status_board(result: LoadResult, filters: ViewFilters, scope: Scope, lang: s
                 html.Td(fmt.signed_eur(row.spent_eur - before.at[row.implementer_id, "spent_eur"], lang), className="num")
             )
         rows.append(html.Tr(cells))
-    return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)], className="slide-board")
+    # A project of a few areas gets bigger rows, so that the board still fills the room's screen.
+    few = len(rows) <= FEW_AREAS
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)],
+        className="slide-board board-few" if few else "slide-board",
+        style={"--rows": len(rows)} if few else None,
+    )
 
 
 def slide(result: LoadResult, filters: ViewFilters, name: str) -> list:

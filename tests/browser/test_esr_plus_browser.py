@@ -55,6 +55,8 @@ def test_the_slides_carry_the_programmes_headline_and_stay_legible(page, esr_plu
     page.goto(f"{esr_plus_server.url}/esitys?lang=en")
     for number in range(1, 9):  # 5 fixed slides and 3 areas
         wait_for_slide(page, number, 8)
+        if page.locator("#slide .slide-chart").count():  # measured with its chart drawn
+            page.wait_for_selector("#slide .slide-chart .main-svg", timeout=15000)
         sizes = page.evaluate(SIZES)
         if not sizes["board"]:
             assert sizes["figures"] and min(sizes["figures"]) >= 48, (number, sizes)
@@ -62,8 +64,13 @@ def test_the_slides_carry_the_programmes_headline_and_stay_legible(page, esr_plu
             slide = page.inner_text("#slide")
             for code in ("EECO02", "EECO04", "EECO05", "EECR02", "EECR03", "EECR04"):
                 assert code in slide
-            screenshot(page, "esr-plus-slide-indicators")
         tall = page.evaluate("() => [document.documentElement.scrollHeight, window.innerHeight]")
         assert tall[0] <= tall[1], (number, tall)
+        covered = page.evaluate(
+            "() => { const s = document.getElementById('slide'); const last = s.lastElementChild;"
+            " return (last.getBoundingClientRect().bottom - s.getBoundingClientRect().top) / window.innerHeight; }"
+        )
+        assert covered >= 0.7, (number, covered)  # one message that fills the room's screen
+        screenshot(page, f"esr-plus-slide-{number:02d}")
         page.keyboard.press("ArrowRight")
     assert page.console_errors == []
