@@ -66,7 +66,7 @@ def _load_one(folder: Path, project: dict, refs: dict, problems: list[Problem]) 
             continue
         checked = validate(raw, contract.plan_spec(kind, programme_of), refs, str(path))
         problems.extend(checked.problems)
-        tables[kind] = with_file_rows(checked, raw)
+        tables[kind] = with_file_rows(checked)
     if settings is None:
         return None
     return Amendment(decided_on, settings["description"], settings.get("end_date"), tables)

@@ -137,7 +137,7 @@ def _optional_table(path: Path, spec, refs: dict, problems: list[Problem]) -> pd
         return empty
     checked = validate(raw, spec, refs, str(path))
     problems.extend(checked.problems)
-    return empty if checked.rejected else with_file_rows(checked, raw)
+    return empty if checked.rejected else with_file_rows(checked)
 
 
 def _checked_periods(periods: pd.DataFrame, project: dict, label: str, problems: list[Problem]) -> pd.DataFrame:

@@ -61,15 +61,18 @@ class Validated:
     set_aside: pd.DataFrame  # the raw bad rows with their row numbers, nothing lost
     problems: list[Problem] = field(default_factory=list)
     rejected: bool = False
+    file_rows: np.ndarray | None = None  # each good row's spreadsheet row number, in frame order
 
 
 FILE_ROW_COLUMN = "_row"  # a frame's rows' numbers in their file, where later checks must name them
 
 
-def with_file_rows(checked: Validated, raw: RawTable) -> pd.DataFrame:
+def with_file_rows(checked: Validated) -> pd.DataFrame:
     """The good rows with their spreadsheet row numbers (for checks across rows, such as periods
     that must follow one another)."""
-    return checked.frame.assign(**{FILE_ROW_COLUMN: [int(raw.rows[i]) for i in checked.frame.index]})
+    # Taken from the validation: the frame's own index was renumbered once bad rows were set aside.
+    rows = np.zeros(0, dtype=np.int64) if checked.file_rows is None else checked.file_rows
+    return checked.frame.assign(**{FILE_ROW_COLUMN: rows.astype(np.int64)})
 
 
 def normalise_header(name: str) -> str:
@@ -145,7 +148,8 @@ def validate(
         problems.extend(_problems(raw, file_label, column, code, raw.frame[mapping[column]].astype(str), mask, None))
 
     problems.sort(key=lambda p: (p.row, p.column))
-    return Validated(typed[~bad].reset_index(drop=True), _set_aside(raw, bad), problems, False)
+    good = typed[~bad].reset_index(drop=True)
+    return Validated(good, _set_aside(raw, bad), problems, False, raw.rows[~bad].to_numpy())
 
 
 def _repeated_headers(raw: RawTable, _columns: list[tuple[str, Distinct]]) -> pd.Series:
