@@ -199,3 +199,16 @@ def test_the_amendment_download_has_one_row_per_changed_amount(world):
         ["Alpha", "Other costs", 100.0, 200.0, 100.0],
         ["Beta", "Salaries", 1000.0, 1300.0, 300.0],
     ]
+
+
+def test_the_reports_sources_name_the_plan_in_force():
+    """The minutes say which plan the figures were measured against (the demo's decision of 17.4.2018)."""
+    import dashboard.pages  # noqa: F401
+    from dashboard.config import DEFAULT_EXTRACTS_DIR, DEFAULT_PLAN_DIR
+    from dashboard.pages import report
+
+    demo = load_project(DEFAULT_PLAN_DIR, DEFAULT_EXTRACTS_DIR)
+    assert report._plan_source(demo, dt.date(2018, 6, 30), "PRO SOS", "fi") == (
+        "Suunnitelma: PRO SOS, muutospäätöksen 17.4.2018 mukainen (päättyy 31.5.2019)"
+    )
+    assert report._plan_source(demo, dt.date(2018, 4, 16), "PRO SOS", "en") == "Plan: PRO SOS, the original (ends 2018-12-31)"

@@ -24,6 +24,7 @@ from dashboard.pages.overview import FILTER_INPUTS, SINCE_INPUT, change_lines, s
 from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import finance
+from queries.plan_versions import in_force
 from queries.summary import phase
 
 PATH = "/raportti"
@@ -84,6 +85,15 @@ def layout(lang: str):
     )
 
 
+def _plan_source(result: LoadResult, as_of: dt.date, name: str, lang: str) -> str:
+    """Which plan the figures were measured against: the original or the amended one in force."""
+    plan = in_force(result.store, as_of)
+    end = fmt.date(plan.end_date, lang)
+    if plan.decided_on is None:
+        return translate("report.plan.original", lang, path=name, end=end)
+    return translate("report.plan.amended", lang, path=name, date=fmt.date(plan.decided_on, lang), end=end)
+
+
 def view(result: LoadResult, filters: ViewFilters) -> dict:
     lang = filters.lang
     scope = scope_for(result, filters)
@@ -94,7 +104,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
     made = dt.datetime.now().replace(microsecond=0)
     title = translate("report.title", lang, project=project["name"], date=fmt.date(scope.as_of, lang))
     sources = [
-        html.Li(translate("report.plan", lang, path=project["name"])),
+        html.Li(_plan_source(result, scope.as_of, project["name"], lang)),
         *[
             html.Li(
                 translate(
