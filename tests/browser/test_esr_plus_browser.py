@@ -74,3 +74,22 @@ def test_the_slides_carry_the_programmes_headline_and_stay_legible(page, esr_plu
         screenshot(page, f"esr-plus-slide-{number:02d}")
         page.keyboard.press("ArrowRight")
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/osallistujat", "/talous", "/raportti", "/esitys?lang=sv"])
+def test_no_serious_accessibility_violations_on_the_esr_plus_pages(browser, esr_plus_server, path):
+    """The programme's own tables (three gender columns, code targets, not-collected cells) pass axe
+    as PRO SOS's do."""
+    from tests.browser.test_accessibility_browser import AXE, RUN
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="fi-FI", bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(esr_plus_server.url + path)
+        page.wait_for_selector(DRAWN[path.split("?")[0]], timeout=60000)
+        page.wait_for_timeout(500)
+        page.add_script_tag(path=str(AXE))
+        serious = [v for v in page.evaluate(RUN) if v["impact"] in ("serious", "critical")]
+        assert serious == [], serious
+    finally:
+        context.close()
