@@ -93,3 +93,13 @@ def test_no_serious_accessibility_violations_on_the_esr_plus_pages(browser, esr_
         assert serious == [], serious
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("query", ["implementer=ranta", "region=Keski-Suomi", "municipality=Vaasa&municipality=Kokkola"])
+def test_filters_in_the_url_narrow_the_esr_plus_participants(page, esr_plus_server, query):
+    page.goto(f"{esr_plus_server.url}/osallistujat?{query}&lang=en")
+    page.wait_for_selector("#participants-indicators table", timeout=60000)
+    scope = page.inner_text("#participants-scope")
+    assert ("Pohjanmaa" if "ranta" in query else "Keski-Suomi" if "region" in query else "Vaasa") in scope
+    assert "EECO01" in page.inner_text("#participants-indicators")
+    assert page.console_errors == []
