@@ -85,6 +85,7 @@ class Programme:
     headline: tuple[str, ...]  # the indicators of the presentation's slide
     results: tuple[str, ...]  # the results on leaving the participants page adds up
     forms: dict  # table ("participants", "person_days") -> where the application form asks for it, per language
+    gender_labels: dict  # gender code -> its column's name in this programme, per language (else the app's own)
 
     @property
     def age_codes(self) -> tuple[str, ...]:
@@ -99,6 +100,10 @@ class Programme:
 
     def age_group(self, age: int) -> str:
         return next(group.code for group in reversed(self.age_groups) if age >= group.lower)
+
+    def gender_key(self, code: str) -> str:
+        """The text key of a gender column: the programme's own name for it where it has one."""
+        return f"gender.{self.id}.{code}" if code in self.gender_labels else f"gender.{code}"
 
     def form(self, table: str, lang: str) -> str | None:
         """Where the programme's application form asks for a table's targets (None: not told)."""
@@ -132,6 +137,7 @@ def programme(programme_id: str | None = None) -> Programme:
         headline=tuple(data["headline"]),
         results=tuple(data["results"]),
         forms={table: labels(text) for table, text in data.get("forms", {}).items()},
+        gender_labels={code: labels(text) for code, text in data.get("gender_labels", {}).items()},
     )
 
 

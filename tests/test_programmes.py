@@ -177,7 +177,7 @@ def test_the_indicator_table_shows_progress_and_not_collected(world):
         "Definition",
         "Women",
         "Men",
-        "Other / not told",
+        "Non-binary",
         "Total",
         "Target",
         "Share of target (%)",
@@ -379,3 +379,9 @@ def test_check_names_each_booking_the_cost_model_does_not_allow():
         "spending.csv:6:cost_category",
     ]
     assert "'purchased_services' is not eligible under the cost model" in lines[0]
+
+
+def test_a_programme_names_its_own_gender_column():
+    plus = programme("esr_plus_2021_2027")
+    assert translate(plus.gender_key("X"), "fi") == "Muunsukupuoliset" and translate(plus.gender_key("X"), "en") == "Non-binary"
+    assert plus.gender_key("F") == "gender.F" and programme().gender_key("X") == "gender.X"  # the app's own

@@ -35,6 +35,7 @@ def programme_labels(lang: str) -> dict[str, str]:
         defined = programme(programme_id)
         labels |= {f"indicator.{row.code}": row.labels[lang] for row in defined.rows}
         labels |= {f"age.{group.code}": group.labels[lang] for group in defined.age_groups}
+        labels |= {defined.gender_key(code): text[lang] for code, text in defined.gender_labels.items()}
     return labels
 
 

@@ -22,6 +22,7 @@ from dashboard.url_state import ViewFilters, from_inputs
 from dashboard.view import page_view, plan_options, project_at, scope_for, since_for
 from queries import areas
 from queries.participants import GRAND, participant_stats
+from queries.programmes import Programme
 from queries.summary import person_days_figures, phase
 
 PATH = "/alueet"
@@ -65,7 +66,7 @@ def layout(lang: str):
     )
 
 
-def municipality_table(rows: list[dict], total: int, days_without_town: float, genders: tuple[str, ...], lang: str):
+def municipality_table(rows: list[dict], total: int, days_without_town: float, programme_of: Programme, lang: str):
     """`total`: the scope's participants (once each); `days_without_town`: person-days recorded
     with no municipality, which no row holds."""
     t = lambda k: translate(k, lang)  # noqa: E731
@@ -73,10 +74,10 @@ def municipality_table(rows: list[dict], total: int, days_without_town: float, g
     columns = [
         TableColumn("municipality", t("participants.split.muni")),
         TableColumn("participants", t("kpi.participants"), count, True),
-        *(TableColumn(f"gender_{g}", t(f"gender.{g}"), count, True) for g in genders),
+        *(TableColumn(f"gender_{g}", t(programme_of.gender_key(g)), count, True) for g in programme_of.genders),
         TableColumn("person_days", t("kpi.person_days"), lambda v: fmt.days(v, lang), True),
     ]
-    counts = [r[k] for r in rows for k in ("participants", *(f"gender_{g}" for g in genders))]
+    counts = [r[k] for r in rows for k in ("participants", *(f"gender_{g}" for g in programme_of.genders))]
     notes = fmt.withheld_notes(counts, lang) + fmt.split_notes([r["participants"] for r in rows], total, lang, "muni")
     unassigned = days_without_town
     if unassigned:
@@ -98,7 +99,7 @@ def scope_view(result: LoadResult, filters: ViewFilters) -> dict:
         rows = areas.municipality_rows(result.store, scope, scope.as_of, stats)
         days = person_days_figures(result.store, scope, scope.as_of)[0]["total"]
         without_town = round(max(0.0, days - sum(r["person_days"] for r in rows)), 2)
-        drilldown = municipality_table(rows, stats.view.value(GRAND), without_town, stats.programme.genders, lang)
+        drilldown = municipality_table(rows, stats.view.value(GRAND), without_town, stats.programme, lang)
     else:
         title, drilldown = translate("areas.drilldown.pick", lang), message(translate("areas.drilldown.help", lang))
     return {
@@ -226,7 +227,7 @@ def export_municipalities(result: LoadResult, filters: ViewFilters):
         {
             t("participants.split.muni"): [r["municipality"] for r in rows],
             t("kpi.participants"): [r["participants"] for r in rows],
-            **{t(f"gender.{g}"): [r[f"gender_{g}"] for r in rows] for g in stats.programme.genders},
+            **{t(stats.programme.gender_key(g)): [r[f"gender_{g}"] for r in rows] for g in stats.programme.genders},
             t("kpi.person_days"): [r["person_days"] for r in rows],
         }
     )

@@ -218,7 +218,7 @@ def indicators_table(stats: ParticipantStats, lang: str):
     targeted = bool(stats.code_targets)
     head = (
         [cell(t("indicators.code")), cell(t("indicators.definition"))]
-        + [cell(t(f"gender.{g}"), "num") for g in genders]
+        + [cell(t(stats.programme.gender_key(g)), "num") for g in genders]
         + [cell(t("finance.total_row"), "num")]
         + ([cell(t("person_days.target"), "num"), cell(t("person_days.share"), "num")] if targeted else [])
     )
@@ -277,7 +277,7 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         caption = f"{caption}. " + translate(
             "participants.split.largest", lang, shown=fmt.count(len(values), lang), count=fmt.count(count, lang)
         )
-    labels = [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in stats.splits]
+    labels = [t(stats.programme.gender_key(v)) if d == "gender" else t(f"age.{v}") for d, v in stats.splits]
     head = (
         [cell(t(f"participants.split.{dimension}"))]
         + [cell(label, "num") for label in labels]
@@ -524,7 +524,8 @@ def export_indicators(result: LoadResult, filters: ViewFilters):
     scope, stats = _stats(result, filters)
     t = lambda k: translate(k, filters.lang)  # noqa: E731
     genders = stats.programme.genders
-    columns = [t("indicators.code"), t("indicators.definition"), *(t(f"gender.{g}") for g in genders), t("finance.total_row")]
+    named = (t(stats.programme.gender_key(g)) for g in genders)
+    columns = [t("indicators.code"), t("indicators.definition"), *named, t("finance.total_row")]
     rows = []
     for r in indicator_rows(stats, filters.lang):
         name = r["name"] if r["collected"] else f"{r['name']} ({t('indicators.not_collected').lower()})"
@@ -546,7 +547,8 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
         values, names = stats.municipalities, {}
     rows = split_rows(stats, dimension, values, names)
     splits = stats.splits
-    columns = [t(f"participants.split.{dimension}")] + [t(f"gender.{v}") if d == "gender" else t(f"age.{v}") for d, v in splits]
+    names = [t(stats.programme.gender_key(v)) if d == "gender" else t(f"age.{v}") for d, v in splits]
+    columns = [t(f"participants.split.{dimension}"), *names]
     frame = pd.DataFrame(
         [[t("finance.total_row") if name is None else name, *counts, total] for name, counts, total in rows],
         columns=[*columns, t("finance.total_row")],

@@ -39,7 +39,7 @@ def test_every_page_draws_the_esr_plus_example(page, esr_plus_server, path, lang
             assert code in indicators
         assert "CO01" not in indicators.replace("EECO01", "")
         assert translate("indicators.not_collected", lang) in indicators  # EECO16: homelessness never asked
-        for column in ("gender.F", "gender.M", "gender.X", "age.18_29", "age.55_plus"):
+        for column in ("gender.F", "gender.M", "gender.esr_plus_2021_2027.X", "age.18_29", "age.55_plus"):
             assert translate(column, lang) in body, column
     if path == "/talous":
         page.wait_for_selector("#finance-category-table table", timeout=30000)
