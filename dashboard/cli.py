@@ -15,7 +15,7 @@ from dashboard import config, reload, snapshots
 from dashboard.contract import LANGUAGES
 from dashboard.ingest.problems import Problem
 from dashboard.url_state import ViewFilters, to_query
-from queries.summary import Scope, changes_since, summary
+from queries.summary import Scope, changes_since, summary_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -143,7 +143,7 @@ def run_summary(args) -> int:
     if args.implementer is not None and args.implementer not in implementers:
         raise UsageError(f"unknown implementer {args.implementer!r}; the plan has: {', '.join(sorted(implementers))}")
     scope = Scope(implementer=args.implementer, as_of=args.as_of)
-    figures = summary(result.store, scope)
+    figures = summary_json(result.store, scope)
     if args.since is not None:
         figures["changes_since"] = changes_since(result.store, scope, args.since)
     print(json.dumps(figures, ensure_ascii=False, indent=2))

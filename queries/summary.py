@@ -229,12 +229,25 @@ def _summary(store: Store, scope: Scope, as_of: dt.date) -> dict:
         "programme": project["programme"],  # contract v2: the programme period (data/programmes/)
         "plan_version": plan.label,  # contract v2: the plan in force and its end date
         "end_date": plan.end_date.isoformat(),
-        "indicators": indicator_figures(store, scope, as_of),
     }
     if len(store.fetch("payment_claims", version=plan.number)):  # contract v2: only where claims exist
         sums = claims.totals(claims.claim_table(store, scope, as_of))
         figures["claims"] = {k: sums[k] for k in ("claimed_eur", "approved_eur", "paid_eur", "booked_not_claimed_eur")}
     return figures
+
+
+def summary_json(store: Store, scope: Scope) -> dict:
+    """What `summary --json` prints: the summary and, after the end date, every indicator of the
+    programme (contract v2). Apart from the summary, so that the pages that show the summary (the
+    overview, at two dates) do not also build the protected participant view they never read."""
+    figures = summary(store, scope)
+    indicators = indicator_figures(store, scope, dt.date.fromisoformat(figures["as_of"]))
+    found = {}
+    for name, value in figures.items():
+        found[name] = value
+        if name == "end_date":
+            found["indicators"] = indicators
+    return found
 
 
 def changes_since(store: Store, scope: Scope, since: dt.date) -> dict:
