@@ -238,7 +238,6 @@ create table profile_states as
             any_value(implementer_id) as implementer_id,
             arg_min(municipality, start_date) as municipality,
             arg_min(gender, start_date) as gender,
-            arg_min(age_at_start, start_date) > 54 as is_over_54,
             arg_min(age_group, start_date) as age_group,
             arg_min(labour_market_status, start_date) as labour_market_status,
             arg_min_null(long_term_unemployed, start_date) as long_term_unemployed,
@@ -282,12 +281,12 @@ create table profile_states as
     )
     select
         (dense_rank() over (
-            order by implementer_id, gender, age_group, is_over_54, labour_market_status, long_term_unemployed,
+            order by implementer_id, gender, age_group, labour_market_status, long_term_unemployed,
                 education_isced, exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
                 followup_employed, followup_improved_situation
         ) - 1)::integer as people_cell,
         (dense_rank() over (
-            order by gender, age_group, is_over_54, labour_market_status, long_term_unemployed, education_isced,
+            order by gender, age_group, labour_market_status, long_term_unemployed, education_isced,
                 exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
                 followup_employed, followup_improved_situation
         ) - 1)::integer as kind,

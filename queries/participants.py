@@ -265,7 +265,7 @@ def _grouped_rows(grain: _Grain, codes: np.ndarray, values: int, split: Key) -> 
 
 def _grain_of(rows: pd.DataFrame) -> _Grain:
     frame = rows.reset_index(drop=True)
-    for column in ("is_over_54", "has_left", "is_active"):
+    for column in ("has_left", "is_active"):
         frame[column] = frame[column].astype(bool)
     return _Grain(frame, frame[["print_a", "print_b"]].to_numpy(dtype=np.uint64))
 
@@ -672,7 +672,7 @@ def _booleans(frame: pd.DataFrame) -> dict:
     """The shared structures of a universe's rows, starting with the rows themselves as the Cube
     reads them (a missing boolean as False)."""
     frame = frame.copy()
-    for column in ("is_over_54", "has_left", "is_active"):
+    for column in ("has_left", "is_active"):
         frame[column] = frame[column].astype(bool)
     return {"frame": frame}
 

@@ -25,7 +25,6 @@ from queries.store import Store
 CHARACTERISTICS = [
     "gender",
     "age_group",
-    "is_over_54",
     "labour_market_status",
     "long_term_unemployed",
     "education_isced",

@@ -22,7 +22,6 @@ once as (
         implementer_id,
         municipality,
         gender,
-        age_at_start,
         age_group,
         labour_market_status,
         long_term_unemployed,
@@ -50,7 +49,6 @@ first_entry as (
         any_value(implementer_id) as implementer_id,
         arg_min(municipality, start_date) as municipality,
         arg_min(gender, start_date) as gender,
-        arg_min(age_at_start, start_date) as age_at_start,
         arg_min(age_group, start_date) as age_group,
         arg_min(labour_market_status, start_date) as labour_market_status,
         arg_min_null(long_term_unemployed, start_date) as long_term_unemployed,
@@ -82,7 +80,6 @@ people as (
         f.implementer_id,
         f.municipality,
         f.gender,
-        f.age_at_start,
         f.age_group,
         f.labour_market_status,
         f.long_term_unemployed,
@@ -119,7 +116,6 @@ final as (
         r.region,
         p.gender,
         p.age_group,
-        p.age_at_start > 54 as is_over_54,
         p.labour_market_status,
         p.long_term_unemployed,
         p.education_isced,
@@ -142,7 +138,7 @@ final as (
     left join followed fo using (person)
     group by grouping sets (
         (
-            p.gender, p.age_group, p.age_at_start > 54, p.labour_market_status, p.long_term_unemployed,
+            p.gender, p.age_group, p.labour_market_status, p.long_term_unemployed,
             p.education_isced, p.exit_status, p.has_left, p.is_active,
             p.disability, p.third_country_national, p.foreign_background, p.minority, p.homeless, p.rural,
             coalesce(fo.followup_employed, false), coalesce(fo.followup_improved_situation, false)

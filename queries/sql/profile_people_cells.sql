@@ -5,7 +5,6 @@ select distinct
     implementer_id,
     gender,
     age_group,
-    is_over_54,
     labour_market_status,
     long_term_unemployed,
     education_isced,
