@@ -16,7 +16,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import heapq
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,7 +26,7 @@ from queries import profile
 from queries.participant_counts import participants_by_month
 from queries.plan_versions import version_at
 from queries.profile import participant_profile
-from queries.programmes import Programme, Rule, programme, rule_mask, rule_name
+from queries.programmes import Programme, Rule, programme, rule_mask, rule_name, rule_named
 from queries.scope import Scope
 from queries.store import Store
 from queries.withheld import PROTECTING, SMALL, Withheld
@@ -64,10 +63,8 @@ def cell_of(rule: Rule) -> Key:
     return key(ind=_NAME_OF_RULE.get(rule) or rule_name(rule))
 
 
-def _rule_named(name: str) -> Rule:
-    if name in _NAMED_RULES:
-        return _NAMED_RULES[name]
-    return tuple((field_, tuple(value) if isinstance(value, list) else value) for field_, value in json.loads(name))
+def _rule_of_key(name: str) -> Rule:
+    return _NAMED_RULES[name] if name in _NAMED_RULES else rule_named(name)
 
 
 def indicator_rows(programme_of: Programme) -> tuple[tuple[str, Key], ...]:
@@ -122,7 +119,7 @@ class _Grain:
     def _mask(self, atom: tuple[str, str]) -> np.ndarray:
         dimension, value = atom
         if dimension == "ind":
-            mask = rule_mask(_rule_named(value), self.frame)
+            mask = rule_mask(_rule_of_key(value), self.frame)
         elif atom == ("gender", "MX"):
             mask = self.frame["gender"] != "F"
         else:

@@ -149,7 +149,12 @@ def rule_of(fields: dict) -> Rule:
 
 
 def rule_name(rule: Rule) -> str:
+    """A rule as text (a cell's key names it so), read back by rule_named."""
     return json.dumps(rule, separators=(",", ":"))
+
+
+def rule_named(name: str) -> Rule:
+    return tuple((field, tuple(value) if isinstance(value, list) else value) for field, value in json.loads(name))
 
 
 def rule_mask(rule: Rule, profile: pd.DataFrame) -> np.ndarray:
