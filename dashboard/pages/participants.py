@@ -269,6 +269,11 @@ def largest(stats: ParticipantStats, dimension: str, values: list[str], most: in
     return sorted(values, key=lambda v: (-(total_of.get(v) or 0), v))[:most]
 
 
+def split_labels(stats: ParticipantStats, lang: str) -> list[str]:
+    """The split tables' column names: the programme's gender columns, then its age groups."""
+    return [translate(stats.programme.gender_key(v) if d == "gender" else f"age.{v}", lang) for d, v in stats.splits]
+
+
 def split_table(stats: ParticipantStats, dimension: str, values: list[str], names: dict[str, str], lang: str, caption: str):
     t = lambda k: translate(k, lang)  # noqa: E731
     if len(values) > MAX_SPLIT_ROWS:
@@ -277,7 +282,7 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
         caption = f"{caption}. " + translate(
             "participants.split.largest", lang, shown=fmt.count(len(values), lang), count=fmt.count(count, lang)
         )
-    labels = [t(stats.programme.gender_key(v)) if d == "gender" else t(f"age.{v}") for d, v in stats.splits]
+    labels = split_labels(stats, lang)
     head = (
         [cell(t(f"participants.split.{dimension}"))]
         + [cell(label, "num") for label in labels]
@@ -546,9 +551,7 @@ def _export_split(result: LoadResult, filters: ViewFilters, dimension: str, name
     else:
         values, names = stats.municipalities, {}
     rows = split_rows(stats, dimension, values, names)
-    splits = stats.splits
-    names = [t(stats.programme.gender_key(v)) if d == "gender" else t(f"age.{v}") for d, v in splits]
-    columns = [t(f"participants.split.{dimension}"), *names]
+    columns = [t(f"participants.split.{dimension}"), *split_labels(stats, filters.lang)]
     frame = pd.DataFrame(
         [[t("finance.total_row") if name is None else name, *counts, total] for name, counts, total in rows],
         columns=[*columns, t("finance.total_row")],
