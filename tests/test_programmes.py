@@ -385,3 +385,16 @@ def test_a_programme_names_its_own_gender_column():
     plus = programme("esr_plus_2021_2027")
     assert translate(plus.gender_key("X"), "fi") == "Muunsukupuoliset" and translate(plus.gender_key("X"), "en") == "Non-binary"
     assert plus.gender_key("F") == "gender.F" and programme().gender_key("X") == "gender.X"  # the app's own
+
+
+def test_plan_checks_after_a_bad_row_name_their_own_row(tmp_path):
+    """A row set aside before them must not shift the rows that later plan checks name."""
+    shutil.copytree(FIXTURE / "plan", tmp_path / "plan")
+    targets = tmp_path / "plan" / "targets.csv"
+    targets.write_text(targets.read_text() + "EECO99,,,,,,1\nEECO08,,,,F,,2\n")  # row 7 bad code, row 8 breakdown
+    implementers = tmp_path / "plan" / "implementers.csv"
+    implementers.write_text(implementers.read_text() + "c,C,Area C,boss\na,A again,Area A,co\n")  # row 4 bad role, row 5 twice
+    _, problems = load_plan(tmp_path / "plan")
+    found = {(p.file.rsplit("/", 1)[-1], p.row, p.column, p.code) for p in problems}
+    assert ("targets.csv", 8, "gender", "code_target_breakdown") in found
+    assert ("implementers.csv", 5, "implementer_id", "duplicate_value") in found

@@ -88,9 +88,9 @@ def load_plan(directory: Path) -> tuple[Plan | None, list[Problem]]:
         problems.extend(checked.problems)
         tables[kind] = checked.frame
         if kind == "targets":
-            _check_code_targets(checked.frame, raw, programme_of, label, problems)
+            _check_code_targets(with_file_rows(checked), programme_of, label, problems)
         if kind == "implementers":
-            _check_unique(checked.frame, raw, "implementer_id", label, problems)
+            _check_unique(with_file_rows(checked), "implementer_id", label, problems)
             refs["implementer"] = {v.lower(): v for v in checked.frame["implementer_id"]}
     if problems or project is None:
         return None, problems
@@ -172,21 +172,22 @@ def _checked_periods(periods: pd.DataFrame, project: dict, label: str, problems:
     return periods.iloc[0:0] if found else ordered
 
 
-def _check_code_targets(frame: pd.DataFrame, raw, programme_of, label: str, problems: list[Problem]) -> None:
+def _check_code_targets(frame: pd.DataFrame, programme_of, label: str, problems: list[Problem]) -> None:
     """A target for an indicator code (EECO07, ...) is for the whole code: the breakdown columns stay
     empty (contract v2), or the target would read as something it is not."""
     coded = frame["indicator"].isin(programme_of.indicators)
     for column in ("labour_market_status", "age_group", "gender", "day_type"):
         for index in frame.index[coded & frame[column].notna()]:
-            problems.append(
-                Problem(label, int(raw.rows[index]), column, "code_target_breakdown", {"value": frame.at[index, "indicator"]})
-            )
+            row, code = int(frame.at[index, FILE_ROW_COLUMN]), frame.at[index, "indicator"]
+            problems.append(Problem(label, row, column, "code_target_breakdown", {"value": code}))
 
 
-def _check_unique(frame: pd.DataFrame, raw, column: str, label: str, problems: list[Problem]) -> None:
+def _check_unique(frame: pd.DataFrame, column: str, label: str, problems: list[Problem]) -> None:
+    """`frame` with its rows' numbers in the file (with_file_rows)."""
     doubled = frame[column].duplicated(keep="first")
     for index in frame.index[doubled]:
-        problems.append(Problem(label, int(raw.rows[index]), column, "duplicate_value", {"value": frame.at[index, column]}))
+        row = int(frame.at[index, FILE_ROW_COLUMN])
+        problems.append(Problem(label, row, column, "duplicate_value", {"value": frame.at[index, column]}))
 
 
 def _load_project(path: Path, problems: list[Problem]) -> dict | None:
