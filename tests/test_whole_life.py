@@ -208,3 +208,30 @@ def test_the_filter_bar_shows_the_clamped_date(tiny):
     for asked, shown in (("2031-01-01", END), ("2001-01-01", START), ("2021-01-31", dt.date(2021, 1, 31))):
         answer = sync(tiny, None, f"?as_of={asked}", None, None, [], None, "fi")
         assert answer[4] == shown.isoformat()
+
+
+@pytest.mark.parametrize(
+    "kept", [(), ("participants",), ("participants", "followups", "spending")], ids=["plan-only", "people", "some"]
+)
+@pytest.mark.parametrize("as_of", [None, dt.date(2023, 1, 1), dt.date(2025, 1, 1)], ids=["default", "before", "after"])
+def test_the_esr_plus_world_works_from_the_plan_alone_to_after_its_end(tmp_path, kept, as_of):
+    """The ESR+ programme's pages too: on its plan alone an optional column or the follow-ups it
+    never had are "not collected", and the summary has every indicator."""
+    from dashboard.config import ROOT
+    from queries.participants import participant_stats
+    from queries.summary import summary_json
+
+    plus = ROOT / "tests" / "fixtures" / "esr_plus"
+    shutil.copytree(plus / "plan", tmp_path / "plan")
+    (tmp_path / "extracts").mkdir()
+    for kind in kept:
+        shutil.copy(plus / "extracts" / f"{kind}.csv", tmp_path / "extracts" / f"{kind}.csv")
+    result = load_project(tmp_path / "plan", tmp_path / "extracts")
+    every_view(result, ViewFilters(as_of=as_of))
+    every_view(result, ViewFilters(as_of=as_of, lang="en", implementer="a"))
+    figures = summary_json(result.store, Scope(as_of=as_of))
+    assert figures["programme"] == "esr_plus_2021_2027" and len(figures["indicators"]) == 23
+    stats = participant_stats(result.store, Scope(as_of=as_of), dt.date.fromisoformat(figures["as_of"]))
+    assert stats.is_collected("EECR05") == ("followups" in kept) and not stats.is_collected("EECO16")
+    if "followups" not in kept:  # not collected: null, never 0
+        assert figures["indicators"]["EECR05"] == dict.fromkeys(("total", "F", "M", "X"))
