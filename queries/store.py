@@ -36,7 +36,7 @@ def sql_text(name: str) -> str:
 
 CACHE_BYTES = 384 << 20  # query results and computed results kept per store, by their size (ESR_CACHE_MB)
 DEFAULT_MEMORY_LIMIT = "2GB"  # a national programme's tables take 1.3 GB
-SCRATCH = ("profile_states", "area_numbers")  # derived tables read once at load and then dropped
+SCRATCH = ("profile_states", "profile_people_labels", "profile_place_labels", "area_numbers")  # derived tables read once at load and then dropped
 
 
 class Store:
