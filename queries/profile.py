@@ -38,41 +38,70 @@ PLACE = ["implementer_id", "municipality", "region", "gender", "age_group"]
 COLUMNS = ["grain", "implementer_id", "municipality", "region", *CHARACTERISTICS, "participants", "print_a", "print_b"]
 
 
-@dataclass(frozen=True)
-class RunningCells:
-    """People coming into and going out of numbered cells over time, summed up to any day."""
+EPOCH = np.datetime64("1970-01-01", "D")
 
-    days: np.ndarray  # the days on which anything changes, ascending (datetime64[D])
-    key: np.ndarray  # per change, ascending: cell × len(days) + the day's place in `days`
+
+@dataclass(frozen=True)
+class Ramp:
+    """People coming into (or going out of) numbered cells, one change a row, in cell and day order
+    as DuckDB sorted them: how many up to a day is a position in `key`, and their fingerprints a
+    difference of running sums."""
+
+    key: np.ndarray  # per change, ascending: cell × span + the day's offset from the first day
     begins: np.ndarray  # per cell: where its changes begin
-    counts: np.ndarray  # running sum of the changes' +1 and -1, with a 0 in front
     prints: np.ndarray  # (changes + 1, 2) uint64: running sum of the people's fingerprints, mod 2^64
 
     @classmethod
-    def of(cls, cells: int, cell: np.ndarray, day: np.ndarray, step: np.ndarray, prints: np.ndarray) -> RunningCells:
-        """From changes in any order: a person (with fingerprints `prints`) joins (`step` +1) or
-        leaves (-1) one of `cells` cells on a day."""
-        days = np.unique(day)
-        key = cell.astype(np.int64) * len(days) + np.searchsorted(days, day)
-        order = np.argsort(key, kind="stable")
-        step, prints = step[order].astype(np.int64), prints[order]
-        signed = np.where((step > 0)[:, None], prints, np.uint64(0) - prints)  # minus, modulo 2^64
+    def of(cls, cells: int, span: int, cell: np.ndarray, offset: np.ndarray, prints: np.ndarray) -> Ramp:
+        key = cell.astype(np.int64) * span + offset
         zero = np.zeros((1, 2), dtype=np.uint64)
-        key = key[order]
         return cls(
-            days,
             key,
-            np.searchsorted(key, np.arange(cells, dtype=np.int64) * len(days), side="left"),
-            np.concatenate(([0], np.cumsum(step))),
-            np.concatenate((zero, np.cumsum(signed, axis=0, dtype=np.uint64))),
+            np.searchsorted(key, np.arange(cells, dtype=np.int64) * span, side="left"),
+            np.concatenate((zero, np.cumsum(prints, axis=0, dtype=np.uint64))),
         )
+
+    def up_to(self, cells: np.ndarray, span: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+        begin = self.begins[cells]
+        end = np.searchsorted(self.key, cells.astype(np.int64) * span + offset, side="right")
+        return end - begin, self.prints[end] - self.prints[begin]
+
+
+@dataclass(frozen=True)
+class RunningCells:
+    """People in numbered cells over time: those who came in up to a day less those who went out.
+    Each change is a row of a spell's start or end, sorted in DuckDB: nothing is sorted here."""
+
+    first_day: int  # days since 1970-01-01 of the first change
+    span: int  # days from the first change to the last, both counted
+    starts: Ramp
+    ends: Ramp | None  # None where no one ever goes out (entries into place cells)
+
+    @classmethod
+    def of(cls, cells: int, starts: dict, ends: dict | None = None, cell_of=None) -> RunningCells:
+        """From DuckDB's columns `cell`, `day` (days since 1970-01-01) and `print_a`/`print_b`, each
+        in cell and day order; `cell_of` turns a column `cell` into the cells' numbers."""
+        both = [starts] + ([ends] if ends is not None else [])
+        days = [part["day"] for part in both if len(part["day"])]
+        first = int(min(d.min() for d in days)) if days else 0
+        span = int(max(d.max() for d in days)) - first + 1 if days else 1
+
+        def ramp(part: dict) -> Ramp:
+            cell = part["cell"] if cell_of is None else cell_of(part["cell"])
+            prints = np.column_stack((part["print_a"], part["print_b"])).astype(np.uint64, copy=False)
+            return Ramp.of(cells, span, cell, part["day"].astype(np.int64) - first, prints)
+
+        return cls(first, span, ramp(starts), ramp(ends) if ends is not None else None)
 
     def at(self, cells: np.ndarray, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(people, summed fingerprints) in each cell on `day`."""
-        last = int(np.searchsorted(self.days, np.datetime64(day, "D"), side="right")) - 1
-        begin = self.begins[cells]
-        end = np.searchsorted(self.key, cells.astype(np.int64) * len(self.days) + last, side="right")
-        return self.counts[end] - self.counts[begin], self.prints[end] - self.prints[begin]
+        offset = int((np.datetime64(day, "D") - EPOCH).astype(np.int64)) - self.first_day
+        offset = min(max(offset, -1), self.span - 1)  # before the first change: no one; after the last: as then
+        counts, prints = self.starts.up_to(cells, self.span, offset)
+        if self.ends is not None:
+            gone, gone_prints = self.ends.up_to(cells, self.span, offset)
+            counts, prints = counts - gone, prints - gone_prints  # uint64 wraps: sums mod 2^64
+        return counts, prints
 
 
 @dataclass(frozen=True)
@@ -133,61 +162,43 @@ def running_profile(store: Store) -> RunningProfile:
     return store.built(("running_profile",), lambda: _running_profile(store))
 
 
-def _spells(spells: pd.DataFrame, cell: np.ndarray, cells: int) -> RunningCells:
-    """Running counts of spells in `cells` cells: each adds its person on its first day and, unless
-    it lasts, takes them away on its last."""
-    ends = spells["to_day"].notna().to_numpy()
-    day = np.concatenate(
-        (spells["from_day"].to_numpy().astype("datetime64[D]"), spells["to_day"][ends].to_numpy().astype("datetime64[D]"))
-    )
-    step = np.concatenate((np.ones(len(spells), dtype=np.int64), -np.ones(int(ends.sum()), dtype=np.int64)))
-    prints = spells[["print_a", "print_b"]].to_numpy(dtype=np.uint64)
-    return RunningCells.of(cells, np.concatenate((cell, cell[ends])), day, step, np.concatenate((prints, prints[ends])))
+def _changes(store: Store, cells: str, edge: str, kinds: int = 0) -> dict:
+    """One edge of the spells of a family of cells (profile_spell_changes.sql), as numpy columns."""
+    return store.fetch_numpy("profile_spell_changes", cells=cells, edge=edge, kinds=kinds)
 
 
-def _entries(entries: pd.DataFrame, cells: int) -> RunningCells:
+def _spells(store: Store, cells_name: str, cells: int, kinds: int = 0, cell_of=None) -> RunningCells:
+    """Running counts of spells: each adds its person on its first day and takes them away on the
+    day it ends (a spell that lasts has no end)."""
+    return RunningCells.of(cells, _changes(store, cells_name, "start", kinds), _changes(store, cells_name, "end", kinds), cell_of)
+
+
+def _entries(store: Store, area: str, cells: int) -> RunningCells:
     """Running counts of people entering place cells: a person's place never changes once they are in."""
-    return RunningCells.of(
-        cells,
-        entries["place_cell"].to_numpy(dtype=np.int64),
-        entries["day"].to_numpy().astype("datetime64[D]"),
-        np.ones(len(entries), dtype=np.int64),
-        entries[["print_a", "print_b"]].to_numpy(dtype=np.uint64),
-    )
+    return RunningCells.of(cells, store.fetch_numpy("profile_place_entries", area=area))
 
 
 def _running_profile(store: Store) -> RunningProfile:
-    spells = store.fetch_many_rows("profile_people_spells")
     people_labels = store.fetch_many_rows("profile_people_cells")
-    cell = spells["people_cell"].to_numpy(dtype=np.int64)
     kind_of_cell = people_labels["kind"].to_numpy(dtype=np.int64)
     first_of_kind = np.unique(kind_of_cell, return_index=True)[1]
-    people = Cells.of(people_labels, _spells(spells, cell, len(people_labels)), by="implementer_id")
-    kinds = Cells.of(
-        people_labels.iloc[first_of_kind].drop(columns="implementer_id").reset_index(drop=True),
-        _spells(spells, kind_of_cell[cell], len(first_of_kind)),
-    )
-    del spells
+    people = Cells.of(people_labels, _spells(store, "people", len(people_labels)), by="implementer_id")
+    kind_labels = people_labels.iloc[first_of_kind].drop(columns="implementer_id").reset_index(drop=True)
+    kinds = Cells.of(kind_labels, _spells(store, "kind", len(first_of_kind)))
     place_labels = store.fetch_many_rows("profile_place_cells")
-    places = Cells.of(
-        place_labels, _entries(store.fetch_many_rows("profile_place_entries"), len(place_labels)), by="implementer_id"
-    )
-    areas = store.fetch_many_rows("profile_area_spells")
-    area_entries = store.fetch_many_rows("profile_area_place_entries")
+    places = Cells.of(place_labels, _entries(store, "whole", len(place_labels)), by="implementer_id")
     names = store.fetch_many_rows("area_numbers")
     parts, named_by = {}, {}
-    for column, by, number in (("in_region", "region", "region_number"), ("in_town", "municipality", "town_number")):
-        # Region (municipality) × kind cells, numbered in that order.
+    for area, by, number in (("region", "region", "region_number"), ("town", "municipality", "town_number")):
+        # Region (municipality) × kind cells, numbered in that order: the keys (area × kinds + kind)
+        # anyone is ever in, whose every spell has a start.
         named = named_by[by] = names.drop_duplicates(number).sort_values(number)[by].to_numpy(dtype=object)
-        counted = areas[column].to_numpy() >= 0
-        key = areas[column].to_numpy(dtype=np.int64)[counted] * kinds.count + areas["kind"].to_numpy(dtype=np.int64)[counted]
-        keys, cell = np.unique(key, return_inverse=True)
+        keys = store.fetch_numpy("profile_area_kinds", area=area, kinds=kinds.count)["cell"].astype(np.int64)
         labels = kinds.labels(keys % kinds.count, CHARACTERISTICS)
         labels.insert(0, by, named[keys // kinds.count])
-        in_area = Cells.of(labels, _spells(areas[counted], cell, len(keys)), by=by)
-        entered = area_entries[area_entries[column].to_numpy() >= 0]
-        parts[by] = (in_area, Cells(_entries(entered, len(place_labels)), *_labelling(places)))
-    del areas, area_entries
+        running = _spells(store, area, len(keys), kinds.count, cell_of=lambda key, keys=keys: np.searchsorted(keys, key))
+        in_area = Cells.of(labels, running, by=by)
+        parts[by] = (in_area, Cells(_entries(store, area, len(place_labels)), *_labelling(places)))
     movers = store.fetch_many_rows("profile_town_movers")
     mover_towns = named_by["municipality"][movers["town_number"].to_numpy(dtype=np.int64)]
     town_of_mover = parts["municipality"][0].values["municipality"].get_indexer(mover_towns)

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from queries.sizes import approximate_bytes
@@ -36,7 +37,8 @@ def sql_text(name: str) -> str:
 
 CACHE_BYTES = 384 << 20  # query results and computed results kept per store, by their size (ESR_CACHE_MB)
 DEFAULT_MEMORY_LIMIT = "2GB"  # a national programme's tables take 1.3 GB
-SCRATCH = ("profile_states", "profile_people_labels", "profile_place_labels", "area_numbers")  # derived tables read once at load and then dropped
+# Derived tables read once at load (the running profile is made from them) and then dropped.
+SCRATCH = ("profile_states", "profile_people_labels", "profile_place_labels", "area_numbers")
 
 
 class Store:
@@ -195,6 +197,16 @@ class Store:
         cursor = self._cursor()
         try:
             return cursor.sql(sql_text(name), params=_used(name, params)).to_arrow_table().to_pandas()
+        finally:
+            cursor.close()
+
+    def fetch_numpy(self, name: str, **params) -> dict[str, np.ndarray]:
+        """As fetch_many_rows, for numeric results that go straight into numpy: a column each, no
+        frame in between (the running profile reads tens of millions of numbers at a build)."""
+        cursor = self._cursor()
+        try:
+            table = cursor.sql(sql_text(name), params=_used(name, params)).to_arrow_table()
+            return {name: column.to_numpy() for name, column in zip(table.column_names, table.columns, strict=True)}
         finally:
             cursor.close()
 
