@@ -52,18 +52,20 @@ class Ramp:
     prints: np.ndarray  # (changes + 1, 2) uint64: running sum of the people's fingerprints, mod 2^64
 
     @classmethod
-    def of(cls, cells: int, span: int, cell: np.ndarray, offset: np.ndarray, prints: np.ndarray) -> Ramp:
-        key = cell.astype(np.int64) * span + offset
-        zero = np.zeros((1, 2), dtype=np.uint64)
-        return cls(
-            key,
-            np.searchsorted(key, np.arange(cells, dtype=np.int64) * span, side="left"),
-            np.concatenate((zero, np.cumsum(prints, axis=0, dtype=np.uint64))),
-        )
+    def of(cls, cells: int, span: int, cell: np.ndarray, offset: np.ndarray, print_a: np.ndarray, print_b: np.ndarray) -> Ramp:
+        # int32 keys where every key fits (a national programme's do): a build holds tens of millions.
+        kind = np.int32 if cells * span < np.iinfo(np.int32).max else np.int64
+        key = (cell.astype(np.int64) * span + offset).astype(kind)
+        prints = np.zeros((len(key) + 1, 2), dtype=np.uint64)  # summed in place: no stacked copy
+        np.cumsum(print_a.astype(np.uint64, copy=False), dtype=np.uint64, out=prints[1:, 0])
+        np.cumsum(print_b.astype(np.uint64, copy=False), dtype=np.uint64, out=prints[1:, 1])
+        begins = np.searchsorted(key, (np.arange(cells, dtype=np.int64) * span).astype(kind), side="left")
+        return cls(key, begins.astype(np.int32 if len(key) < np.iinfo(np.int32).max else np.int64), prints)
 
     def up_to(self, cells: np.ndarray, span: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
-        begin = self.begins[cells]
-        end = np.searchsorted(self.key, cells.astype(np.int64) * span + offset, side="right")
+        begin = self.begins[cells].astype(np.int64)
+        # Asked in the keys' own type: a wider one would make numpy copy every key at each question.
+        end = np.searchsorted(self.key, (cells.astype(np.int64) * span + offset).astype(self.key.dtype), side="right")
         return end - begin, self.prints[end] - self.prints[begin]
 
 
@@ -88,8 +90,7 @@ class RunningCells:
 
         def ramp(part: dict) -> Ramp:
             cell = part["cell"] if cell_of is None else cell_of(part["cell"])
-            prints = np.column_stack((part["print_a"], part["print_b"])).astype(np.uint64, copy=False)
-            return Ramp.of(cells, span, cell, part["day"].astype(np.int64) - first, prints)
+            return Ramp.of(cells, span, cell, part["day"].astype(np.int64) - first, part["print_a"], part["print_b"])
 
         return cls(first, span, ramp(starts), ramp(ends) if ends is not None else None)
 
@@ -120,7 +121,7 @@ class Cells:
     def of(cls, labels: pd.DataFrame, running: RunningCells, by: str | None = None) -> Cells:
         """Cells numbered in the order of their labels' column `by` (implementer, region, ...), whose
         values' ranges of cells are then kept."""
-        coded = {column: pd.factorize(labels[column]) for column in labels.columns}
+        coded = {column: _factorized(labels[column]) for column in labels.columns}
         first = labels[by].to_numpy(dtype=object) if by else np.zeros(0, dtype=object)
         edges = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]) if len(first) else np.zeros(1, dtype=np.int64)
         groups = {str(first[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)}
@@ -140,6 +141,14 @@ class Cells:
         """The cells whose `column` is one of `values`, in cell order."""
         wanted = self.values[column].get_indexer(values)
         return np.flatnonzero(np.isin(self.codes[column], wanted[wanted >= 0]))
+
+
+def _factorized(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize with codes in the smallest signed type that holds them (most columns have a
+    handful of values): a national programme's cells' codes took a third of its running profile."""
+    codes, values = pd.factorize(column)
+    kind = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(values) < np.iinfo(t).max)
+    return codes.astype(kind), values
 
 
 @dataclass(frozen=True)
