@@ -43,12 +43,12 @@ from pathlib import Path
 from dashboard.config import ROOT, duckdb_memory_limit
 from dashboard.ingest.load import LoadResult, load_project
 from dashboard.ingest.problems import Problem
+from queries.arrays import ARRAYS_FILE
 from queries.store import Store
 
 STORE_ENV = "ESR_STORE"
 FORMAT = 1  # the layout of a snapshot; part of every digest
 MARKER_PREFIX = "."  # hidden files (the reload markers, editors' locks) are not inputs
-ALIGN = 64
 
 
 def default_root() -> Path:
@@ -165,18 +165,11 @@ def in_use(path: Path) -> bool:
         os.close(fd)  # closing drops the lock taken
 
 
-def _write_snapshot(folder: Path, result: LoadResult, built: dict, inputs: Inputs, reasons: list[Problem]) -> None:
-    """meta.pickle (the load's report and the running totals' structure) and arrays.bin (the arrays'
-    bytes, each 64-byte aligned, so that readers map them rather than copy)."""
-    buffers: list[pickle.PickleBuffer] = []
-    structure = pickle.dumps(built, protocol=5, buffer_callback=buffers.append)
-    spans = []
-    with open(folder / "arrays.bin", "wb") as out:
-        for buffer in buffers:
-            raw = buffer.raw()
-            out.write(b"\0" * (-out.tell() % ALIGN))
-            spans.append((out.tell(), raw.nbytes))
-            out.write(raw)
+def _write_snapshot(folder: Path, result: LoadResult, built: tuple[bytes, list], inputs: Inputs, reasons: list[Problem]) -> None:
+    """meta.pickle: the load's report and the running totals' structure, whose arrays the build
+    wrote to arrays.bin as it made them (queries/arrays.py), each 64-byte aligned, so that readers
+    map them rather than copy."""
+    structure, spans = built
     meta = {
         "format": FORMAT,
         "digest": inputs.digest,
@@ -206,7 +199,7 @@ def open_snapshot(folder: Path, plan_dir: Path, extracts_dir: Path) -> LoadResul
     meta = read_meta(folder)
     buffers = []
     if meta["spans"]:
-        with open(folder / "arrays.bin", "rb") as handle:
+        with open(folder / ARRAYS_FILE, "rb") as handle:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         view = memoryview(mapped)
         buffers = [view[start : start + size] for start, size in meta["spans"]]

@@ -178,13 +178,15 @@ def _changes(store: Store, cells: str, edge: str, kinds: int = 0) -> dict:
 
 def _spells(store: Store, cells_name: str, cells: int, kinds: int = 0, cell_of=None) -> RunningCells:
     """Running counts of spells: each adds its person on its first day and takes them away on the
-    day it ends (a spell that lasts has no end)."""
-    return RunningCells.of(cells, _changes(store, cells_name, "start", kinds), _changes(store, cells_name, "end", kinds), cell_of)
+    day it ends (a spell that lasts has no end). Each family of cells goes to a build's arrays file
+    as soon as it is made: a national profile is not held whole in the builder's memory."""
+    starts, ends = _changes(store, cells_name, "start", kinds), _changes(store, cells_name, "end", kinds)
+    return store.spilled(RunningCells.of(cells, starts, ends, cell_of))
 
 
 def _entries(store: Store, area: str, cells: int) -> RunningCells:
     """Running counts of people entering place cells: a person's place never changes once they are in."""
-    return RunningCells.of(cells, store.fetch_numpy("profile_place_entries", area=area))
+    return store.spilled(RunningCells.of(cells, store.fetch_numpy("profile_place_entries", area=area)))
 
 
 def _running_profile(store: Store) -> RunningProfile:

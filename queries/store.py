@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from queries.arrays import ARRAYS_FILE, ArrayFile
 from queries.sizes import approximate_bytes
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -58,6 +59,7 @@ class Store:
         self.cache_limit = cache_bytes_from_env()
         self._cache_lock = threading.Lock()
         self._built: dict[tuple, object] = {}
+        self._arrays: ArrayFile | None = None  # a build into a file writes its arrays beside it
 
     @classmethod
     def create_empty(cls, memory_limit: str = DEFAULT_MEMORY_LIMIT, path: Path | None = None) -> Store:
@@ -65,13 +67,16 @@ class Store:
         working memory; beyond it, it spills to a directory of this store's own). By default DuckDB
         takes up to 80 % of the machine and frees late: a national load peaked at 3.9 GiB in one
         process, and gunicorn runs several. With `path`, the database is that file (a snapshot
-        being built: see finish_file)."""
+        being built: see finish_file), and the arrays of the running totals are written beside it
+        as they are made (queries/arrays.py)."""
         # Private (concurrent spills must not share files), and made by DuckDB only if it spills.
         spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-{uuid.uuid4().hex}")
         config = {"memory_limit": memory_limit, "temp_directory": spill}
         connection = duckdb.connect(str(path) if path else ":memory:", config=config)
         connection.execute(SCHEMA.read_text(encoding="utf-8"))
         store = cls(connection)
+        if path:
+            store._arrays = ArrayFile(Path(path).with_name(ARRAYS_FILE))
         # Closed with the store (a reload replaces it). Not at exit, where a background thread (the
         # page warm-up) may still be reading it: there only the spilled files go.
         weakref.finalize(store, _close, connection, spill).atexit = False
@@ -105,12 +110,18 @@ class Store:
                 self._connection.close()
                 self._connection = None
 
-    def finish_file(self) -> dict:
+    def finish_file(self) -> tuple[bytes, list[tuple[int, int]]]:
         """End a build into a file: write everything out, close the database, and hand over the
-        running totals made from it (they are stored beside the file)."""
+        running totals made from it: their pickled structure and where each of their arrays is in
+        the arrays file beside the database."""
         self._connection.execute("checkpoint")
         self._connection.close()
-        return dict(self._built)
+        return self._arrays.spans(dict(self._built))
+
+    def spilled(self, value):
+        """A structure being built, with its arrays moved to the arrays file of a build into a file
+        (unchanged in memory otherwise): made in parts, the running profile is not held whole."""
+        return value if self._arrays is None else self._arrays.spilled(value)
 
     def built_items(self) -> dict:
         return dict(self._built)
@@ -239,7 +250,7 @@ class Store:
         with self._cache_lock:
             if key in self._built:
                 return self._built[key]
-        value = build()
+        value = self.spilled(build())
         with self._cache_lock:
             return self._built.setdefault(key, value)
 

@@ -64,3 +64,19 @@ def test_memory_limit_refuses_anything_else_naming_the_variable(monkeypatch, val
 def test_memory_limit_defaults_when_unset(monkeypatch):
     monkeypatch.delenv("ESR_DUCKDB_MEMORY", raising=False)
     assert config.duckdb_memory_limit() == DEFAULT_MEMORY_LIMIT
+
+
+def test_a_build_into_a_file_has_the_build_limit(monkeypatch, tmp_path):
+    monkeypatch.setenv("ESR_BUILD_MEMORY", "300MB")
+    monkeypatch.setenv("ESR_DUCKDB_MEMORY", "700MB")
+    result = load_project(config.DEFAULT_PLAN_DIR, config.DEFAULT_EXTRACTS_DIR, database=tmp_path / "data.duckdb")
+    assert _setting(result.store, "memory_limit") == "286.1 MiB"
+    result.store.finish_file()
+
+
+def test_build_limit_defaults_and_refuses_nonsense_naming_the_variable(monkeypatch):
+    monkeypatch.delenv("ESR_BUILD_MEMORY", raising=False)
+    assert config.build_memory_limit() == config.BUILD_MEMORY_LIMIT
+    monkeypatch.setenv("ESR_BUILD_MEMORY", "much")
+    with pytest.raises(ValueError, match="ESR_BUILD_MEMORY"):
+        config.build_memory_limit()

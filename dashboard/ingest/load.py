@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import contract
-from dashboard.config import duckdb_memory_limit
+from dashboard.config import build_memory_limit, duckdb_memory_limit
 from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
@@ -92,7 +92,8 @@ def insert_plan_versions(store: Store, plan: Plan) -> None:
 def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Store:
     """The data set in DuckDB with its derived tables and running totals: in memory, or with `path`
     in that database file (a snapshot being built, dashboard/snapshots.py)."""
-    store = Store.create_empty(memory_limit=duckdb_memory_limit(), path=path)
+    # A build into a file is written out as it goes, and spills well (config.build_memory_limit).
+    store = Store.create_empty(memory_limit=build_memory_limit() if path else duckdb_memory_limit(), path=path)
     store.insert("project", pd.DataFrame([plan.project]))
     insert_plan_versions(store, plan)
     for kind in contract.PLAN_TABLES:
