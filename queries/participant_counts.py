@@ -28,6 +28,7 @@ ENTERED, WOMEN, STARTED, STOPPED = range(len(EVENTS))
 
 Part = tuple[str, str]  # (kind, name): ("", "") the whole programme, ("region", r) or ("town", m)
 WHOLE: Part = ("", "")
+PART_KINDS = ("", "region", "town")  # participant_events.sql's part_kind 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -57,28 +58,39 @@ def running_entries(store: Store) -> RunningEntries:
 
 
 def _running_entries(store: Store) -> RunningEntries:
-    events = store.fetch_many_rows("participant_events")
-    # Rows numbered by (part kind, part, implementer) in that order, from each column's codes: a
-    # MultiIndex of a national programme's 1.2 million event rows as Python objects was the peak of
-    # its load's memory.
-    coded = [pd.factorize(events[column], sort=True) for column in ("part_kind", "part", "implementer_id")]
-    shape = [max(len(uniques), 1) for _, uniques in coded]
-    found_keys, codes = np.unique(np.ravel_multi_index([c for c, _ in coded], shape), return_inverse=True)
-    labels = [uniques.take(c) for (_, uniques), c in zip(coded, np.unravel_index(found_keys, shape), strict=True)]
-    found = list(zip(*labels, strict=True))
-    day = events["day"].to_numpy().astype("datetime64[D]")
+    events = store.fetch_numpy("participant_events")
+    found, codes = _found_rows(store, events)
+    day = events["day"].astype("datetime64[D]")
     days = np.unique(day)
     # int32: a count of people; three parts of a national programme's 1 800 rows by 2 000 days.
     counts = np.zeros((len(found), len(EVENTS), len(days) + 1), dtype=np.int32)
     daily = np.zeros((len(found), len(EVENTS), len(days)), dtype=np.int32)
-    daily[codes, :, np.searchsorted(days, day)] = events[list(EVENTS)].to_numpy(dtype=np.int32)
+    daily[codes, :, np.searchsorted(days, day)] = np.stack([events[name] for name in EVENTS], axis=1).astype(np.int32)
     np.cumsum(daily, axis=2, out=counts[:, :, 1:])
     del daily
-    rows = {((str(k), str(p)), str(i)): n for n, (k, p, i) in enumerate(found)}
+    rows = {((k, p), i): n for n, (k, p, i) in enumerate(found)}
     implementers_of: dict[Part, list[str]] = {}
     for part, implementer in rows:  # found is sorted: each part's implementers come in order
         implementers_of.setdefault(part, []).append(implementer)
     return RunningEntries(rows, implementers_of, days, counts)
+
+
+def _found_rows(store: Store, events: dict[str, np.ndarray]) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """The (part kind, part, implementer) of each row with events, sorted, and each event's row: the
+    query numbers them in their names' order, so sorting the numbers sorts the names."""
+    areas = store.fetch_many_rows("area_numbers")
+    towns = areas["municipality"].to_numpy(dtype=object)  # by town number
+    regions = areas.drop_duplicates("region_number").sort_values("region_number")["region"].to_numpy(dtype=object)
+    implementers = store.fetch_many_rows("entry_implementers")["implementer_id"].to_numpy(dtype=object)
+    columns = [events[name].astype(np.int64) for name in ("part_kind", "part", "implementer")]
+    shape = (len(PART_KINDS), max(len(towns), len(regions), 1), max(len(implementers), 1))
+    found_keys, codes = np.unique(np.ravel_multi_index(columns, shape), return_inverse=True)
+    names = {0: np.array([""], dtype=object), 1: regions, 2: towns}
+    found = [
+        (PART_KINDS[kind], str(names[kind][part]), str(implementers[implementer]))
+        for kind, part, implementer in zip(*(c.tolist() for c in np.unravel_index(found_keys, shape)), strict=True)
+    ]
+    return found, codes
 
 
 def _parts_and_implementers(store: Store, scope: Scope) -> tuple[list[Part], list[str]] | None:

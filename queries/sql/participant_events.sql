@@ -7,27 +7,39 @@
 -- set by queries/participant_counts.py: summed up to any as-of date these give participants_summary
 -- and participants_by_month for any scope but an area within an area, or a list of municipalities
 -- someone has entries in two of.
+-- Parts and implementers are numbers, each in its names' order (part_kind 0 the whole programme,
+-- 1 a region by its region_number, 2 a municipality by its town_number; `implementer` numbers the
+-- implementers with entries, as entry_implementers.sql lists them): grouped and sorted by numbers,
+-- not text, this took 2.3 s instead of 3.9 s for 2.5 M entries. Every entry's municipality is one
+-- of the plan's (validation sees to it), so the joins lose no one.
 with
 
-regions as (
-    select distinct municipality, region from municipalities
+implementer_numbers as (
+    select implementer_id, (dense_rank() over (order by implementer_id) - 1)::integer as implementer
+    from (select distinct implementer_id from entries)
+),
+
+coded as (
+    select e.person, e.entries_of_person, i.implementer, e.gender, e.start_date, e.end_date, a.town_number, a.region_number
+    from entries e
+    join implementer_numbers i using (implementer_id)
+    join area_numbers a using (municipality)
 ),
 
 parts as (
-    select '' as part_kind, '' as part, person, entries_of_person, implementer_id, gender, start_date, end_date
-    from entries
+    select 0::utinyint as part_kind, 0 as part, person, entries_of_person, implementer, gender, start_date, end_date
+    from coded
     union all
-    select 'region', r.region, e.person, e.entries_of_person, e.implementer_id, e.gender, e.start_date, e.end_date
-    from entries e
-    join regions r using (municipality)
+    select 1::utinyint, region_number, person, entries_of_person, implementer, gender, start_date, end_date
+    from coded
     union all
-    select 'town', municipality, person, entries_of_person, implementer_id, gender, start_date, end_date from entries
+    select 2::utinyint, town_number, person, entries_of_person, implementer, gender, start_date, end_date from coded
 ),
 
 -- A person with one entry has one in any part: their events need no grouping (most people, and
 -- three copies of a million entries nationally).
 once as (
-    select part_kind, part, implementer_id, gender, start_date, coalesce(end_date, date '9999-12-31') as stop
+    select part_kind, part, implementer, gender, start_date, coalesce(end_date, date '9999-12-31') as stop
     from parts
     where entries_of_person = 1
 ),
@@ -37,7 +49,7 @@ stays as (
         part_kind,
         part,
         person,
-        implementer_id,
+        implementer,
         gender,
         start_date,
         coalesce(end_date, date '9999-12-31') as stop,
@@ -66,44 +78,44 @@ numbered as (
 ),
 
 spans as (
-    select part_kind, part, implementer_id, start_date, stop from stays where entries_here = 1
+    select part_kind, part, implementer, start_date, stop from stays where entries_here = 1
     union all
-    select part_kind, part, implementer_id, min(start_date), max(stop)
+    select part_kind, part, implementer, min(start_date), max(stop)
     from numbered
-    group by part_kind, part, implementer_id, person, span
+    group by part_kind, part, implementer, person, span
 ),
 
 firsts as (
     select
         part_kind,
         part,
-        implementer_id,
+        implementer,
         min(start_date) as first_day,
         min(start_date) filter (where gender = 'F') as woman_day
     from stays
-    group by part_kind, part, implementer_id, person
+    group by part_kind, part, implementer, person
 ),
 
 events as (
-    select part_kind, part, implementer_id, start_date as day, 1 as entered, coalesce(gender = 'F', false)::int as women,
+    select part_kind, part, implementer, start_date as day, 1 as entered, coalesce(gender = 'F', false)::int as women,
         1 as started, 0 as stopped
     from once
     union all
-    select part_kind, part, implementer_id, stop, 0, 0, 0, 1 from once where stop < date '9999-12-31'
+    select part_kind, part, implementer, stop, 0, 0, 0, 1 from once where stop < date '9999-12-31'
     union all
-    select part_kind, part, implementer_id, first_day, 1, 0, 0, 0 from firsts
+    select part_kind, part, implementer, first_day, 1, 0, 0, 0 from firsts
     union all
-    select part_kind, part, implementer_id, woman_day, 0, 1, 0, 0 from firsts where woman_day is not null
+    select part_kind, part, implementer, woman_day, 0, 1, 0, 0 from firsts where woman_day is not null
     union all
-    select part_kind, part, implementer_id, start_date, 0, 0, 1, 0 from spans
+    select part_kind, part, implementer, start_date, 0, 0, 1, 0 from spans
     union all
-    select part_kind, part, implementer_id, stop, 0, 0, 0, 1 from spans where stop < date '9999-12-31'
+    select part_kind, part, implementer, stop, 0, 0, 0, 1 from spans where stop < date '9999-12-31'
 )
 
 select
     part_kind,
     part,
-    implementer_id,
+    implementer,
     day::timestamp as day,  -- a timestamp reaches numpy as one, a date as objects
     sum(entered)::integer as entered,
     sum(women)::integer as women,
@@ -111,4 +123,4 @@ select
     sum(stopped)::integer as stopped
 from events
 group by all
-order by part_kind, part, implementer_id, day
+order by part_kind, part, implementer, day
