@@ -178,6 +178,12 @@ class Store:
         finally:
             cursor.close()
 
+    def appending(self, table: str) -> Appender:
+        """Rows appended to a table in a transaction of their own, then committed or rolled back
+        (load time only: an extract file refused part way takes back the batches it added)."""
+        self._forget_all()
+        return Appender(self._cursor(), _identifier(table))
+
     def derive(self) -> None:
         """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
         self._forget_all()
@@ -257,6 +263,29 @@ class Store:
     def fetch_one(self, name: str, **params) -> dict:
         frame = self.fetch(name, **params)
         return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+class Appender:
+    """One table's rows coming in batch by batch, on one cursor and in one transaction."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str):
+        self._cursor, self._table = cursor, table
+        self.columns = [row[0] for row in cursor.execute(f"describe {table}").fetchall()]
+        cursor.begin()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Append a frame whose columns are named as the table's."""
+        self._cursor.register("incoming", frame[self.columns])
+        self._cursor.execute(f"insert into {self._table} select * from incoming")
+        self._cursor.unregister("incoming")
+
+    def commit(self) -> None:
+        self._cursor.commit()
+        self._cursor.close()
+
+    def rollback(self) -> None:
+        self._cursor.rollback()
+        self._cursor.close()
 
 
 def cache_bytes_from_env() -> int:

@@ -1,17 +1,20 @@
-"""Find, read and check the extract files of a directory against the plan."""
+"""Find, read and check the extract files of a directory against the plan, batch by batch: each
+batch's good rows go to a sink as soon as they are checked (a build's DuckDB, a list in memory, or
+nowhere for `check`), so that a file of millions of rows is never held whole."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
 from dashboard import contract
 from dashboard.ingest.plan import FILE_ROW, Plan
 from dashboard.ingest.problems import Problem
-from dashboard.ingest.readers import ReadError, read_table
+from dashboard.ingest.readers import ReadError, read_batches
 from dashboard.ingest.validate import validate
 
 
@@ -60,28 +63,112 @@ def _row_rules(kind: str, plan: Plan) -> tuple:
     return ()
 
 
-def load_extracts(directory: Path, plan: Plan) -> Extracts:
-    refs = plan.refs()
+class RowSink(Protocol):
+    """Where the checked rows of extract files go, file by file: a file's batches are added after
+    `start`, and its rows then stand (`keep`) or are taken back (`drop`: the file was refused part way)."""
+
+    def start(self, kind: str) -> None: ...
+    def add(self, frame: pd.DataFrame) -> None: ...
+    def keep(self) -> None: ...
+    def drop(self) -> None: ...
+
+
+class KeptRows:
+    """The rows kept in memory, one frame per kind (what tests and small tools read)."""
+
+    def __init__(self):
+        self.frames: dict[str, list[pd.DataFrame]] = {kind: [] for kind in contract.EXTRACTS}
+        self._kind, self._pending = "", []
+
+    def start(self, kind: str) -> None:
+        self._kind, self._pending = kind, []
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self._pending.append(frame)
+
+    def keep(self) -> None:
+        self.frames[self._kind].extend(self._pending)
+        self._pending = []
+
+    def drop(self) -> None:
+        self._pending = []
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        def table(kind: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+            columns = [c.name for c in contract.EXTRACTS[kind].columns]
+            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+        return {kind: table(kind, frames) for kind, frames in self.frames.items()}
+
+
+class NoRows:
+    """Rows checked and let go: all `check` needs."""
+
+    def start(self, kind: str) -> None:
+        pass
+
+    def add(self, frame: pd.DataFrame) -> None:
+        pass
+
+    def keep(self) -> None:
+        pass
+
+    def drop(self) -> None:
+        pass
+
+
+def load_extracts(directory: Path, plan: Plan, sink: RowSink | None = None) -> Extracts:
+    """Every extract file checked against the plan. Without a sink the good rows are kept in
+    memory, as the result's tables; with one they go there, and the tables are left empty."""
+    kept = KeptRows() if sink is None else None
     result = Extracts(tables={})
     for kind, paths in find_extract_files(directory).items():
-        spec = contract.EXTRACTS[kind]
-        frames = []
         for path in paths:
-            label = str(path)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            try:
-                raw = read_table(path)
-            except ReadError as exc:
-                result.problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
-                result.files.append(FileReport(label, kind, 0, 0, digest, True))
-                continue
-            checked = validate(raw, spec, refs, label, _row_rules(kind, plan))
-            result.problems.extend(checked.problems)
-            result.files.append(FileReport(label, kind, len(checked.frame), len(checked.set_aside), digest, checked.rejected))
-            if len(checked.set_aside):
-                result.set_aside[label] = checked.set_aside
-            if not checked.rejected:
-                frames.append(checked.frame)
-        columns = [c.name for c in spec.columns]
-        result.tables[kind] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+            _check_file(path, kind, plan, sink or kept, result)
+    result.tables = kept.tables() if kept is not None else {}
     return result
+
+
+def _check_file(path: Path, kind: str, plan: Plan, sink: RowSink, result: Extracts) -> None:
+    spec, refs, rules, label = contract.EXTRACTS[kind], plan.refs(), _row_rules(kind, plan), str(path)
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    problems: list[Problem] = []
+    aside: list[pd.DataFrame] = []
+    loaded = set_aside = 0
+    sink.start(kind)
+    try:
+        batches = read_batches(path)
+        for raw in batches:
+            checked = validate(raw, spec, refs, label, rules)
+            if checked.rejected:  # the whole file is refused: what went in is taken back
+                sink.drop()
+                # Every row of it is set aside; those of a refused file are not kept (it is on disk).
+                set_aside += loaded + len(checked.set_aside) + _rows_left(batches)
+                result.problems.extend(checked.problems)
+                result.files.append(FileReport(label, kind, 0, set_aside, digest, True))
+                return
+            sink.add(checked.frame)
+            problems.extend(checked.problems)
+            loaded += len(checked.frame)
+            set_aside += len(checked.set_aside)
+            if len(checked.set_aside):
+                aside.append(checked.set_aside)
+    except ReadError as exc:
+        sink.drop()
+        result.problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
+        result.files.append(FileReport(label, kind, 0, 0, digest, True))
+        return
+    sink.keep()
+    result.problems.extend(problems)
+    result.files.append(FileReport(label, kind, loaded, set_aside, digest, False))
+    if aside:
+        result.set_aside[label] = pd.concat(aside, ignore_index=True) if len(aside) > 1 else aside[0]
+
+
+def _rows_left(batches) -> int:
+    """The rows of a file's batches not yet read, counted (a refused file's rows are all set aside)."""
+    try:
+        return sum(len(b.frame) + len(b.malformed) for b in batches)
+    except ReadError:
+        return 0

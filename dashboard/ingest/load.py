@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard import contract
 from dashboard.config import build_memory_limit, duckdb_memory_limit
-from dashboard.ingest.extracts import Extracts, FileReport, load_extracts
+from dashboard.ingest.extracts import FileReport, NoRows, load_extracts
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
 from queries import Store
@@ -20,6 +20,7 @@ from queries.person_days import running_person_days
 from queries.profile import running_profile
 from queries.programmes import programme
 from queries.spending import running_spend
+from queries.store import Appender
 
 DEMO_MARKER = "DEMO.md"  # a file of this name marks an extracts directory as demo data
 
@@ -56,28 +57,54 @@ class LoadResult:
 
 
 def load_project(plan_dir: Path, extracts_dir: Path, database: Path | None = None) -> LoadResult:
-    """Read, validate and load. With `database`, the store is built in that file and closed: the
-    result's store is None and its running totals are in `built` (a snapshot's build)."""
-    result, extracts = _read(plan_dir, extracts_dir)
-    if extracts is not None:
-        result.store = build_store(result.plan, extracts, database)
-    return result
+    """Read, validate and load: each extract file's batches go into DuckDB as they are checked. With
+    `database`, the store is built in that file (a snapshot's build, dashboard/snapshots.py)."""
+    return _load(plan_dir, extracts_dir, build=True, database=database)
 
 
 def check_project(plan_dir: Path, extracts_dir: Path) -> LoadResult:
-    """Read and validate the plan and every extract, and build nothing: all that `check` and
-    `reload` need (the store and its running totals are most of a load's time and memory)."""
-    return _read(plan_dir, extracts_dir)[0]
+    """Read and validate the plan and every extract, and build nothing: the rows are checked and let go."""
+    return _load(plan_dir, extracts_dir, build=False)
 
 
-def _read(plan_dir: Path, extracts_dir: Path) -> tuple[LoadResult, Extracts | None]:
+def _load(plan_dir: Path, extracts_dir: Path, build: bool, database: Path | None = None) -> LoadResult:
     plan, problems = load_plan(plan_dir)
     is_demo = (extracts_dir / DEMO_MARKER).is_file()
     if plan is None:
-        return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo), None
-    extracts = load_extracts(extracts_dir, plan)
+        return LoadResult(plan_dir, extracts_dir, None, None, problems, [], is_demo)
+    store = _plan_store(plan, database) if build else None
+    extracts = load_extracts(extracts_dir, plan, StoreRows(store, plan) if store else NoRows())
+    if store:
+        _derive(store)
     problems += extracts.problems
-    return LoadResult(plan_dir, extracts_dir, None, plan, problems, extracts.files, is_demo, extracts.set_aside), extracts
+    return LoadResult(plan_dir, extracts_dir, store, plan, problems, extracts.files, is_demo, extracts.set_aside)
+
+
+class StoreRows:
+    """Checked extract rows appended to the store's tables as they come, a file per transaction;
+    participants get their age group of the project's programme (once per distinct age)."""
+
+    def __init__(self, store: Store, plan: Plan):
+        self._store, self._programme = store, programme(plan.project.get("programme"))
+        self._appender: Appender | None = None
+        self._kind = ""
+
+    def start(self, kind: str) -> None:
+        self._kind, self._appender = kind, self._store.appending(kind)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if self._kind == "participants":
+            ages = frame["age_at_start"]
+            # Once per distinct age (a few dozen), not per row: 2.5 M Python calls took two seconds.
+            groups = {age: self._programme.age_group(int(age)) for age in ages.dropna().unique()}
+            frame = frame.assign(age_group=ages.map(groups))
+        self._appender.add(frame)
+
+    def keep(self) -> None:
+        self._appender.commit()
+
+    def drop(self) -> None:
+        self._appender.rollback()
 
 
 def insert_plan_versions(store: Store, plan: Plan) -> None:
@@ -89,9 +116,8 @@ def insert_plan_versions(store: Store, plan: Plan) -> None:
         store.insert(kind, pd.concat([v.tables[kind].assign(version=v.number) for v in versions], ignore_index=True))
 
 
-def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Store:
-    """The data set in DuckDB with its derived tables and running totals: in memory, or with `path`
-    in that database file (a snapshot being built, dashboard/snapshots.py)."""
+def _plan_store(plan: Plan, path: Path | None) -> Store:
+    """A new store holding the plan, in memory or with `path` in that database file."""
     # A build into a file is written out as it goes, and spills well (config.build_memory_limit).
     store = Store.create_empty(memory_limit=build_memory_limit() if path else duckdb_memory_limit(), path=path)
     store.insert("project", pd.DataFrame([plan.project]))
@@ -99,22 +125,14 @@ def build_store(plan: Plan, extracts: Extracts, path: Path | None = None) -> Sto
     for kind in contract.PLAN_TABLES:
         if kind not in contract.AMENDABLE_TABLES:
             store.insert(kind, plan.tables[kind])
-    # The extract frames are handed over: each is let go once DuckDB holds it, so that a national
-    # programme's millions of rows are not held twice while the derived tables are built.
-    participants = extracts.tables.pop("participants")
-    programme_of = programme(plan.project.get("programme"))
-    ages = participants["age_at_start"]
-    # Once per distinct age (a few dozen), not per row: 2.5 M Python calls took two seconds.
-    participants["age_group"] = ages.map({age: programme_of.age_group(int(age)) for age in ages.dropna().unique()})
-    store.insert("participants", participants)
-    del participants
-    for kind in ("person_days", "spending", "claims", "followups"):
-        store.insert(kind, extracts.tables.pop(kind))
+    return store
+
+
+def _derive(store: Store) -> None:
+    """The derived tables, and the running totals and counts made now rather than at a first request."""
     store.derive()
-    # Running totals and counts, made now rather than at a first request.
     running_spend(store)
     running_person_days(store)
     running_entries(store)
     running_profile(store)
     store.drop_scratch()
-    return store

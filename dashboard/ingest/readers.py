@@ -1,5 +1,7 @@
-"""Read one extract or plan file into a RawTable: every cell as text, rows numbered as a
-spreadsheet shows them (the header is row 1, the first record row 2), whatever the format.
+"""Read one extract or plan file into RawTables: every cell as text, rows numbered as a
+spreadsheet shows them (the header is row 1, the first record row 2), whatever the format. A CSV
+or Parquet file is read in batches (read_batches), so that a file of millions of rows is checked
+and loaded in bounded memory; read_table joins them for the small files of a plan.
 
 A row that cannot be split into the header's columns (too many or too few fields, a quote that is
 never closed) is never shifted into the wrong columns: it is kept out of the table and listed in
@@ -7,9 +9,11 @@ never closed) is never shifted into the wrong columns: it is kept out of the tab
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +31,9 @@ XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_COLUMNS = 200
 XLSX_MAX_UNPACKED_BYTES = 1 << 30
 _SNIFF_BYTES = 1 << 16
+BATCH_BYTES = 16 << 20  # CSV text per batch: about 200 000 participant rows
+BATCH_ROWS = 250_000  # Parquet rows per batch
+_SCAN_BYTES = 16 << 20
 _TEXT_SHOWN = 60  # characters of a malformed row kept for its problem message
 
 
@@ -51,25 +58,39 @@ class RawTable:
 
 
 def read_table(path: Path) -> RawTable:
+    """The whole file as one table (plan files; an extract is read in batches)."""
+    batches = list(read_batches(path))
+    if len(batches) == 1:
+        return batches[0]
+    frame = pd.concat([b.frame for b in batches], ignore_index=True)
+    rows = pd.concat([b.rows for b in batches], ignore_index=True)
+    return RawTable(path, frame, rows, [m for b in batches for m in b.malformed])
+
+
+def read_batches(path: Path, batch_bytes: int | None = None, batch_rows: int | None = None) -> Iterator[RawTable]:
+    """The file's records in batches, each numbered as in the whole file, and at least one (a file
+    of a header alone gives one without rows), so that the header is always checked. A file that
+    turns out unreadable part way raises ReadError then: its batches so far must be taken back."""
     suffix = path.suffix.lower()
-    malformed: list[MalformedRow] = []
+    if suffix not in (".csv", ".parquet", ".xlsx"):
+        raise ReadError(f"unsupported file type {suffix!r}")
     try:
         if suffix == ".csv":
-            frame, rows, malformed = _read_csv(path.read_bytes())
+            batches = _csv_batches(path, batch_bytes or BATCH_BYTES)
         elif suffix == ".parquet":
-            frame = _read_parquet(path)
-            rows = None
-        elif suffix == ".xlsx":
-            frame, rows, malformed = _read_xlsx(path)
+            batches = _parquet_batches(path, batch_rows or BATCH_ROWS)
         else:
-            raise ReadError(f"unsupported file type {suffix!r}")
+            batches = iter([_read_xlsx(path)])
+        for frame, rows, malformed in batches:
+            yield _raw_table(path, frame, rows, malformed)
     except ReadError:
         raise
     except Exception as exc:  # any parser failure means the file is unreadable as a whole
         raise ReadError(f"cannot read file: {type(exc).__name__}: {exc}".strip()) from exc
+
+
+def _raw_table(path: Path, frame: pd.DataFrame, rows, malformed: list[MalformedRow]) -> RawTable:
     frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
-    if rows is None:
-        rows = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + len(frame))
     rows = pd.Series(rows, index=frame.index)
     keep = np.zeros(len(frame), dtype=bool)  # rows with anything written in them
     for _, column in frame.items():
@@ -85,13 +106,13 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]]:
-    """Arrow parses the records (quotes, line breaks inside quotes) in one pass, single-threaded so
-    that every record keeps its number; cells stay text. A million rows take about a second."""
-    if b"\x00" in data:
-        raise ReadError("binary content, not a CSV text file")
-    encoding = _encoding(data)
-    head = data[:_SNIFF_BYTES].decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
+def _csv_batches(path: Path, batch_bytes: int) -> Iterator[tuple[pd.DataFrame, np.ndarray, list[MalformedRow]]]:
+    """Arrow parses the records (quotes, line breaks inside quotes) block by block from the file,
+    single-threaded so that every record keeps its number; cells stay text. A million rows take
+    about a second, and only a block of the file is held at a time."""
+    encoding = _encoding(path)
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES).decode("utf-8-sig" if encoding == "utf8" else encoding, errors="replace")
     if not head.strip():
         raise ReadError("the file is empty")
     first_line = head.splitlines()[0]
@@ -103,15 +124,17 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]
         raise ReadError("the first row must hold the column names")
     width = len(header)
     names = [f"c{i}" for i in range(width)]
-    bad: list[tuple[int, int, str]] = []
+    bad: list[tuple[int, int, str]] = []  # (number, fields, text) of each row Arrow could not split, in file order
 
     def set_aside(row) -> str:
         bad.append((row.number, row.actual_columns, row.text))
         return "skip"
 
     reader = pacsv.open_csv(
-        pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1, column_names=names, encoding=encoding),
+        pa.OSFile(str(path)),
+        read_options=pacsv.ReadOptions(
+            use_threads=False, block_size=batch_bytes, skip_rows=1, column_names=names, encoding=encoding
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=set_aside
         ),
@@ -119,11 +142,49 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]
             column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
     )
-    table = reader.read_all()
-    malformed = [_malformed(number, fields, text, width, delimiter) for number, fields, text in bad]
-    rows = _record_numbers(table.num_rows, sorted(b[0] for b in bad))
-    columns = [pc.utf8_trim_whitespace(column) for column in table.columns]
-    swallowed = _swallowed_rows(columns, width, delimiter)
+    numbering = _Numbering()
+    yielded = False
+    for batch in reader:
+        rows = numbering.next(batch.num_rows, bad)
+        malformed = [_malformed(number, fields, text, width, delimiter) for number, fields, text in numbering.passed(bad)]
+        yield _csv_frame(batch.columns, header, rows, malformed, delimiter)
+        yielded = True
+    rest = [_malformed(number, fields, text, width, delimiter) for number, fields, text in bad[numbering.reported :]]
+    if rest or not yielded:  # rows set aside after the last record, or no record at all
+        empty = [pa.array([], pa.string()) for _ in names]
+        yield _csv_frame(empty, header, np.zeros(0, dtype=np.int64), rest, delimiter)
+
+
+class _Numbering:
+    """Spreadsheet numbers of the records Arrow keeps, batch by batch: 2, 3, … without the rows it
+    set aside (which it reports, in file order, as it parses each block)."""
+
+    def __init__(self):
+        self.first = HEADER_ROW + 1  # the number of the next record
+        self.reported = 0  # how many of the rows set aside belong to earlier batches
+
+    def next(self, count: int, bad: list[tuple[int, int, str]]) -> np.ndarray:
+        pending = np.asarray([b[0] for b in bad[self.reported :]], dtype=np.int64)
+        pending = pending[pending >= self.first]
+        every = np.arange(self.first, self.first + count + len(pending))
+        numbers = every[~np.isin(every, pending)][:count] if len(pending) else every
+        if count:
+            self.first = int(numbers[-1]) + 1
+        return numbers
+
+    def passed(self, bad: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The rows set aside before the next record, not yet reported."""
+        start = self.reported
+        while self.reported < len(bad) and bad[self.reported][0] < self.first:
+            self.reported += 1
+        return bad[start : self.reported]
+
+
+def _csv_frame(
+    columns: list, header: list[str], rows: np.ndarray, malformed: list[MalformedRow], delimiter: str
+) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]]:
+    columns = [pc.utf8_trim_whitespace(column) for column in columns]
+    swallowed = _swallowed_rows(columns, len(header), delimiter)
     if swallowed.any():
         keep = ~swallowed
         for index in np.flatnonzero(swallowed):
@@ -139,24 +200,38 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray, list[MalformedRow]
     return frame, rows, malformed
 
 
-def _encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what Excel on Finnish Windows writes)."""
-    try:
-        data.decode("utf-8")
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Excel on Finnish Windows writes); read
+    in chunks, the file is not held whole."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_SCAN_BYTES):
+            if b"\x00" in chunk:
+                raise ReadError("binary content, not a CSV text file")
+            is_utf8 = is_utf8 and _decodes(utf8, chunk)
+    if is_utf8 and _decodes(utf8, b"", final=True):
         return "utf8"
-    except UnicodeDecodeError:
-        pass
+    if _whole_file_decodes(path, "cp1252"):
+        return "cp1252"
+    raise ReadError("text is neither UTF-8 nor Windows-1252")
+
+
+def _decodes(decoder, chunk: bytes, final: bool = False) -> bool:
     try:
-        data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ReadError("text is neither UTF-8 nor Windows-1252") from exc
-    return "cp1252"
+        decoder.decode(chunk, final)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
-def _record_numbers(good: int, bad_numbers: list[int]) -> np.ndarray:
-    """Spreadsheet numbers of the records Arrow kept: 2, 3, … without those it set aside."""
-    every = np.arange(HEADER_ROW + 1, HEADER_ROW + 1 + good + len(bad_numbers))
-    return np.setdiff1d(every, np.asarray(bad_numbers, dtype=every.dtype), assume_unique=True) if bad_numbers else every
+def _whole_file_decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_SCAN_BYTES):
+            if not _decodes(decoder, chunk):
+                return False
+    return _decodes(decoder, b"", final=True)
 
 
 def _malformed(number: int, fields: int, text: str, width: int, delimiter: str) -> MalformedRow:
@@ -186,16 +261,25 @@ def _swallowed_rows(columns: list, width: int, delimiter: str) -> np.ndarray:
     return swallowed
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    """Typed Parquet columns become text column by column in Arrow (millions of rows in a second),
-    written as _cell_text writes a cell: dates ISO, whole numbers without ".0", nulls empty."""
+def _parquet_batches(path: Path, batch_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray, list[MalformedRow]]]:
+    """Typed Parquet columns become text batch by batch and column by column in Arrow (millions of
+    rows in a second), written as _cell_text writes a cell: dates ISO, whole numbers without ".0",
+    nulls empty."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    names = [str(name) for name in table.column_names]
+    source = pq.ParquetFile(path)
+    names = [str(name) for name in source.schema_arrow.names]
     if len(set(names)) != len(names):
         raise ReadError("two columns have the same name")
-    return pd.DataFrame({name: _arrow_text(column) for name, column in zip(names, table.columns, strict=True)})
+    first = HEADER_ROW + 1
+    yielded = False
+    for batch in source.iter_batches(batch_size=batch_rows):
+        frame = pd.DataFrame({name: _arrow_text(column) for name, column in zip(names, batch.columns, strict=True)})
+        yield frame, np.arange(first, first + len(frame)), []
+        first += len(frame)
+        yielded = True
+    if not yielded:
+        yield pd.DataFrame({name: pd.Series([], dtype=pd.StringDtype("pyarrow")) for name in names}), np.zeros(0, np.int64), []
 
 
 def _arrow_text(column) -> pd.Series:

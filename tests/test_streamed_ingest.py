@@ -1,0 +1,133 @@
+"""Extracts are read, checked and loaded batch by batch: a file read in many small batches gives
+the very rows, row numbers and problems it gives read whole, and a file refused part way (an
+identity code in a late batch) takes back every row it had put in."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard.ingest import readers
+from dashboard.ingest.extracts import KeptRows, load_extracts
+from dashboard.ingest.load import load_project
+from dashboard.ingest.plan import load_plan
+from dashboard.ingest.readers import read_batches, read_table
+from tests.conftest import TINY
+
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"[10190123 % 31]
+HEADER = "date;implementer_id;cost_category;amount_eur;voucher_id;description\n"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    loaded, problems = load_plan(TINY / "plan")
+    assert not problems
+    return loaded
+
+
+def _body(rows: int, seed: int) -> str:
+    """Good rows with, here and there, every kind of row that must be set aside or dropped."""
+    pick = random.Random(seed)
+    lines = [HEADER]
+    for n in range(rows):
+        roll = pick.random()
+        if roll < 0.05:
+            lines.append(f"2020-10-{1 + n % 28:02d};a;salaries;1,5;V{n};too;many;fields\n")
+        elif roll < 0.08:
+            lines.append("2020-10-01;a\n")  # too few
+        elif roll < 0.10:
+            lines.append(";;;;;\n")  # empty: not a record
+        elif roll < 0.12:
+            lines.append(f'2020-10-02;a;salaries;3;V{n};"on two\nlines"\n')  # a line break in quotes: one record
+        else:
+            lines.append(f"2020-10-{1 + n % 28:02d};{'ab'[n % 2]};salaries;{n},25;V{n};Pay\n")
+    lines.append("2020-10-01;a;salaries;1;V;x;y;z\n")  # set aside after the last record
+    return "".join(lines)
+
+
+def _whole_and_batched(path):
+    return read_table(path), list(read_batches(path, batch_bytes=512))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_csv_in_small_batches_reads_as_it_does_whole(tmp_path, seed):
+    path = tmp_path / "spending.csv"
+    path.write_text(_body(400, seed), encoding="utf-8")
+    whole, batched = _whole_and_batched(path)
+    assert len(batched) > 10
+    joined = pd.concat([b.frame for b in batched], ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole.frame)
+    assert pd.concat([b.rows for b in batched], ignore_index=True).tolist() == whole.rows.tolist()
+    assert [m for b in batched for m in b.malformed] == whole.malformed
+    assert whole.malformed[-1].row == 402  # the header, 400 rows, then the last one
+    assert len(whole.frame) + len(whole.malformed) < 400  # empty rows are not records
+
+
+def test_row_numbers_are_those_a_spreadsheet_shows(tmp_path):
+    path = tmp_path / "spending.csv"
+    path.write_text(HEADER + "2020-10-01;a;salaries;1;V1;x\n2020-10-01;a\n\n2020-10-02;b;salaries;2;V2;y\n", encoding="utf-8")
+    (batch,) = read_batches(path)
+    assert batch.rows.tolist() == [2, 5] and [m.row for m in batch.malformed] == [3]
+
+
+def test_a_header_alone_gives_one_batch_whose_header_is_checked(tmp_path, plan):
+    (tmp_path / "spending.csv").write_text("date;implementer_id;amount_eur\n", encoding="utf-8")
+    (batch,) = read_batches(tmp_path / "spending.csv")
+    assert list(batch.frame.columns) == ["date", "implementer_id", "amount_eur"] and batch.frame.empty
+    problems = {(p.column, p.code) for p in load_extracts(tmp_path, plan).problems}
+    assert ("cost_category", "missing_column") in problems
+
+
+def test_parquet_in_batches_is_numbered_through(tmp_path):
+    path = tmp_path / "spending.parquet"
+    pq.write_table(pa.table({"voucher_id": [f"V{n}" for n in range(1000)], "amount_eur": [float(n) for n in range(1000)]}), path)
+    batches = list(read_batches(path, batch_rows=128))
+    assert len(batches) == 8
+    assert pd.concat([b.rows for b in batches]).tolist() == list(range(2, 1002))
+    assert batches[-1].frame["amount_eur"].tolist()[-1] == "999"
+
+
+def test_windows_text_is_told_from_utf8_when_the_first_chunks_are_plain(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "_SCAN_BYTES", 64)
+    path = tmp_path / "spending.csv"
+    path.write_bytes((HEADER + "2020-10-01;a;salaries;1;V1;Pay\n" * 20 + "2020-10-01;a;salaries;1;V2;Käyttö\n").encode("cp1252"))
+    frame = pd.concat([b.frame for b in read_batches(path)])
+    assert frame["description"].iloc[-1] == "Käyttö"
+
+
+def _participants(rows: int, late_code: bool) -> str:
+    lines = ["participant_id;implementer_id;municipality;start_date;end_date;gender;age_at_start;labour_market_status;"
+             "long_term_unemployed;education_isced;exit_status\n"]  # fmt: skip
+    for n in range(rows):
+        who = f"010190-123{CHECK}" if late_code and n == rows - 1 else f"p{n}"  # an identity code, in the last batch
+        lines.append(f"{who};a;Aburg;2020-10-01;;F;30;unemployed;false;3;\n")
+    return "".join(lines)
+
+
+def test_a_file_refused_in_a_late_batch_takes_back_what_it_put_in(tmp_path, plan, monkeypatch):
+    monkeypatch.setattr(readers, "BATCH_BYTES", 1024)
+    (tmp_path / "participants_1.csv").write_text(_participants(300, late_code=True), encoding="utf-8")
+    (tmp_path / "participants_2.csv").write_text(_participants(5, late_code=False), encoding="utf-8")
+    sink = KeptRows()
+    extracts = load_extracts(tmp_path, plan, sink)
+    assert [(p.file.rsplit("/", 1)[-1], p.code) for p in extracts.problems] == [("participants_1.csv", "identity_code")]
+    refused, kept = extracts.files
+    assert refused.rejected and refused.rows_loaded == 0 and refused.rows_set_aside == 300
+    assert not kept.rejected and kept.rows_loaded == 5
+    assert len(sink.tables()["participants"]) == 5
+    assert not extracts.set_aside  # a refused file's rows (an identity code among them) are not copied anywhere
+
+
+def test_the_store_keeps_no_row_of_a_file_refused_part_way(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "BATCH_BYTES", 1024)
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    (extracts / "participants_1.csv").write_text(_participants(300, late_code=True), encoding="utf-8")
+    (extracts / "participants_2.csv").write_text(_participants(5, late_code=False), encoding="utf-8")
+    result = load_project(TINY / "plan", extracts)
+    assert result.ok
+    assert result.store._connection.execute("select count(*) from participants").fetchall() == [(5,)]
