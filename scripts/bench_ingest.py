@@ -6,9 +6,11 @@ earlier commit, side by side in one run.
 Makes (once, seeded) a plan of 300 implementers and one participants CSV of --rows rows (2.5 M rows
 are about 205 MB) with scripts/generate_national.py, then runs, alternating between the trees so
 that the machine's drift falls on both alike: `python -m dashboard check` (read and validate) and a
-whole load (`load_project`: validate, DuckDB and the running totals every page reads), each as a
-process of its own, timing its wall clock and reading its peak resident memory from the kernel
-(wait4). Writes medians and every run to --out (docs/bench-ingest.json) and progress to stderr.
+whole load (`load_project` into a database file, as a snapshot is built: validate, DuckDB and the
+running totals every page reads), each as a process of its own with an empty store of its own (so
+that `check` meets new inputs, as on the day a file arrives), timing its wall clock and reading its
+peak resident memory from the kernel (wait4). Writes medians and every run to --out
+(docs/bench-ingest.json) and progress to stderr.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,9 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOAD = (
-    "import sys; from pathlib import Path; from dashboard.ingest.load import load_project; "
-    "load_project(Path(sys.argv[1]), Path(sys.argv[2]))"
+LOAD = (  # a build into a database file, as the snapshot store's builder makes one (what serving needs)
+    "import shutil, sys, tempfile; from pathlib import Path; from dashboard.ingest.load import load_project; "
+    "folder = Path(tempfile.mkdtemp(prefix='esr-bench-build-')); "
+    "load_project(Path(sys.argv[1]), Path(sys.argv[2]), database=folder / 'data.duckdb').store.finish_file(); "
+    "shutil.rmtree(folder)"
 )
 
 
@@ -48,11 +53,13 @@ def make_data(folder: Path, rows: int) -> None:
 
 def measure(tree: Path, argv: list[str]) -> dict:
     """One process in `tree`: wall seconds and peak resident MiB (its own, from wait4)."""
+    store = tempfile.mkdtemp(prefix="esr-bench-store-")
     started = time.monotonic()
-    environment = os.environ | {"PYTHONPATH": str(tree)}
+    environment = os.environ | {"PYTHONPATH": str(tree), "ESR_STORE": store}
     process = subprocess.Popen(argv, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
+    shutil.rmtree(store, ignore_errors=True)
     error = process.stderr.read().decode("utf-8", "replace")[-500:]
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):  # check exits 1 when it finds problems; anything else is a failure

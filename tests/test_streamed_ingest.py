@@ -131,3 +131,71 @@ def test_the_store_keeps_no_row_of_a_file_refused_part_way(tmp_path, monkeypatch
     result = load_project(TINY / "plan", extracts)
     assert result.ok
     assert result.store._connection.execute("select count(*) from participants").fetchall() == [(5,)]
+
+
+def test_typed_parquet_columns_check_as_their_text_does(tmp_path, plan):
+    """Numbers and dates the file types are taken as they are: the same rows, values and problems
+    as their text gives, for every kind of value a number or date column can hold."""
+    import datetime as dt
+
+    import numpy as np
+
+    from dashboard import contract
+    from dashboard.ingest.validate import validate
+
+    days = [dt.datetime(2020, 10, 1), dt.datetime(2020, 10, 2, 13, 30), None, dt.datetime(1, 1, 1), dt.datetime(2021, 1, 31)]
+    amounts = [12.5, -3.0, float("nan"), float("inf"), 1e300]
+    path = tmp_path / "spending.parquet"
+    table = pa.table(
+        {
+            "date": pa.array(days * 2, pa.timestamp("us")),
+            "implementer_id": ["a", "b", "a", "a", "zz"] * 2,
+            "cost_category": ["salaries"] * 10,
+            "amount_eur": pa.array(amounts + amounts[::-1], pa.float64()),
+            "voucher_id": [f"V{n}" for n in range(10)],
+        }
+    )
+    pq.write_table(table, path)
+    (raw,) = read_batches(path)
+    assert set(raw.typed) == {"date", "amount_eur"}
+    spec, refs = contract.EXTRACTS["spending"], plan.refs()
+    fast = validate(raw, spec, refs, "f")
+    slow = validate(type(raw)(raw.path, raw.frame, raw.rows, raw.malformed, {}), spec, refs, "f")
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert [(p.row, p.column, p.code) for p in fast.problems] == [(p.row, p.column, p.code) for p in slow.problems]
+    assert {p.code for p in fast.problems} >= {"required", "bad_number", "unknown_ref"}
+    assert np.array_equal(fast.file_rows, slow.file_rows)
+
+
+def test_typed_whole_numbers_check_as_their_text_does(tmp_path, plan):
+    from dashboard import contract
+    from dashboard.ingest.validate import validate
+
+    path = tmp_path / "participants.parquet"
+    ages = pa.array([30, None, 200, 15, 44], pa.int64())
+    table = pa.table(
+        {
+            "participant_id": [f"p{n}" for n in range(5)],
+            "implementer_id": ["a"] * 5,
+            "municipality": ["Aburg"] * 5,
+            "start_date": pa.array([dt_day(2020, 10, n + 1) for n in range(5)], pa.date32()),
+            "gender": ["F"] * 5,
+            "age_at_start": ages,
+            "labour_market_status": ["unemployed"] * 5,
+            "long_term_unemployed": [False] * 5,
+            "education_isced": [3] * 5,
+        }
+    )
+    pq.write_table(table, path)
+    (raw,) = read_batches(path)
+    spec = contract.EXTRACTS["participants"]
+    fast = validate(raw, spec, plan.refs(), "f")
+    slow = validate(type(raw)(raw.path, raw.frame, raw.rows, raw.malformed, {}), spec, plan.refs(), "f")
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert [(p.row, p.column, p.code) for p in fast.problems] == [(p.row, p.column, p.code) for p in slow.problems]
+
+
+def dt_day(year: int, month: int, day: int):
+    import datetime as dt
+
+    return dt.date(year, month, day)

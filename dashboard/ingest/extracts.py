@@ -5,6 +5,8 @@ nowhere for `check`), so that a file of millions of rows is never held whole."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -14,8 +16,8 @@ import pandas as pd
 from dashboard import contract
 from dashboard.ingest.plan import FILE_ROW, Plan
 from dashboard.ingest.problems import Problem
-from dashboard.ingest.readers import ReadError, read_batches
-from dashboard.ingest.validate import validate
+from dashboard.ingest.readers import RawTable, ReadError, read_batches
+from dashboard.ingest.validate import Validated, validate
 
 
 @dataclass
@@ -137,14 +139,13 @@ def _check_file(path: Path, kind: str, plan: Plan, sink: RowSink, result: Extrac
     aside: list[pd.DataFrame] = []
     loaded = set_aside = 0
     sink.start(kind)
+    batches = _CheckedAhead(path, lambda raw: validate(raw, spec, refs, label, rules))
     try:
-        batches = read_batches(path)
-        for raw in batches:
-            checked = validate(raw, spec, refs, label, rules)
+        for checked in batches:
             if checked.rejected:  # the whole file is refused: what went in is taken back
                 sink.drop()
                 # Every row of it is set aside; those of a refused file are not kept (it is on disk).
-                set_aside += loaded + len(checked.set_aside) + _rows_left(batches)
+                set_aside += loaded + len(checked.set_aside) + batches.rows_left()
                 result.problems.extend(checked.problems)
                 result.files.append(FileReport(label, kind, 0, set_aside, digest, True))
                 return
@@ -159,6 +160,8 @@ def _check_file(path: Path, kind: str, plan: Plan, sink: RowSink, result: Extrac
         result.problems.append(Problem(label, FILE_ROW, "-", "unreadable", {"reason": str(exc)}))
         result.files.append(FileReport(label, kind, 0, 0, digest, True))
         return
+    finally:
+        batches.close()
     sink.keep()
     result.problems.extend(problems)
     result.files.append(FileReport(label, kind, loaded, set_aside, digest, False))
@@ -166,9 +169,32 @@ def _check_file(path: Path, kind: str, plan: Plan, sink: RowSink, result: Extrac
         result.set_aside[label] = pd.concat(aside, ignore_index=True) if len(aside) > 1 else aside[0]
 
 
-def _rows_left(batches) -> int:
-    """The rows of a file's batches not yet read, counted (a refused file's rows are all set aside)."""
-    try:
-        return sum(len(b.frame) + len(b.malformed) for b in batches)
-    except ReadError:
-        return 0
+class _CheckedAhead:
+    """A file's batches, each read and checked in a thread while the caller loads the one before
+    (Arrow's parsing and DuckDB's insert let go of the GIL): one batch ahead, never more."""
+
+    def __init__(self, path: Path, check: Callable[[RawTable], Validated]):
+        self._batches, self._check = read_batches(path), check
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="esr-check")
+        self._ahead = self._pool.submit(self._next)
+
+    def _next(self) -> tuple[RawTable, Validated] | None:
+        raw = next(self._batches, None)
+        return None if raw is None else (raw, self._check(raw))
+
+    def __iter__(self) -> Iterator[Validated]:
+        while (item := self._ahead.result()) is not None:
+            self._ahead = self._pool.submit(self._next)
+            yield item[1]
+
+    def rows_left(self) -> int:
+        """The rows not given out yet, the batch read ahead among them, counted (unchecked)."""
+        try:
+            item = self._ahead.result()
+            ahead = 0 if item is None else len(item[0].frame) + len(item[0].malformed)
+            return ahead + sum(len(b.frame) + len(b.malformed) for b in self._batches)
+        except ReadError:
+            return 0
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

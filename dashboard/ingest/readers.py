@@ -55,6 +55,10 @@ class RawTable:
     frame: pd.DataFrame  # str cells ('' = empty), original header names as columns
     rows: pd.Series  # spreadsheet row number of each record, aligned with frame
     malformed: list[MalformedRow] = field(default_factory=list)
+    # Columns the file itself types as numbers or dates (Parquet), by header: float values (NaN for
+    # none) or datetime64 days. Validation takes them as they are instead of parsing their text
+    # again, and knows that no identity code or total label can hide in them.
+    typed: dict[str, pd.Series] = field(default_factory=dict)
 
 
 def read_table(path: Path) -> RawTable:
@@ -64,7 +68,8 @@ def read_table(path: Path) -> RawTable:
         return batches[0]
     frame = pd.concat([b.frame for b in batches], ignore_index=True)
     rows = pd.concat([b.rows for b in batches], ignore_index=True)
-    return RawTable(path, frame, rows, [m for b in batches for m in b.malformed])
+    typed = {name: pd.concat([b.typed[name] for b in batches], ignore_index=True) for name in batches[0].typed}
+    return RawTable(path, frame, rows, [m for b in batches for m in b.malformed], typed)
 
 
 def read_batches(path: Path, batch_bytes: int | None = None, batch_rows: int | None = None) -> Iterator[RawTable]:
@@ -81,23 +86,29 @@ def read_batches(path: Path, batch_bytes: int | None = None, batch_rows: int | N
             batches = _parquet_batches(path, batch_rows or BATCH_ROWS)
         else:
             batches = iter([_read_xlsx(path)])
-        for frame, rows, malformed in batches:
-            yield _raw_table(path, frame, rows, malformed)
+        for frame, rows, malformed, *typed in batches:
+            yield _raw_table(path, frame, rows, malformed, typed[0] if typed else {})
     except ReadError:
         raise
     except Exception as exc:  # any parser failure means the file is unreadable as a whole
         raise ReadError(f"cannot read file: {type(exc).__name__}: {exc}".strip()) from exc
 
 
-def _raw_table(path: Path, frame: pd.DataFrame, rows, malformed: list[MalformedRow]) -> RawTable:
-    frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+def _raw_table(path: Path, frame: pd.DataFrame, rows, malformed: list[MalformedRow], typed: dict) -> RawTable:
+    frame.columns = [_header(c) for c in frame.columns]
+    typed = {_header(name): values for name, values in typed.items()}
     rows = pd.Series(rows, index=frame.index)
     keep = np.zeros(len(frame), dtype=bool)  # rows with anything written in them
     for _, column in frame.items():
         keep |= (column != "").to_numpy(dtype=bool, na_value=False)
     if keep.all():  # the usual case: no copy of millions of rows
-        return RawTable(path, frame.reset_index(drop=True), rows.reset_index(drop=True), malformed)
-    return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed)
+        return RawTable(path, frame.reset_index(drop=True), rows.reset_index(drop=True), malformed, typed)
+    kept = {name: values[keep].reset_index(drop=True) for name, values in typed.items()}
+    return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed, kept)
+
+
+def _header(name: object) -> str:
+    return str(name).replace("\ufeff", "").strip()
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -275,11 +286,33 @@ def _parquet_batches(path: Path, batch_rows: int) -> Iterator[tuple[pd.DataFrame
     yielded = False
     for batch in source.iter_batches(batch_size=batch_rows):
         frame = pd.DataFrame({name: _arrow_text(column) for name, column in zip(names, batch.columns, strict=True)})
-        yield frame, np.arange(first, first + len(frame)), []
+        typed = {name: _typed(column) for name, column in zip(names, batch.columns, strict=True)}
+        typed = {name: values for name, values in typed.items() if values is not None}
+        yield frame, np.arange(first, first + len(frame)), [], typed
         first += len(frame)
         yielded = True
     if not yielded:
         yield pd.DataFrame({name: pd.Series([], dtype=pd.StringDtype("pyarrow")) for name in names}), np.zeros(0, np.int64), []
+
+
+def _typed(column) -> pd.Series | None:
+    """A number column's values as floats (NaN for none) or a date column's as days, read as their
+    text is written by _arrow_text (a time of day is dropped, as a date's check drops it); None for
+    any other column."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return pd.Series(column.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        column, kind = column.cast(pa.timestamp(kind.unit)), pa.timestamp(kind.unit)
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        try:
+            days = column.cast(pa.timestamp("s"), safe=False).cast(pa.date32()).cast(pa.timestamp("us"))
+        except pa.ArrowInvalid:  # a day beyond what microseconds can count: its text is checked
+            return None
+        return pd.Series(days.to_numpy(zero_copy_only=False), dtype="datetime64[us]")
+    return None
 
 
 def _arrow_text(column) -> pd.Series:

@@ -103,8 +103,13 @@ def validate(
 
     mapping, duplicate = _map_headers(list(raw.frame.columns), spec)
     # By position: a header may be written twice (two empty ones), and each column is checked.
-    columns = [(str(header), Distinct.of(series.astype(str))) for header, series in raw.frame.items()]
-    for row, header in _identity_code_columns(raw, columns):
+    columns = [
+        (str(header), Distinct(series) if header in raw.typed else Distinct.of(series.astype(str)))
+        for header, series in raw.frame.items()
+    ]
+    # A number or a date (typed so by the file) holds no identity code and no total label.
+    written = [(header, cells) for header, cells in columns if header not in raw.typed]
+    for row, header in _identity_code_columns(raw, written):
         return reject(header, "identity_code", row=row)
     if duplicate:
         return reject(duplicate, "duplicate_column")
@@ -117,7 +122,7 @@ def validate(
     typed = pd.DataFrame(index=raw.frame.index)
     bad = pd.Series(False, index=raw.frame.index)
     for code, find in (("repeated_header", _repeated_headers), ("total_row", _total_rows)):
-        mask = find(raw, columns) & ~bad  # a repeated header holding "Summa" is reported once, as a header
+        mask = find(raw, written) & ~bad  # a repeated header holding "Summa" is reported once, as a header
         bad |= mask
         problems.extend(Problem(file_label, int(row), "-", code, {}) for row in raw.rows[mask])
     problems.extend(Problem(file_label, m.row, "-", m.code, m.params) for m in raw.malformed)
@@ -128,7 +133,11 @@ def validate(
             continue
         cells = next(c for header, c in columns if header == mapping[column.name])  # mapped headers are unique
         text = cells.text
-        values, faults = _parse_cells(column, cells, refs)
+        source = raw.typed.get(mapping[column.name])
+        if source is not None and _takes_typed(column, source):
+            values, faults = _parse_typed(column, source)
+        else:
+            values, faults = _parse_cells(column, cells, refs)
         typed[column.name] = values
         for code, mask in faults:
             mask &= ~bad_rows_shape  # a header or total row is reported once, as such
@@ -260,6 +269,28 @@ def _parse(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple
     else:  # pragma: no cover - a contract edit that adds a kind must add its parser here
         raise ValueError(f"unknown column kind {column.kind}")
     return values, [(code, mask.fillna(False).astype(bool)) for code, mask in faults]
+
+
+def _takes_typed(column: Column, source: pd.Series) -> bool:
+    """Whether a column typed by its file can be taken as it is: numbers for a number, dates for a date."""
+    is_date = pd.api.types.is_datetime64_any_dtype(source)
+    return (column.kind == "date" and is_date) or (column.kind in ("decimal", "int") and not is_date)
+
+
+def _parse_typed(column: Column, source: pd.Series) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+    """_parse for values the file typed: the same values and faults, without their text read again."""
+    empty = source.isna()
+    faults: list[tuple[str, pd.Series]] = [("required", empty)] if column.required else []
+    if column.kind == "date":
+        return source, faults
+    values = source.where(np.isfinite(source))  # infinity is not a number here, as in text
+    faults.append(("bad_number", ~empty & values.isna()))
+    if column.kind == "int":
+        faults.append(("not_integer", values.notna() & (values != np.floor(values))))
+    faults.append(("out_of_range" if column.maximum is not None else "below_minimum", _out_of_range(values, column)))
+    if column.kind == "int" and not values.isna().all():
+        values = values.astype("Int64", errors="ignore")
+    return values, faults
 
 
 def _parse_cells(column: Column, cells: Distinct, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
