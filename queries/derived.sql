@@ -320,25 +320,44 @@ create temp table profile_rows as
         false, false, true, region_number, town_number
     from plain_spells;
 
+-- The people cells, numbered by implementer and kind: a kind is the characteristics alone, numbered
+-- in their order among the few thousand distinct ones, so that ordering by (implementer, kind)
+-- orders by every label without sorting hundreds of thousands of cells by seventeen columns.
 create table profile_people_labels as
-    select
-        (row_number() over (
-            order by implementer_id, gender, age_group, labour_market_status, long_term_unemployed,
-                education_isced, exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
-                followup_employed, followup_improved_situation
-        ) - 1)::integer as people_cell,
-        (dense_rank() over (
-            order by gender, age_group, labour_market_status, long_term_unemployed, education_isced,
-                exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
-                followup_employed, followup_improved_situation
-        ) - 1)::integer as kind,
-        *
-    from (
-        select distinct implementer_id, gender, age_group, labour_market_status, long_term_unemployed,
-                education_isced, exit_status, has_left, is_active, disability, third_country_national, foreign_background, minority, homeless, rural,
-                followup_employed, followup_improved_situation
+    with
+    cells as (
+        select distinct implementer_id, gender, age_group, labour_market_status, long_term_unemployed, education_isced, exit_status,
+            has_left, is_active, disability, third_country_national, foreign_background, minority, homeless,
+            rural, followup_employed, followup_improved_situation
         from profile_rows
-    );
+    ),
+    kinds as (
+        select (row_number() over (
+            order by gender, age_group, labour_market_status, long_term_unemployed, education_isced, exit_status,
+                has_left, is_active, disability, third_country_national, foreign_background, minority, homeless,
+                rural, followup_employed, followup_improved_situation
+        ) - 1)::integer as kind, *
+        from (select distinct * exclude (implementer_id) from cells)
+    )
+    select (row_number() over (order by c.implementer_id, k.kind) - 1)::integer as people_cell, k.kind, c.*
+    from cells c
+    join kinds k
+      on k.gender is not distinct from c.gender
+     and k.age_group is not distinct from c.age_group
+     and k.labour_market_status is not distinct from c.labour_market_status
+     and k.long_term_unemployed is not distinct from c.long_term_unemployed
+     and k.education_isced is not distinct from c.education_isced
+     and k.exit_status is not distinct from c.exit_status
+     and k.has_left is not distinct from c.has_left
+     and k.is_active is not distinct from c.is_active
+     and k.disability is not distinct from c.disability
+     and k.third_country_national is not distinct from c.third_country_national
+     and k.foreign_background is not distinct from c.foreign_background
+     and k.minority is not distinct from c.minority
+     and k.homeless is not distinct from c.homeless
+     and k.rural is not distinct from c.rural
+     and k.followup_employed is not distinct from c.followup_employed
+     and k.followup_improved_situation is not distinct from c.followup_improved_situation;
 
 create table profile_place_labels as
     select (row_number() over (order by implementer_id, municipality, region, gender, age_group) - 1)::integer as place_cell, *

@@ -54,17 +54,16 @@ def running_spend(store: Store) -> RunningSpend:
 
 
 def _running_spend(store: Store) -> RunningSpend:
-    sums = store.fetch_many_rows("spending_cents")
+    sums = store.fetch_numpy("spending_cents", categories=list(BOOKED))
+    implementers = store.fetch_many_rows("spending_implementers")["implementer_id"].tolist()
     flat_rate = float(store.fetch_one("project")["flat_rate"])
-    codes, implementers = pd.factorize(sums["implementer_id"])
-    day = sums["day"].to_numpy().astype("datetime64[D]")
+    day = sums["day"].astype("datetime64[D]")
     days = np.unique(day)
-    category = sums["cost_category"].map({c: n for n, c in enumerate(BOOKED)}).to_numpy(dtype=np.int64)
     shape = (len(implementers), len(BOOKED), len(days))
-    at = np.ravel_multi_index((codes, category, np.searchsorted(days, day)), shape)
+    at = np.ravel_multi_index((sums["implementer"], sums["category"], np.searchsorted(days, day)), shape)
     size = int(np.prod(shape))
     # One sum per (implementer, category, day): each bin gets one value, so float64 holds it exactly.
-    daily = np.bincount(at, weights=sums["cents"].to_numpy(dtype=np.float64), minlength=size).round().astype(np.int64)
+    daily = np.bincount(at, weights=sums["cents"].astype(np.float64), minlength=size).round().astype(np.int64)
     present = np.bincount(at, minlength=size).astype(np.int32)
     cents = np.zeros((shape[0] + 1, shape[1], len(days) + 1), dtype=np.int64)
     rows = np.zeros((shape[0] + 1, shape[1], len(days) + 1), dtype=np.int32)
