@@ -88,7 +88,12 @@ def test_parquet_in_batches_is_numbered_through(tmp_path):
     batches = list(read_batches(path, batch_rows=128))
     assert len(batches) == 8
     assert pd.concat([b.rows for b in batches]).tolist() == list(range(2, 1002))
-    assert batches[-1].frame["amount_eur"].tolist()[-1] == "999"
+    last = batches[-1]
+    # a typed column's text is written only when asked for, and then as a CSV would hold it
+    assert set(last.frame["amount_eur"]) == {""} and last.frame["voucher_id"].tolist()[-1] == "V999"
+    assert last.cells("amount_eur").tolist()[-1] == "999"
+    some = pd.Series([False] * (len(last.frame) - 2) + [True, False])
+    assert last.cells("amount_eur", some).to_dict() == {len(last.frame) - 2: "998"}
 
 
 def test_windows_text_is_told_from_utf8_when_the_first_chunks_are_plain(tmp_path, monkeypatch):
@@ -160,9 +165,12 @@ def test_typed_parquet_columns_check_as_their_text_does(tmp_path, plan):
     assert set(raw.typed) == {"date", "amount_eur"}
     spec, refs = contract.EXTRACTS["spending"], plan.refs()
     fast = validate(raw, spec, refs, "f")
-    slow = validate(type(raw)(raw.path, raw.frame, raw.rows, raw.malformed, {}), spec, refs, "f")
+    slow = validate(type(raw)(raw.path, raw.with_text().frame, raw.rows, raw.malformed, {}), spec, refs, "f")
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
-    assert [(p.row, p.column, p.code) for p in fast.problems] == [(p.row, p.column, p.code) for p in slow.problems]
+    # the same problems, showing the same cells, and the same rows set aside as written
+    assert [(p.row, p.column, p.code, p.params) for p in fast.problems] == [(p.row, p.column, p.code, p.params) for p in slow.problems]
+    pd.testing.assert_frame_equal(fast.set_aside, slow.set_aside, check_dtype=False)
+    assert len(fast.set_aside)
     assert {p.code for p in fast.problems} >= {"required", "bad_number", "unknown_ref"}
     assert np.array_equal(fast.file_rows, slow.file_rows)
 
@@ -190,9 +198,12 @@ def test_typed_whole_numbers_check_as_their_text_does(tmp_path, plan):
     (raw,) = read_batches(path)
     spec = contract.EXTRACTS["participants"]
     fast = validate(raw, spec, plan.refs(), "f")
-    slow = validate(type(raw)(raw.path, raw.frame, raw.rows, raw.malformed, {}), spec, plan.refs(), "f")
+    slow = validate(type(raw)(raw.path, raw.with_text().frame, raw.rows, raw.malformed, {}), spec, plan.refs(), "f")
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
-    assert [(p.row, p.column, p.code) for p in fast.problems] == [(p.row, p.column, p.code) for p in slow.problems]
+    # the same problems, showing the same cells, and the same rows set aside as written
+    assert [(p.row, p.column, p.code, p.params) for p in fast.problems] == [(p.row, p.column, p.code, p.params) for p in slow.problems]
+    pd.testing.assert_frame_equal(fast.set_aside, slow.set_aside, check_dtype=False)
+    assert len(fast.set_aside)
 
 
 def dt_day(year: int, month: int, day: int):

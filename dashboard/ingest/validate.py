@@ -132,30 +132,31 @@ def validate(
         if column.name not in mapping:
             typed[column.name] = pd.Series(None, index=raw.frame.index, dtype=object)
             continue
-        cells = next(c for header, c in columns if header == mapping[column.name])  # mapped headers are unique
-        text = cells.text
-        source = raw.typed.get(mapping[column.name])
+        header = mapping[column.name]  # mapped headers are unique
+        cells = next(c for name, c in columns if name == header)
+        source = raw.typed.get(header)
         if source is not None and _takes_typed(column, source):
             values, faults = _parse_typed(column, source)
         else:
+            if source is not None:  # a number or date where the contract wants text: read as written
+                cells = Distinct.of(raw.cells(header))
             values, faults = _parse_cells(column, cells, refs)
         typed[column.name] = values
         for code, mask in faults:
             mask &= ~bad_rows_shape  # a header or total row is reported once, as such
             bad |= mask
-            problems.extend(_problems(raw, file_label, column.name, code, text, mask, column))
+            problems.extend(_problems(raw, file_label, column.name, code, header, mask, column))
 
     if "end_date" in mapping and "start_date" in mapping:
         ends_early = typed["end_date"].notna() & typed["start_date"].notna() & (typed["end_date"] < typed["start_date"])
         mask = ends_early & ~bad_rows_shape
         bad |= mask
-        end_text = raw.frame[mapping["end_date"]].astype(str)
-        problems.extend(_problems(raw, file_label, "end_date", "end_before_start", end_text, mask, None))
+        problems.extend(_problems(raw, file_label, "end_date", "end_before_start", mapping["end_date"], mask, None))
     for rule in rules:
         column, code, found = rule(typed)
         mask = found.fillna(False).astype(bool) & ~bad
         bad |= mask
-        problems.extend(_problems(raw, file_label, column, code, raw.frame[mapping[column]].astype(str), mask, None))
+        problems.extend(_problems(raw, file_label, column, code, mapping[column], mask, None))
 
     problems.sort(key=lambda p: (p.row, p.column))
     good = typed[~bad].reset_index(drop=True)
@@ -172,7 +173,9 @@ def _repeated_headers(raw: RawTable, _columns: list[tuple[str, Distinct]]) -> pd
     first = raw.frame.iloc[:, 0].astype(str)
     candidates = first.index[first.str.lower() == headers[0].strip().lower()]
     for index in candidates:
-        cells = raw.frame.loc[index]
+        if any(pd.notna(raw.typed[header].iat[index]) for header in raw.arrow):
+            continue  # a number or a date typed by the file is never a column's name
+        cells = raw.frame.loc[index]  # typed cells hold "" here: empty, as they are
         if all(normalise_header(str(cell)) == normalise_header(h) for cell, h in zip(cells, headers, strict=True) if str(cell)):
             mask.at[index] = True
     return mask
@@ -349,8 +352,9 @@ def _out_of_range(values: pd.Series, column: Column) -> pd.Series:
 
 
 def _problems(
-    raw: RawTable, label: str, column: str, code: str, text: pd.Series, mask: pd.Series, spec: Column | None
+    raw: RawTable, label: str, column: str, code: str, header: str, mask: pd.Series, spec: Column | None
 ) -> list[Problem]:
+    """A problem per row in `mask`, showing the cell of `header` there as written."""
     if not mask.any():
         return []
     params_base = {}
@@ -362,7 +366,7 @@ def _problems(
     if spec is not None and code == "unknown_ref":
         params_base["ref"] = spec.ref
     rows = raw.rows[mask]
-    shown = text[mask].str.slice(0, _MAX_SHOWN)
+    shown = raw.cells(header, mask).str.slice(0, _MAX_SHOWN)
     return [
         Problem(label, int(row), column, code, {**params_base, "value": value}) for row, value in zip(rows, shown, strict=False)
     ]
@@ -374,6 +378,8 @@ def _number(value: float | None) -> str:
 
 def _set_aside(raw: RawTable, bad: pd.Series) -> pd.DataFrame:
     frame = raw.frame[bad].copy()
+    for header in raw.arrow:  # typed columns as written (their text is made for these rows only)
+        frame[header] = raw.cells(header, bad)
     frame.columns = _unique(list(frame.columns))  # a header written twice (two empty ones) is told apart
     frame.insert(0, "row", raw.rows[bad])
     if raw.malformed:  # rows that could not be split into columns are kept as written
