@@ -214,3 +214,28 @@ def dt_day(year: int, month: int, day: int):
     import datetime as dt
 
     return dt.date(year, month, day)
+
+
+def test_a_parquet_row_repeating_the_header_is_told_by_its_text_columns(tmp_path, plan):
+    """Typed cells hold no text until shown: a row is a header again only where they are empty."""
+    from dashboard import contract
+    from dashboard.ingest.validate import validate
+
+    names = ["date", "implementer_id", "cost_category", "amount_eur", "voucher_id"]
+    path = tmp_path / "spending.parquet"
+    table = pa.table(
+        {
+            "date": pa.array([dt_day(2020, 10, 1), None, dt_day(2020, 10, 2)], pa.date32()),
+            "implementer_id": ["a", "implementer_id", "implementer_id"],
+            "cost_category": ["salaries", "cost_category", "cost_category"],
+            "amount_eur": pa.array([10.0, None, 5.0], pa.float64()),
+            "voucher_id": ["V1", "voucher_id", "voucher_id"],
+        }
+    )
+    pq.write_table(table.select(names), path)
+    (raw,) = read_batches(path)
+    checked = validate(raw, contract.EXTRACTS["spending"], plan.refs(), "f")
+    # row 3 is the header again; row 4 has a date and an amount, so it is a bad row, not a header
+    assert [(p.row, p.code) for p in checked.problems if p.code == "repeated_header"] == [(3, "repeated_header")]
+    assert {p.row for p in checked.problems} == {3, 4}
+    assert checked.set_aside["date"].tolist() == ["", "2020-10-02"] and checked.set_aside["amount_eur"].tolist() == ["", "5"]

@@ -165,13 +165,15 @@ def validate(
 
 def _repeated_headers(raw: RawTable, _columns: list[tuple[str, Distinct]]) -> pd.Series:
     """Rows that repeat the header (two sheets pasted one under the other): every cell is its
-    column's name again. Candidates come from the first column alone, so that this stays cheap."""
+    column's name again. Candidates come from the first column of text alone (a column the file
+    types as numbers or dates holds no name), so that this stays cheap."""
     mask = pd.Series(False, index=raw.frame.index)
     headers = list(raw.frame.columns)
-    if not headers or not len(raw.frame):
+    written = [position for position, header in enumerate(headers) if header not in raw.arrow]
+    if not written or not len(raw.frame):
         return mask
-    first = raw.frame.iloc[:, 0].astype(str)
-    candidates = first.index[first.str.lower() == headers[0].strip().lower()]
+    first = raw.frame.iloc[:, written[0]].astype(str)
+    candidates = first.index[first.str.lower() == headers[written[0]].strip().lower()]
     for index in candidates:
         if any(pd.notna(raw.typed[header].iat[index]) for header in raw.arrow):
             continue  # a number or a date typed by the file is never a column's name
