@@ -66,9 +66,9 @@ class RawTable:
 
     def cells(self, header: str, rows: pd.Series | None = None) -> pd.Series:
         """A column's text (by a header that is written once), of the rows where `rows` is True, or of all."""
-        if header not in self.arrow:
-            column = self.frame[header].astype(str)
-            return column if rows is None else column[rows]
+        if header not in self.arrow:  # the rows first: a problem's few cells, not the whole column, made str
+            column = self.frame[header]
+            return (column if rows is None else column[rows]).astype(str)
         index = self.frame.index if rows is None else self.frame.index[rows.to_numpy(dtype=bool)]
         column = self.arrow[header] if rows is None else self.arrow[header].take(pa.array(index.to_numpy()))
         return _arrow_text(column).set_axis(index)  # the frame's index counts its rows from 0
