@@ -239,3 +239,21 @@ def test_a_parquet_row_repeating_the_header_is_told_by_its_text_columns(tmp_path
     assert [(p.row, p.code) for p in checked.problems if p.code == "repeated_header"] == [(3, "repeated_header")]
     assert {p.row for p in checked.problems} == {3, 4}
     assert checked.set_aside["date"].tolist() == ["", "2020-10-02"] and checked.set_aside["amount_eur"].tolist() == ["", "5"]
+
+
+def test_parquet_text_that_is_not_utf8_is_the_file_unreadable_not_a_crash(tmp_path, plan):
+    """A writer can put any bytes in a Parquet text column; found by the readers' property test."""
+    table = pa.table(
+        {
+            "date": pa.array([dt_day(2020, 10, 1)] * 2, pa.date32()),
+            "implementer_id": ["a", "a"],
+            "cost_category": pa.array([b"s\x80laries", b"salaries"], pa.binary()).view(pa.string()),
+            "amount_eur": [10.0, 5.0],
+            "voucher_id": ["V1", "V2"],
+        }
+    )
+    pq.write_table(table, tmp_path / "spending.parquet")
+    extracts = load_extracts(tmp_path, plan)
+    (problem,) = extracts.problems
+    assert (problem.row, problem.code) == (0, "unreadable") and "'cost_category'" in problem.params["reason"]
+    assert "UTF-8" in problem.params["reason"] and extracts.files[0].rejected

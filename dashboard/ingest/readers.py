@@ -310,6 +310,8 @@ def _parquet_batches(path: Path, batch_rows: int) -> Iterator[tuple]:
     first = HEADER_ROW + 1
     yielded = False
     for batch in source.iter_batches(batch_size=batch_rows):
+        for name, column in zip(names, batch.columns, strict=True):
+            _check_utf8(name, column)
         typed = {name: _typed(column) for name, column in zip(names, batch.columns, strict=True)}
         typed = {name: values for name, values in typed.items() if values is not None}
         arrow = {name: column for name, column in zip(names, batch.columns, strict=True) if name in typed}
@@ -323,6 +325,18 @@ def _parquet_batches(path: Path, batch_rows: int) -> Iterator[tuple]:
         yielded = True
     if not yielded:
         yield pd.DataFrame({name: pd.Series([], dtype=pd.StringDtype("pyarrow")) for name in names}), np.zeros(0, np.int64), []
+
+
+def _check_utf8(name: str, column) -> None:
+    """Parquet does not make its writers' text valid UTF-8, and invalid bytes in a text column
+    failed deep inside the checks: said here, as the whole file's fault (a CSV is decoded whole)."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return
+    try:
+        column.validate(full=True)
+    except pa.ArrowInvalid as exc:
+        raise ReadError(f"column {name!r} holds bytes that are not UTF-8 text") from exc
 
 
 def _typed(column) -> pd.Series | None:
