@@ -158,7 +158,8 @@ create table area_numbers as
 -- characteristics come from its first entry; whether it has left, with what result, and whether an
 -- entry is open are worked out as of from_day exactly as participant_profile.sql works them out as
 -- of its date. `in_region` and `in_town` are the numbers (area_numbers) of the region and the
--- municipality whose filters read the row, null where none does.
+-- municipality whose filters read the row, null where none does. `first_spell` marks a unit's
+-- first row (from its first entry's start): the day it enters its place cell.
 --
 -- In three steps, because a sort of millions of wide rows was most of a build: the rows with their
 -- labels (profile_rows, dropped at the end); the distinct labels, numbered in label order (the
@@ -253,6 +254,7 @@ create temp table profile_rows as
             any_value(person) as person,
             any_value(implementer_id) as implementer_id,
             arg_min(municipality, start_date) as municipality,
+            min(start_date) as first_day,
             arg_min(gender, start_date) as gender,
             arg_min(age_group, start_date) as age_group,
             arg_min(labour_market_status, start_date) as labour_market_status,
@@ -269,7 +271,7 @@ create temp table profile_rows as
     ),
     grouped as (
         select
-            f.* exclude (unit),
+            f.* exclude (unit, first_day),
             p.region,
             d.from_day,
             d.to_day,
@@ -286,7 +288,8 @@ create temp table profile_rows as
             case
                 when n.area_kind = 'town' then n.area
                 when n.unit is null and m.person is null then p.town_number
-            end as in_town
+            end as in_town,
+            d.from_day = f.first_day as first_spell
         from dynamic d
         join firsts f using (unit)
         join places p using (municipality)
@@ -317,7 +320,7 @@ create temp table profile_rows as
         case when end_date <= from_day then coalesce(exit_status, 'unknown') end,
         coalesce(end_date <= from_day, false),
         not coalesce(end_date <= from_day, false),
-        false, false, true, region_number, town_number
+        false, false, true, region_number, town_number, from_day = start_date
     from plain_spells;
 
 -- The people cells, numbered by implementer and kind: a kind is the characteristics alone, numbered
@@ -365,7 +368,7 @@ create table profile_place_labels as
 
 create table profile_states as
     select c.people_cell, c.kind, l.place_cell, hash(r.person) as print_a, hash(r.person::varchar) as print_b,
-        r.person, r.from_day, r.to_day, r.of_person, r.in_region, r.in_town
+        r.person, r.from_day, r.to_day, r.of_person, r.in_region, r.in_town, r.first_spell
     from profile_rows r
     -- the label columns that cannot be null are compared with =, the others as values
     join profile_people_labels c

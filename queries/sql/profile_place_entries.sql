@@ -1,16 +1,13 @@
--- Each unit's place cell and the day it first entered (profile_states in derived.sql), in cell and
--- day order, with the person's fingerprints: every person ($area = 'whole'), or the units a region
--- ('region') or municipality ('town') filter reads. Days as days since 1970-01-01. Read once.
-select
-    any_value(place_cell) as cell,
-    (min(from_day) - date '1970-01-01')::integer as day,
-    any_value(print_a) as print_a,
-    any_value(print_b) as print_b
+-- Each unit's place cell and the day it first entered (its first spell in profile_states,
+-- derived.sql), in cell and day order, with the person's fingerprints: every person ($area =
+-- 'whole'), or the units a region ('region') or municipality ('town') filter reads. Days as days
+-- since 1970-01-01. Read once. (The first spell marked at build, not each unit's rows grouped here:
+-- 0.7 s instead of 2.4 s for the three areas of 2.5 M entries.)
+select place_cell as cell, (from_day - date '1970-01-01')::integer as day, print_a, print_b
 from profile_states
-where case $area
+where first_spell and case $area
     when 'region' then in_region is not null
     when 'town' then in_town is not null
     else of_person
 end
-group by person, case $area when 'region' then in_region when 'town' then in_town end
 order by cell, day
