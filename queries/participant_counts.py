@@ -12,6 +12,7 @@ queries."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,39 +59,95 @@ def running_entries(store: Store) -> RunningEntries:
 
 
 def _running_entries(store: Store) -> RunningEntries:
-    events = store.fetch_numpy("participant_events")
-    found, codes = _found_rows(store, events)
-    day = events["day"].astype("datetime64[D]")
-    days = np.unique(day)
+    multi = store.fetch_numpy("participant_events")
+    single = store.fetch_numpy("participant_single_entries")
+    names = _part_names(store)
+    shape = (len(PART_KINDS), max(len(names[1]), len(names[2]), 1), max(len(names["implementer"]), 1))
+    multi_keys = _keys(shape, multi["part_kind"], multi["part"], multi["implementer"])
+    # A single entry counts in three parts: the whole programme, its region and its municipality.
+    towns = single["town_number"]
+    single_keys = [
+        _keys(shape, np.full(len(towns), kind), part, single["implementer"])
+        for kind, part in ((0, np.zeros(len(towns), dtype=np.int64)), (1, single["region_number"]), (2, towns))
+    ]
+    found_keys, row_of = _dense_codes([multi_keys, *single_keys], int(np.prod(shape)))
+    starts, ended = single["start_day"].astype(np.int64), ~_missing(single["end_day"])
+    ends, multi_days = single["end_day"][ended].astype(np.int64), multi["day"].astype(np.int64)
+    first_day = min((int(d.min()) for d in (multi_days, starts, ends) if len(d)), default=0)
+    last_day = max((int(d.max()) for d in (multi_days, starts, ends) if len(d)), default=0)
+    day_numbers, day_of = _dense_codes([d - first_day for d in (multi_days, starts, ends)], last_day - first_day + 1)
+    rows, span = len(found_keys), len(day_numbers)
+
+    # Counted, not placed: many events fall on one (row, event, day).
+    daily = np.zeros((rows, len(EVENTS), span), dtype=np.int32)
+
+    multi_cells = row_of[multi_keys] * span + day_of[multi_days - first_day]
+    for event in range(len(EVENTS)):
+        _count(daily, event, multi_cells[multi["event"] == event])
+    start_cells, end_cells, woman = day_of[starts - first_day], day_of[ends - first_day], single["woman"].astype(bool)
+    for keys in single_keys:
+        row = row_of[keys] * span
+        at_start = row + start_cells
+        _count(daily, ENTERED, at_start)
+        _count(daily, STARTED, at_start)
+        _count(daily, WOMEN, at_start[woman])
+        _count(daily, STOPPED, row[ended] + end_cells)
     # int32: a count of people; three parts of a national programme's 1 800 rows by 2 000 days.
-    counts = np.zeros((len(found), len(EVENTS), len(days) + 1), dtype=np.int32)
-    daily = np.zeros((len(found), len(EVENTS), len(days)), dtype=np.int32)
-    daily[codes, :, np.searchsorted(days, day)] = np.stack([events[name] for name in EVENTS], axis=1).astype(np.int32)
+    counts = np.zeros((rows, len(EVENTS), span + 1), dtype=np.int32)
     np.cumsum(daily, axis=2, out=counts[:, :, 1:])
     del daily
-    rows = {((k, p), i): n for n, (k, p, i) in enumerate(found)}
-    implementers_of: dict[Part, list[str]] = {}
-    for part, implementer in rows:  # found is sorted: each part's implementers come in order
-        implementers_of.setdefault(part, []).append(implementer)
-    return RunningEntries(rows, implementers_of, days, counts)
-
-
-def _found_rows(store: Store, events: dict[str, np.ndarray]) -> tuple[list[tuple[str, str, str]], np.ndarray]:
-    """The (part kind, part, implementer) of each row with events, sorted, and each event's row: the
-    query numbers them in their names' order, so sorting the numbers sorts the names."""
-    areas = store.fetch_many_rows("area_numbers")
-    towns = areas["municipality"].to_numpy(dtype=object)  # by town number
-    regions = areas.drop_duplicates("region_number").sort_values("region_number")["region"].to_numpy(dtype=object)
-    implementers = store.fetch_many_rows("entry_implementers")["implementer_id"].to_numpy(dtype=object)
-    columns = [events[name].astype(np.int64) for name in ("part_kind", "part", "implementer")]
-    shape = (len(PART_KINDS), max(len(towns), len(regions), 1), max(len(implementers), 1))
-    found_keys, codes = np.unique(np.ravel_multi_index(columns, shape), return_inverse=True)
-    names = {0: np.array([""], dtype=object), 1: regions, 2: towns}
     found = [
-        (PART_KINDS[kind], str(names[kind][part]), str(implementers[implementer]))
+        (PART_KINDS[kind], str(names[kind][part]), str(names["implementer"][implementer]))
         for kind, part, implementer in zip(*(c.tolist() for c in np.unravel_index(found_keys, shape)), strict=True)
     ]
-    return found, codes
+    numbered = {((k, p), i): n for n, (k, p, i) in enumerate(found)}
+    implementers_of: dict[Part, list[str]] = {}
+    for part, implementer in numbered:  # found is sorted: each part's implementers come in order
+        implementers_of.setdefault(part, []).append(implementer)
+    return RunningEntries(numbered, implementers_of, (EPOCH + first_day + day_numbers).astype("datetime64[D]"), counts)
+
+
+def _count(daily: np.ndarray, event: int, cells: np.ndarray) -> None:
+    """Add events to daily[:, event, :], each given by its cell there (row × days + day)."""
+    rows, _, span = daily.shape
+    daily[:, event, :] += np.bincount(cells, minlength=rows * span).reshape(rows, span)
+
+
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _part_names(store: Store) -> dict:
+    """The names of the numbers the queries give: part kind 1 a region, 2 a municipality, and the
+    implementers; each numbered in its names' order, so sorting the numbers sorts the names."""
+    areas = store.fetch_many_rows("area_numbers")
+    regions = areas.drop_duplicates("region_number").sort_values("region_number")["region"].to_numpy(dtype=object)
+    implementers = store.fetch_many_rows("entry_implementers")["implementer_id"].to_numpy(dtype=object)
+    return {
+        0: np.array([""], dtype=object),
+        1: regions,
+        2: areas["municipality"].to_numpy(dtype=object),
+        "implementer": implementers,
+    }
+
+
+def _keys(shape: tuple, kind: np.ndarray, part: np.ndarray, implementer: np.ndarray) -> np.ndarray:
+    return np.ravel_multi_index([c.astype(np.int64) for c in (kind, part, implementer)], shape)
+
+
+def _dense_codes(parts: Iterable[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of the parts, each in 0..size-1, ascending, and each possible value's
+    place among them: np.unique without sorting millions of values (keys and days lie in small ranges)."""
+    present = np.zeros(size, dtype=bool)
+    for values in parts:
+        present[values] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1).astype(np.int64)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Where a column DuckDB gave with nulls (a masked array, or floats with NaN) has none."""
+    if isinstance(values, np.ma.MaskedArray):
+        return np.ma.getmaskarray(values)
+    return np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), dtype=bool)
 
 
 def _parts_and_implementers(store: Store, scope: Scope) -> tuple[list[Part], list[str]] | None:
