@@ -127,6 +127,19 @@ class Cells:
         groups = {str(first[a]): (int(a), int(b)) for a, b in itertools.pairwise(edges)}
         return cls(running, len(labels), {c: k for c, (k, _) in coded.items()}, {c: v for c, (_, v) in coded.items()}, groups)
 
+    @classmethod
+    def within_areas(cls, kinds: Cells, keys: np.ndarray, running: RunningCells, by: str, named: np.ndarray) -> Cells:
+        """Area × kind cells, numbered as their keys (area number × kinds + kind, ascending), labelled
+        by the area's name (`named` by area number) and the kinds' own codes: the labels of a
+        million cells are picked, not made into a frame and factorized again."""
+        kind, area = keys % kinds.count, keys // kinds.count
+        areas, area_codes = np.unique(area, return_inverse=True)
+        codes = {by: area_codes.astype(_smallest(len(areas))), **{c: kinds.codes[c][kind] for c in CHARACTERISTICS}}
+        values = {by: pd.Index(named[areas]), **{c: kinds.values[c] for c in CHARACTERISTICS}}
+        edges = [*np.searchsorted(area, areas, side="left").tolist(), len(keys)]
+        groups = {str(name): (a, b) for name, a, b in zip(named[areas], edges[:-1], edges[1:], strict=True)}
+        return cls(running, len(keys), codes, values, groups)
+
     def labels(self, cells: np.ndarray, columns: list[str]) -> pd.DataFrame:
         """What the cells stand for: one row per cell, missing values as the query gives them."""
         return pd.DataFrame({c: self.values[c].take(self.codes[c][cells], allow_fill=True) for c in columns})
@@ -147,8 +160,12 @@ def _factorized(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """pd.factorize with codes in the smallest signed type that holds them (most columns have a
     handful of values): a national programme's cells' codes took a third of its running profile."""
     codes, values = pd.factorize(column)
-    kind = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(values) < np.iinfo(t).max)
-    return codes.astype(kind), values
+    return codes.astype(_smallest(len(values))), values
+
+
+def _smallest(count: int) -> type:
+    """The smallest signed integer type whose values number `count` things."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if count < np.iinfo(t).max)
 
 
 @dataclass(frozen=True)
@@ -205,10 +222,8 @@ def _running_profile(store: Store) -> RunningProfile:
         # anyone is ever in, whose every spell has a start.
         named = named_by[by] = names.drop_duplicates(number).sort_values(number)[by].to_numpy(dtype=object)
         keys = store.fetch_numpy("profile_area_kinds", area=area, kinds=kinds.count)["cell"].astype(np.int64)
-        labels = kinds.labels(keys % kinds.count, CHARACTERISTICS)
-        labels.insert(0, by, named[keys // kinds.count])
         running = _spells(store, area, len(keys), kinds.count, cell_of=lambda key, keys=keys: np.searchsorted(keys, key))
-        in_area = Cells.of(labels, running, by=by)
+        in_area = Cells.within_areas(kinds, keys, running, by, named)
         parts[by] = (in_area, Cells(_entries(store, area, len(place_labels)), *_labelling(places)))
     movers = store.fetch_many_rows("profile_town_movers")
     mover_towns = named_by["municipality"][movers["town_number"].to_numpy(dtype=np.int64)]
