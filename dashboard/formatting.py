@@ -11,9 +11,8 @@ from dashboard.i18n import translate
 from queries.withheld import PROTECTING, SMALL, Withheld
 
 NBSP = "\u00a0"  # keeps "1 234 €" on one line
-SUPPRESSED = "<5"  # a small count under the usual threshold of 5, where no threshold is at hand
 # A count hidden only to protect a small one: Statistics Finland's mark for a figure withheld as
-# confidential. Never "<5": the cell may hold dozens of people.
+# confidential. Never "<threshold": the cell may hold dozens of people.
 PROTECTING_MARK = ".."
 
 _STYLE = {  # thousands separator, decimal mark, percent sign spacing
@@ -59,10 +58,11 @@ def signed_eur(value: float | None, lang: str = "fi") -> str:
     return ("+" if round(value) > 0 else "") + eur(value, lang)
 
 
-def signed_count(value: int | None, lang: str = "fi") -> str:
-    """A change in a number of people: "+45"; None (a withheld change of 1–4) as "<5"."""
-    if value is None:
-        return SUPPRESSED
+def signed_count(value: int | Withheld | None, lang: str = "fi", below: int | None = None) -> str:
+    """A change in a number of people: "+45"; a withheld one as its mark; None (a change of
+    1 … below−1 that a summary hides) as "<below", the plan's threshold."""
+    if value is None or isinstance(value, Withheld):
+        return count(value, lang, below)
     return ("+" if value > 0 else "") + count(value, lang)
 
 
@@ -102,13 +102,14 @@ def withheld(value: Withheld) -> str:
     return f"<{value.threshold}" if value.reason == SMALL else PROTECTING_MARK
 
 
-def withheld_notes(values, lang: str) -> list[str]:
-    """The legend lines for the marks among `values` ("<5", then ".."); none where nothing is withheld."""
-    marks = {v.reason: v.threshold for v in values if isinstance(v, Withheld)}
+def withheld_notes(values, lang: str, marks: tuple[str, ...] = (SMALL, PROTECTING)) -> list[str]:
+    """The legend lines for the marks among `values` ("<5", then ".."), of the reasons `marks`; none
+    where nothing is withheld."""
+    found = {v.reason: v.threshold for v in values if isinstance(v, Withheld)}
     return [
-        translate(f"withheld.{reason}", lang, threshold=marks[reason], largest=marks[reason] - 1)
-        for reason in (SMALL, PROTECTING)
-        if reason in marks
+        translate(f"withheld.{reason}", lang, threshold=found[reason], largest=found[reason] - 1)
+        for reason in marks
+        if reason in found
     ]
 
 
@@ -120,22 +121,23 @@ def split_notes(values, total: int, lang: str, places: str | None = None) -> lis
     shown = sum(v for v in values if isinstance(v, int))
     if shown == total:
         return []
-    hidden = sum(isinstance(v, Withheld) for v in values)
+    hidden = [v for v in values if isinstance(v, Withheld)]
     notes = [translate("split.shown", lang, shown=count(shown, lang), total=count(total, lang))]
     if hidden:
-        notes.append(translate("split.hidden", lang, count=count(hidden, lang)))
+        notes.append(translate("split.hidden", lang, count=count(len(hidden), lang), threshold=hidden[0].threshold))
     if places:  # the rule, whether or not it is what makes the difference here
         notes.append(translate(f"split.several.{places}", lang))
     return [" ".join(notes)]
 
 
-def count(value: int | Withheld | None, lang: str = "fi", suppressed: bool = False) -> str:
-    """A participant count; a withheld one as its mark, None from suppression (summary figures,
-    where only small counts are hidden) as "<5"."""
+def count(value: int | Withheld | None, lang: str = "fi", below: int | None = None) -> str:
+    """A participant count; a withheld one as its mark. None is a count that a summary hides
+    because it is small ("<below", `below` being the plan's threshold) or, without `below`, one
+    that is not known ("–")."""
     if isinstance(value, Withheld):
         return withheld(value)
     if value is None:
-        return SUPPRESSED if suppressed else "–"
+        return f"<{below}" if below else "–"
     if isinstance(value, int) and value >= 0:  # the common case, quickly: a split table has 10 000 counts
         return f"{value:,}".replace(",", _STYLE.get(lang, _STYLE["fi"])[0])
     return _group(value, 0, lang)

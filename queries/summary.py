@@ -19,6 +19,7 @@ from queries.scope import Scope
 from queries.scoped import fetch_for_scope, in_scope
 from queries.spending import booked_by_implementer, booking_counts
 from queries.store import Store
+from queries.withheld import PROTECTING, SMALL, Withheld
 
 DAY_TYPES = ("contact_teaching", "distance_teaching", "subsidised_employment", "guidance_consulting", "other")
 CATEGORIES = ("salaries", "purchased_services", "other_costs", "flat_rate", "revenue")
@@ -35,13 +36,15 @@ def suppress(count: int | None, threshold: int) -> int | None:
     return None if 0 < count < threshold else int(count)
 
 
-def suppressed_change(now, then, threshold: int) -> int | None:
-    """now − then as a count that may be shown: None where either count is withheld (not a whole
-    number: None or a Withheld mark) or the change itself is small. A change beside a shown count
-    would give a withheld one away."""
+def suppressed_change(now, then, threshold: int) -> int | Withheld:
+    """now − then as a count that may be shown. Withheld where the change itself is small (SMALL)
+    or where either count is withheld (not a whole number: None or a Withheld mark): a change beside
+    a shown count would give the withheld one away, and it may be large (PROTECTING), so it must not
+    carry the small count's mark."""
     if not isinstance(now, int) or not isinstance(then, int):
-        return None
-    return suppress(now - then, threshold)
+        return Withheld(PROTECTING, threshold)
+    change = suppress(now - then, threshold)
+    return Withheld(SMALL, threshold) if change is None else change
 
 
 def extract_date_range(store: Store) -> tuple[dt.date | None, dt.date | None]:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from dashboard import formatting as fmt
+from queries.withheld import PROTECTING, SMALL, Withheld
 
 NB = fmt.NBSP
 
@@ -15,7 +16,7 @@ def test_finnish_formats():
     assert fmt.signed_eur(51997) == f"+51{NB}997{NB}€"
     assert fmt.days(12.5) == "12,5" and fmt.days(8.0) == "8"
     assert fmt.date(dt.date(2018, 6, 30)) == "30.6.2018"
-    assert fmt.count(None, suppressed=True) == "<5"
+    assert fmt.count(None, below=5) == "<5" and fmt.count(None) == "–"
 
 
 def test_english_formats():
@@ -106,3 +107,20 @@ def test_target_labels_of_close_levels_take_different_corners():
         "top left",
     ]
     assert target_label_positions([]) == []
+
+
+def test_hidden_counts_carry_the_plans_threshold_and_a_change_beside_a_hidden_count_its_own_mark():
+    protecting = Withheld(PROTECTING, 7)
+    assert fmt.count(None, below=7) == "<7" and fmt.count(Withheld(SMALL, 7)) == "<7"
+    assert fmt.signed_count(None, below=10) == "<10" and fmt.signed_count(3) == "+3" and fmt.signed_count(-2) == "\u22122"
+    assert fmt.signed_count(protecting) == ".." and fmt.signed_count(None) == "–"
+    assert fmt.withheld_notes([protecting, None, 4], "en") == [
+        ".. = hidden so that a count under 7 cannot be worked out from the others (may be a large count)"
+    ]
+
+
+def test_a_split_that_does_not_add_up_names_the_plans_threshold():
+    values = [12, Withheld(SMALL, 7), Withheld(PROTECTING, 7)]
+    assert fmt.split_notes(values, 30, "en") == [
+        "The counts shown add up to 12; the participants are 30. 2 counts are hidden (<7 or ..)."
+    ]

@@ -8,6 +8,7 @@ from dash import no_update
 
 from dashboard import formatting as fmt
 from dashboard.figures.overview import implementer_progress
+from dashboard.ingest.load import load_project
 from dashboard.pages import overview
 from dashboard.shell import sync
 from dashboard.url_state import ViewFilters, parse_query, to_query
@@ -33,6 +34,20 @@ def test_overview_for_an_implementer_shows_suppressed_women_as_under_five(tiny):
     assert shown["kpi-participants"] == "6"
     assert "<5" in str(shown["kpi-participants-detail"])
     assert "Alpha" in shown["scope"]
+
+
+def test_overview_marks_follow_the_plans_threshold(tiny_copy):
+    """With a threshold of 7 the hidden counts read "<7", never the usual "<5"; Alpha's change in
+    women beside its hidden count of 3 carries "..", which may stand for a large change."""
+    project = tiny_copy / "plan" / "project.toml"
+    project.write_text(project.read_text().replace("suppression_threshold = 5", "suppression_threshold = 7"))
+    result = load_project(tiny_copy / "plan", tiny_copy / "extracts")
+    filters = ViewFilters(implementer="a", since=dt.date(2020, 10, 1), lang="en")
+    shown = overview.view(result, filters)
+    assert "Women <7" in str(shown["kpi-participants-detail"]) and "<5" not in str(shown)
+    changes = overview.change_lines(result, filters, overview.scope_for(result, filters), dt.date(2021, 2, 28), "en")
+    assert changes["kpi-participants-change"] == "<7 since 2020-10-01"
+    assert changes["kpi-women-change"] == "Women .. since 2020-10-01"
 
 
 def test_overview_region_filter_says_finance_is_at_implementer_level(tiny):

@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 
-from queries.summary import Scope, default_as_of, finance_by_implementer, forecast_at_completion, summary, suppress
+from queries.summary import (
+    Scope,
+    default_as_of,
+    finance_by_implementer,
+    forecast_at_completion,
+    summary,
+    suppress,
+    suppressed_change,
+)
+from queries.withheld import PROTECTING, SMALL, Withheld
 
 LATEST = dt.date(2021, 2, 28)
 
@@ -126,6 +135,22 @@ def test_forecast_rule_edges():
 @pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, None), (4, None), (5, 5), (120, 120)])
 def test_suppression_threshold(count, shown):
     assert suppress(count, 5) == shown
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "shown"),
+    [
+        (10, 4, 6),
+        (10, 10, 0),
+        (10, 8, Withheld(SMALL, 5)),  # a change of 2 people is a small count itself
+        (None, 0, Withheld(PROTECTING, 5)),  # beside a hidden count: it would give it away, and may be large
+        (40, None, Withheld(PROTECTING, 5)),
+        (Withheld(PROTECTING, 5), 3, Withheld(PROTECTING, 5)),
+        (Withheld(SMALL, 5), 40, Withheld(PROTECTING, 5)),  # down from 40 to 1-4: not a small change
+    ],
+)
+def test_a_change_is_withheld_as_small_only_where_it_is_small(now, then, shown):
+    assert suppressed_change(now, then, 5) == shown
 
 
 def test_queries_run_on_many_threads_at_once(tiny):

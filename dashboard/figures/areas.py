@@ -163,7 +163,7 @@ def tile_label(region: str) -> str:
 
 
 def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str, notes: list[str] = ()) -> Chart:
-    """A tile per region; regions of the plan carry their participant count (hidden as <5 where
+    """A tile per region; regions of the plan carry their participant count (hidden as <threshold where
     small) and can be clicked to filter; the others are shown pale for orientation. `notes` say why
     the tiles do not add up to the participants."""
     figure = Chart()
@@ -172,7 +172,7 @@ def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str,
         if not names:
             continue
         label = {r: tile_label(r) for r in names}
-        texts = [f"<b>{label[r]}</b><br>{fmt.count(counts[r], lang, suppressed=True)}" if in_plan else label[r] for r in names]
+        texts = [f"<b>{label[r]}</b><br>{fmt.count(counts[r], lang)}" if in_plan else label[r] for r in names]
         colours = [(ORANGE if r == selected else BLUE) if in_plan else "#eef1f4" for r in names]
         figure.add_scatter(
             x=[REGION_TILES[r][0] for r in names],

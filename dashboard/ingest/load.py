@@ -44,6 +44,11 @@ class LoadResult:
     def ok(self) -> bool:
         return self.store is not None
 
+    @property
+    def threshold(self) -> int:
+        """The plan's suppression threshold: participant counts 1 … threshold−1 are never shown."""
+        return int(self.plan.project["suppression_threshold"])
+
     def shown_name(self, path: str) -> str:
         """A file as pages may name it: relative to the plan or extracts folder, never the server's
         path (a folder itself by its own name)."""

@@ -70,7 +70,8 @@ def municipality_table(rows: list[dict], total: int, days_without_town: float, p
     """`total`: the scope's participants (once each); `days_without_town`: person-days recorded
     with no municipality, which no row holds."""
     t = lambda k: translate(k, lang)  # noqa: E731
-    count = lambda v: fmt.count(v, lang, suppressed=True)  # noqa: E731
+    # The rows' hidden counts are Withheld marks, each carrying the plan's threshold.
+    count = lambda v: fmt.count(v, lang)  # noqa: E731
     columns = [
         TableColumn("municipality", t("participants.split.muni")),
         TableColumn("participants", t("kpi.participants"), count, True),

@@ -28,6 +28,7 @@ from queries.summary import (
     suppressed_change,
     time_elapsed,
 )
+from queries.withheld import Withheld
 
 PATH = "/"
 TITLE_KEY = "nav.overview"
@@ -157,7 +158,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             translate(
                 "kpi.participants.women",
                 lang,
-                women=fmt.count(women, lang, suppressed=True),
+                women=fmt.count(women, lang, result.threshold),
                 target=fmt.count(int(women_target), lang) if women_target else "–",
             )
         )
@@ -222,22 +223,23 @@ def change_lines(result: LoadResult, filters: ViewFilters, scope: Scope, as_of: 
     line = lambda change: translate("kpi.change", lang, when=when, change=change)  # noqa: E731
     now = summary(result.store, scope)
     budget_points = changes["spent_eur"] / now["budget_eur"] if now["budget_eur"] else None
+    women = women_change(result, scope, since, now)
     return {
         "kpi-spent-change": line(fmt.signed_eur(changes["spent_eur"], lang)),
         "kpi-burn-change": line(fmt.signed_points(budget_points, lang)),
-        "kpi-participants-change": line(fmt.signed_count(changes["participants"], lang)),
-        "kpi-women-change": line(fmt.signed_count(women_change(result, scope, since, now), lang)),
+        "kpi-participants-change": line(fmt.signed_count(changes["participants"], lang, result.threshold)),
+        # Said as the women's, under the participants' own change line in the same card.
+        "kpi-women-change": translate("kpi.change.women", lang, when=when, change=fmt.signed_count(women, lang)),
         "kpi-person-days-change": line(fmt.signed_days(changes["person_days"]["total"], lang)),
     }
 
 
-def women_change(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> int | None:
-    """The change in women since `since`, withheld (None) where it is small or where either count
-    is: a change beside a shown total would give a withheld one away."""
-    threshold = int(result.store.fetch_one("project")["suppression_threshold"])
+def women_change(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> int | Withheld:
+    """The change in women since `since`, withheld where it is small or where either count is: a
+    change beside a shown total would give a withheld one away."""
     start, _ = project_period(result.store)
     then = summary(result.store, replace(scope, as_of=since))["participants_women"] if since >= start else 0
-    return suppressed_change(now["participants_women"], then, threshold)
+    return suppressed_change(now["participants_women"], then, result.threshold)
 
 
 CHANGE_KEYS = ("kpi-spent-change", "kpi-burn-change", "kpi-participants-change", "kpi-women-change", "kpi-person-days-change")

@@ -121,7 +121,7 @@ def layout(lang: str):
 
 
 def shown(stats: ParticipantStats, cell, lang: str) -> str:
-    return fmt.count(stats.view.value(cell), lang, suppressed=True)
+    return fmt.count(stats.view.value(cell), lang, stats.threshold)
 
 
 def _share_class(share: float | None) -> str:
@@ -134,7 +134,7 @@ def matrix_cell(stats: ParticipantStats, at, lang: str) -> Cell:
     """Actual against target; the share only where the count itself is shown (share × target = count)."""
     value, target = stats.view.value(at), stats.target(at)
     share = value / target if not is_withheld(value) and target else None
-    parts = [part(fmt.count(value, lang, suppressed=True), "strong")]
+    parts = [part(fmt.count(value, lang, stats.threshold), "strong")]
     if target is not None:
         parts.append(part(f" / {fmt.count(int(target), lang)}", class_name="target"))
     if share is not None:
@@ -227,7 +227,7 @@ def indicators_table(stats: ParticipantStats, lang: str):
     for values in indicator_rows(stats, lang):
         cells = [cell([part(values["code"], "strong")]), cell(values["name"])]
         if values["collected"]:
-            cells += [cell(fmt.count(values[g], lang, suppressed=True), "num") for g in (*genders, "total")]
+            cells += [cell(fmt.count(values[g], lang, stats.threshold), "num") for g in (*genders, "total")]
             counts += [values[g] for g in (*genders, "total")]
         else:
             cells += [cell(not_collected, "num not-collected") for _ in (*genders, "total")]
@@ -290,7 +290,7 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
     )
     # Each count is formatted once however often it recurs, and the cells (plain: the column head
     # gives them their class) are made straight from the counts.
-    formatted = _Formatted(lang)
+    formatted = _Formatted(lang, stats.threshold)
     number = formatted.__getitem__
     body = [
         row(
@@ -307,12 +307,12 @@ def split_table(stats: ParticipantStats, dimension: str, values: list[str], name
 class _Formatted(dict):
     """Counts as shown, each formatted on first sight (a lookup after that, with no Python call)."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, threshold: int):
         super().__init__()
-        self.lang = lang
+        self.lang, self.threshold = lang, threshold
 
     def __missing__(self, count: int | None) -> str:
-        text = self[count] = fmt.count(count, self.lang, suppressed=True)
+        text = self[count] = fmt.count(count, self.lang, self.threshold)
         return text
 
 
@@ -400,7 +400,7 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             ),
             *derived_target_note(goal, whole_count, lang),
         ],
-        "kpi-women": fmt.count(women, lang, suppressed=True),
+        "kpi-women": fmt.count(women, lang, stats.threshold),
         "kpi-women-detail": [
             html.P(
                 translate("participants.kpi.women.target", lang, target=fmt.count(int(women_target), lang))
@@ -409,12 +409,12 @@ def view(result: LoadResult, filters: ViewFilters) -> dict:
             ),
             *_legend(women, stats, lang),
         ],
-        "kpi-active": fmt.count(active, lang, suppressed=True),
+        "kpi-active": fmt.count(active, lang, stats.threshold),
         "kpi-active-detail": [
             html.P(translate("participants.kpi.active.detail", lang, date=fmt.date(as_of, lang))),
             *_legend(active, stats, lang),
         ],
-        "kpi-left": fmt.count(left, lang, suppressed=True),
+        "kpi-left": fmt.count(left, lang, stats.threshold),
         "kpi-left-detail": [
             html.P(translate("participants.kpi.left.detail", lang, results=fmt.count(results, lang))),
             *_legend(left, stats, lang),

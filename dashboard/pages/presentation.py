@@ -27,6 +27,7 @@ from queries import finance
 from queries.finance import Target
 from queries.participants import participant_stats
 from queries.summary import Scope, phase, summary, suppressed_change, time_elapsed
+from queries.withheld import Withheld
 
 PATH = "/esitys"
 TITLE_KEY = "nav.presentation"
@@ -132,7 +133,7 @@ def area_slide(
     stats = participant_stats(result.store, own, own.as_of)
     row = area_queries.area_progress(result.store, own, own.as_of, stats).iloc[0]
     elapsed = t("kpi.burn.time", share=fmt.percent(row["time_elapsed"], 0, lang))
-    people = t("slides.people", count=fmt.count(row["participants"], lang, suppressed=True))
+    people = t("slides.people", count=fmt.count(row["participants"], lang, result.threshold))
     return t("slides.area.title", area=row["area"]), [
         Figure(
             t("areas.share.budget_used"),
@@ -163,10 +164,10 @@ def indicator_slide(result: LoadResult, scope: Scope, lang: str, since: dt.date 
     figures = [
         Figure(
             translate(f"indicator.{code}", lang),
-            fmt.count(values[code], lang, suppressed=True),
+            fmt.count(values[code], lang, result.threshold),
             _joined(
                 code,
-                *fmt.withheld_notes([values[code]], lang),  # a mark says what it means
+                *fmt.withheld_notes([values[code], changes.get(code)], lang),  # a mark says what it means
                 translate("kpi.change", lang, when=when, change=fmt.signed_count(changes[code], lang)) if since else "",
             ),
         )
@@ -175,13 +176,13 @@ def indicator_slide(result: LoadResult, scope: Scope, lang: str, since: dt.date 
     return translate("slides.indicators.title", lang), figures
 
 
-def indicator_changes(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> dict[str, int | None]:
-    """Each headline indicator's change since `since`, withheld (None) where either count is withheld
+def indicator_changes(result: LoadResult, scope: Scope, since: dt.date, now: dict) -> dict[str, int | Withheld]:
+    """Each headline indicator's change since `since`, withheld where either count is withheld
     or the change itself is small: a change beside a shown count would give a withheld one away."""
     start = result.plan.project["start_date"]
     day = min(since, scope.as_of)
     then_stats = participant_stats(result.store, replace(scope, as_of=day), day) if day >= start else None
-    threshold = int(result.plan.project["suppression_threshold"])
+    threshold = result.threshold
     found = {}
     for code, value in now.items():
         before = then_stats.view.value(then_stats.row_cell(code)) if then_stats is not None else 0
