@@ -95,7 +95,7 @@ def _lines(kind: str, rows: list[list[str]], spec) -> list[list[tuple[int, int]]
 
 
 def check_downloads(result, filters: list[ViewFilters]) -> Findings:
-    threshold = int(result.plan.project["suppression_threshold"])
+    threshold = result.threshold
     found = Findings()
     for view in filters:
         for name, specs in tables(programme(result.plan.project.get("programme"))).items():

@@ -102,14 +102,13 @@ def withheld(value: Withheld) -> str:
     return f"<{value.threshold}" if value.reason == SMALL else PROTECTING_MARK
 
 
-def withheld_notes(values, lang: str, marks: tuple[str, ...] = (SMALL, PROTECTING)) -> list[str]:
-    """The legend lines for the marks among `values` ("<5", then ".."), of the reasons `marks`; none
-    where nothing is withheld."""
-    found = {v.reason: v.threshold for v in values if isinstance(v, Withheld)}
+def withheld_notes(values, lang: str) -> list[str]:
+    """The legend lines for the marks among `values` ("<5", then ".."); none where nothing is withheld."""
+    marks = {v.reason: v.threshold for v in values if isinstance(v, Withheld)}
     return [
-        translate(f"withheld.{reason}", lang, threshold=found[reason], largest=found[reason] - 1)
-        for reason in marks
-        if reason in found
+        translate(f"withheld.{reason}", lang, threshold=marks[reason], largest=marks[reason] - 1)
+        for reason in (SMALL, PROTECTING)
+        if reason in marks
     ]
 
 

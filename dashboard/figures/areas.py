@@ -11,6 +11,7 @@ from dashboard import formatting as fmt
 from dashboard.figures.chart import CHART_NOTE, Chart, panel_grid, panels_to_show
 from dashboard.figures.theme import BLUE, INK, MUTED, ORANGE, PURPLE, TRACK, VERMILLION, base_layout, legend_on_top, panels_title
 from dashboard.i18n import translate
+from queries.withheld import Withheld
 
 SHARES = (("budget_used", BLUE), ("participants_share", ORANGE), ("person_days_share", PURPLE))
 
@@ -162,7 +163,7 @@ def tile_label(region: str) -> str:
     return "-<br>".join(_WORD_BREAKS.get(word, word) if len(word) > 7 else word for word in region.split("-"))
 
 
-def region_tiles(counts: dict[str, int | None], selected: str | None, lang: str, notes: list[str] = ()) -> Chart:
+def region_tiles(counts: dict[str, int | Withheld], selected: str | None, lang: str, notes: list[str] = ()) -> Chart:
     """A tile per region; regions of the plan carry their participant count (hidden as <threshold where
     small) and can be clicked to filter; the others are shown pale for orientation. `notes` say why
     the tiles do not add up to the participants."""
