@@ -6,7 +6,7 @@
 
 create table spending_daily as
     select implementer_id, date as day, cost_category, sum(amount_eur) as amount_eur
-    from spending
+    from intake.spending
     group by all
     order by day, implementer_id, cost_category;
 
@@ -45,7 +45,7 @@ create table overdrawn_bookings as
                 rows between unbounded preceding and current row
             ) as corrections_to_here,
             sum(amount_eur) over (partition by implementer_id, cost_category, date) as corrections_of_day
-        from spending
+        from intake.spending
         where amount_eur < 0
     ),
     days as (
@@ -75,9 +75,18 @@ create table overdrawn_bookings as
     select * from ordered where running_eur < 0
     order by date, implementer_id;
 
+-- Bookings dated before the project's start or after its end in any plan version (the earliest
+-- end): what bookings_outside_period.sql picks a version's from, since the bookings themselves stay
+-- in the build's intake (intake.sql).
+create table bookings_outside_plan as
+    select s.date, s.implementer_id, s.cost_category, s.amount_eur, s.voucher_id
+    from intake.spending s, project p
+    where s.date < p.start_date or s.date > (select min(end_date) from plan_versions)
+    order by all;
+
 create table person_days_daily as
     select implementer_id, municipality, date as day, day_type, sum(days) as days
-    from person_days
+    from intake.person_days
     group by all
     order by day, implementer_id, municipality, day_type;
 
@@ -105,11 +114,11 @@ create table entries as
             participant_id,
             count(*) as entries_of_person,
             row_number() over (order by implementer_id, participant_id) as person
-        from participants
+        from intake.participants
         group by implementer_id, participant_id
     )
     select p.person, p.entries_of_person, e.* exclude (participant_id)
-    from participants e
+    from intake.participants e
     join people p using (implementer_id, participant_id)
     order by start_date, implementer_id;
 
@@ -120,12 +129,35 @@ create table followup_days as
         p.person,
         min(f.date) filter (where f.employed) as employed_from,
         min(f.date) filter (where f.improved_situation) as improved_from
-    from followups f
+    from intake.followups f
     join (
         select distinct dense_rank() over (order by implementer_id, participant_id) as person, implementer_id, participant_id
-        from participants
+        from intake.participants
     ) p using (implementer_id, participant_id)
     group by p.person;
+
+-- The first and the latest date found anywhere in the extracts (extract_date_range.sql).
+create table extract_dates as
+    select min(day) as first_date, max(day) as latest_date
+    from (
+        select start_date as day from intake.participants
+        union all select end_date from intake.participants where end_date is not null
+        union all select day from person_days_daily
+        union all select day from spending_daily
+    );
+
+-- (v2) How many entries hold a value of each optional characteristic, and how many follow-ups are
+-- in (collected_columns.sql).
+create table characteristics_collected as
+    select
+        count(disability) as disability,
+        count(third_country_national) as third_country_national,
+        count(foreign_background) as foreign_background,
+        count(minority) as minority,
+        count(homeless) as homeless,
+        count(rural) as rural,
+        (select count(*) from intake.followups) as followups
+    from intake.participants;
 
 -- Every (implementer, municipality, day type) with person-days, numbered in that order (rows without
 -- a municipality first within theirs): the rows of the running sums in queries/person_days.py.

@@ -1,5 +1,6 @@
--- The tables the dashboard reads. Built fresh from the plan and the extracts at every load;
--- participant rows never leave the database: queries return aggregates only.
+-- The tables the dashboard reads. Built fresh from the plan and the extracts at every load (the
+-- extract rows themselves are in intake.sql); participant rows never leave the database: queries
+-- return aggregates only.
 create table project (
     name varchar not null,
     start_date date not null,
@@ -64,45 +65,6 @@ create table targets (
     target double not null
 );
 
-create table participants (
-    participant_id varchar not null,
-    implementer_id varchar not null,
-    municipality varchar not null,
-    start_date date not null,
-    end_date date,
-    gender varchar not null,
-    age_at_start integer not null,
-    age_group varchar not null,
-    labour_market_status varchar not null,
-    long_term_unemployed boolean,
-    education_isced integer,
-    exit_status varchar,
-    -- (v2) optional characteristics: null is "not asked or refused", never false
-    disability boolean,
-    third_country_national boolean,
-    foreign_background boolean,
-    minority boolean,
-    homeless boolean,
-    rural boolean
-);
-
--- (v2) Follow-ups about six months after leaving. Only the results leave: no id is kept.
-create table followups (
-    participant_id varchar not null,
-    implementer_id varchar not null,
-    date date not null,
-    employed boolean not null,
-    improved_situation boolean not null
-);
-
-create table person_days (
-    date date not null,
-    implementer_id varchar not null,
-    municipality varchar,
-    day_type varchar not null,
-    days double not null
-);
-
 create table payment_periods (
     version integer not null,
     period_id varchar not null,
@@ -118,15 +80,6 @@ create table claims (
     approved_eur decimal(18, 2),
     paid_date date,
     paid_eur decimal(18, 2)
-);
-
-create table spending (
-    date date not null,
-    implementer_id varchar not null,
-    cost_category varchar not null,
-    amount_eur decimal(18, 2) not null,
-    voucher_id varchar,
-    description varchar
 );
 
 -- Scope rules, written once. A participant or person-day row is in scope when its implementer,

@@ -22,10 +22,12 @@ import pandas as pd
 import pyarrow as pa
 
 from queries.arrays import ARRAYS_FILE, ArrayFile
+from queries.intake import Load, insert_rows
 from queries.sizes import approximate_bytes
 
 SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA = Path(__file__).parent / "schema.sql"
+INTAKE = Path(__file__).parent / "intake.sql"
 DERIVED = Path(__file__).parent / "derived.sql"
 
 
@@ -74,7 +76,12 @@ class Store:
         spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-{uuid.uuid4().hex}")
         config = {"memory_limit": memory_limit, "temp_directory": spill}
         connection = duckdb.connect(str(path) if path else ":memory:", config=config)
+        # The extract rows go to a database of their own in memory (spilling as the rest does):
+        # into a file DuckDB compresses every row as it is inserted, three times the work, and the
+        # rows are read once, by derive.
+        connection.execute("attach ':memory:' as intake")
         connection.execute(SCHEMA.read_text(encoding="utf-8"))
+        connection.execute(INTAKE.read_text(encoding="utf-8"))
         store = cls(connection)
         if path:
             store._arrays = ArrayFile(Path(path).with_name(ARRAYS_FILE))
@@ -183,7 +190,7 @@ class Store:
         """Rows appended to a table in a transaction of their own, then committed or rolled back
         (load time only: an extract file refused part way takes back the batches it added)."""
         self._forget_all()
-        return Appender(self._cursor(), _identifier(table))
+        return Appender(self._cursor(), _identifier(table), self._cursor())
 
     def derive(self) -> None:
         """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
@@ -193,6 +200,13 @@ class Store:
             cursor.execute(DERIVED.read_text(encoding="utf-8"))
         finally:
             cursor.close()
+
+    def release_intake(self) -> None:
+        """A build into a file lets go of the extract rows once the derived tables are made: they
+        are never written to it. A store in memory keeps them (it writes nothing anywhere, and tests
+        hold its derived tables against straightforward queries over the rows)."""
+        if self._arrays is not None:
+            self._connection.execute("detach intake")
 
     def drop_scratch(self) -> None:
         """Drop the tables derived.sql makes only for the running totals to be read from (load time
@@ -269,10 +283,20 @@ class Store:
 class Appender:
     """One table's rows coming in batch by batch, on one cursor and in one transaction."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str):
-        self._cursor, self._table = cursor, table
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str, screening: duckdb.DuckDBPyConnection):
+        self._cursor, self._table, self._screening = cursor, table, screening
         self.columns = [row[0] for row in cursor.execute(f"describe {table}").fetchall()]
         cursor.begin()
+
+    @property
+    def screening(self) -> duckdb.DuckDBPyConnection:
+        """A cursor outside this transaction, for the checks of a file about to be added
+        (queries/intake.py): a file that fails them leaves the transaction as it was."""
+        return self._screening
+
+    def add_file(self, path: str, loads: list[Load]) -> None:
+        """Append a Parquet file's rows straight from the file, as `loads` say (queries/intake.py)."""
+        insert_rows(self._cursor, self._table, path, loads)
 
     def add(self, frame: pd.DataFrame) -> None:
         """Append a frame whose columns are named as the table's. Made an Arrow table first: DuckDB
@@ -284,11 +308,15 @@ class Appender:
 
     def commit(self) -> None:
         self._cursor.commit()
-        self._cursor.close()
+        self._close()
 
     def rollback(self) -> None:
         self._cursor.rollback()
+        self._close()
+
+    def _close(self) -> None:
         self._cursor.close()
+        self._screening.close()
 
 
 def cache_bytes_from_env() -> int:
@@ -307,6 +335,8 @@ def _used(name: str, params: dict) -> dict:
     return {key: value for key, value in params.items() if re.search(rf"\${key}\b", text)}
 
 
+# The extract rows' tables are in the intake database (intake.sql).
+INTAKE_TABLES = {"participants", "person_days", "spending", "followups"}
 _TABLES = {
     "project",
     "plan_versions",
@@ -336,4 +366,4 @@ def _close(connection: duckdb.DuckDBPyConnection, spill: str) -> None:
 def _identifier(table: str) -> str:
     if table not in _TABLES:  # table names come from code, never from a request, but check anyway
         raise ValueError(f"unknown table {table!r}")
-    return table
+    return f"intake.{table}" if table in INTAKE_TABLES else table

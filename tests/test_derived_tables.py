@@ -273,7 +273,7 @@ def test_derived_tables_are_smaller_and_day_ordered(world):
     cursor = world._connection.cursor()
     counts = dict(
         cursor.execute(
-            "select 'spending', count(*) from spending union all select 'daily', count(*) from spending_daily "
+            "select 'spending', count(*) from intake.spending union all select 'daily', count(*) from spending_daily "
             "union all select 'monthly', count(*) from spending_monthly"
         ).fetchall()
     )

@@ -317,7 +317,9 @@ def test_age_groups_by_age_at_start(age, group):
 def test_age_group_is_stored_with_each_participant(tiny):
     groups = (
         tiny.store._connection.cursor()
-        .execute("select participant_id, age_group from participants where participant_id in ('p2', 'p3', 'p5', 'q2') order by 1")
+        .execute(
+            "select participant_id, age_group from intake.participants where participant_id in ('p2', 'p3', 'p5', 'q2') order by 1"
+        )
         .fetchall()
     )
     assert groups == [("p2", "under_25"), ("p3", "25_29"), ("p5", "over_54"), ("q2", "over_54")]

@@ -113,7 +113,9 @@ def test_age_bands_at_their_edges():
 
 
 def test_age_groups_stored_by_the_programme(world):
-    groups = world.store._connection.cursor().execute("select participant_id, implementer_id, age_group from participants").df()
+    groups = (
+        world.store._connection.cursor().execute("select participant_id, implementer_id, age_group from intake.participants").df()
+    )
     found = {(r.implementer_id, r.participant_id): r.age_group for r in groups.itertuples()}
     assert found[("a", "p1")] == "under_18" and found[("a", "p2")] == "18_29" and found[("a", "p3")] == "18_29"
     assert found[("a", "p5")] == "30_54" and found[("b", "p6")] == "55_plus"

@@ -135,7 +135,7 @@ def test_the_store_keeps_no_row_of_a_file_refused_part_way(tmp_path, monkeypatch
     (extracts / "participants_2.csv").write_text(_participants(5, late_code=False), encoding="utf-8")
     result = load_project(TINY / "plan", extracts)
     assert result.ok
-    assert result.store._connection.execute("select count(*) from participants").fetchall() == [(5,)]
+    assert result.store._connection.execute("select count(*) from intake.participants").fetchall() == [(5,)]
 
 
 def test_typed_parquet_columns_check_as_their_text_does(tmp_path, plan):

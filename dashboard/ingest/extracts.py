@@ -14,10 +14,13 @@ from typing import Protocol
 import pandas as pd
 
 from dashboard import contract
+from dashboard.config import duckdb_memory_limit
+from dashboard.ingest.parquet_intake import clean_file
 from dashboard.ingest.plan import FILE_ROW, Plan
 from dashboard.ingest.problems import Problem
 from dashboard.ingest.readers import RawTable, ReadError, read_batches
-from dashboard.ingest.validate import Validated, validate
+from dashboard.ingest.validate import RowRule, Validated, validate
+from queries.intake import scratch_connection
 
 
 @dataclass
@@ -54,22 +57,22 @@ def find_extract_files(directory: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _row_rules(kind: str, plan: Plan) -> tuple:
+def _row_rules(kind: str, plan: Plan) -> tuple[RowRule, ...]:
     """The plan's own rules for an extract's rows: under the cost model flat_rate_covers_other
     (ESR+) the flat rate covers every cost besides salaries, so a purchased service or other cost
     booked is not eligible: reported by file, row and column, and not counted."""
     if kind == "spending" and plan.project.get("cost_model") == "flat_rate_covers_other":
-        return (
-            lambda rows: ("cost_category", "not_eligible_under_cost_model", rows["cost_category"].isin(contract.COVERED_COSTS)),
-        )
+        return (RowRule("cost_category", "not_eligible_under_cost_model", lambda values: values.isin(contract.COVERED_COSTS)),)
     return ()
 
 
 class RowSink(Protocol):
     """Where the checked rows of extract files go, file by file: a file's batches are added after
-    `start`, and its rows then stand (`keep`) or are taken back (`drop`: the file was refused part way)."""
+    `start`, and its rows then stand (`keep`) or are taken back (`drop`: the file was refused part way).
+    A Parquet file that validation would keep whole may be taken at once instead (`take_clean`)."""
 
     def start(self, kind: str) -> None: ...
+    def take_clean(self, path: Path, spec: contract.TableSpec, refs: dict, rules: tuple[RowRule, ...]) -> int | None: ...
     def add(self, frame: pd.DataFrame) -> None: ...
     def keep(self) -> None: ...
     def drop(self) -> None: ...
@@ -84,6 +87,9 @@ class KeptRows:
 
     def start(self, kind: str) -> None:
         self._kind, self._pending = kind, []
+
+    def take_clean(self, path: Path, spec: contract.TableSpec, refs: dict, rules: tuple[RowRule, ...]) -> int | None:
+        return None  # every file's rows as validation makes them
 
     def add(self, frame: pd.DataFrame) -> None:
         self._pending.append(frame)
@@ -106,8 +112,17 @@ class KeptRows:
 class NoRows:
     """Rows checked and let go: all `check` needs."""
 
+    def __init__(self):
+        self._connection = None
+
     def start(self, kind: str) -> None:
         pass
+
+    def take_clean(self, path: Path, spec: contract.TableSpec, refs: dict, rules: tuple[RowRule, ...]) -> int | None:
+        if self._connection is None:
+            self._connection = scratch_connection(duckdb_memory_limit())
+        clean = clean_file(self._connection, path, spec, refs, rules)
+        return None if clean is None else clean.rows
 
     def add(self, frame: pd.DataFrame) -> None:
         pass
@@ -139,6 +154,10 @@ def _check_file(path: Path, kind: str, plan: Plan, sink: RowSink, result: Extrac
     aside: list[pd.DataFrame] = []
     loaded = set_aside = 0
     sink.start(kind)
+    if path.suffix.lower() == ".parquet" and (taken := sink.take_clean(path, spec, refs, rules)) is not None:
+        sink.keep()
+        result.files.append(FileReport(label, kind, taken, 0, digest, False))
+        return
     batches = _CheckedAhead(path, lambda raw: validate(raw, spec, refs, label, rules))
     try:
         for checked in batches:

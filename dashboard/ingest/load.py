@@ -12,9 +12,11 @@ import pandas as pd
 from dashboard import contract
 from dashboard.config import build_memory_limit, duckdb_memory_limit
 from dashboard.ingest.extracts import FileReport, NoRows, load_extracts
+from dashboard.ingest.parquet_intake import clean_file
 from dashboard.ingest.plan import Plan, load_plan
 from dashboard.ingest.problems import Problem
 from queries import Store
+from queries.intake import Load, distinct_values
 from queries.participant_counts import running_entries
 from queries.person_days import running_person_days
 from queries.profile import running_profile
@@ -97,6 +99,18 @@ class StoreRows:
     def start(self, kind: str) -> None:
         self._kind, self._appender = kind, self._store.appending(kind)
 
+    def take_clean(self, path: Path, spec: contract.TableSpec, refs: dict, rules: tuple) -> int | None:
+        clean = clean_file(self._appender.screening, path, spec, refs, rules)
+        if clean is None:
+            return None
+        loads = list(clean.loads)
+        if self._kind == "participants":  # whole ages from 0 to 120 (checked), each in its group
+            source = clean.sources["age_at_start"]
+            ages = distinct_values(self._appender.screening, str(path), source)
+            loads.append(Load("age_group", source, "text", lookup=(ages, [self._programme.age_group(int(a)) for a in ages])))
+        self._appender.add_file(str(path), loads)
+        return clean.rows
+
     def add(self, frame: pd.DataFrame) -> None:
         if self._kind == "participants":
             ages = frame["age_at_start"]
@@ -136,6 +150,7 @@ def _plan_store(plan: Plan, path: Path | None) -> Store:
 def _derive(store: Store) -> None:
     """The derived tables, and the running totals and counts made now rather than at a first request."""
     store.derive()
+    store.release_intake()
     running_spend(store)
     running_person_days(store)
     running_entries(store)

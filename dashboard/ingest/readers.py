@@ -115,9 +115,9 @@ def read_batches(path: Path, batch_bytes: int | None = None, batch_rows: int | N
 
 
 def _raw_table(path: Path, frame: pd.DataFrame, rows, malformed: list[MalformedRow], typed: dict, arrow: dict) -> RawTable:
-    frame.columns = [_header(c) for c in frame.columns]
-    typed = {_header(name): values for name, values in typed.items()}
-    arrow = {_header(name): values for name, values in arrow.items()}
+    frame.columns = [header_name(c) for c in frame.columns]
+    typed = {header_name(name): values for name, values in typed.items()}
+    arrow = {header_name(name): values for name, values in arrow.items()}
     rows = pd.Series(rows, index=frame.index)
     keep = np.zeros(len(frame), dtype=bool)  # rows with anything written in them
     for name, column in frame.items():
@@ -131,7 +131,7 @@ def _raw_table(path: Path, frame: pd.DataFrame, rows, malformed: list[MalformedR
     return RawTable(path, frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True), malformed, kept, arrow)
 
 
-def _header(name: object) -> str:
+def header_name(name: object) -> str:
     return str(name).replace("\ufeff", "").strip()
 
 

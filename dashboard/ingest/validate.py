@@ -19,13 +19,13 @@ from dashboard.ingest.readers import HEADER_ROW, RawTable
 
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, individual number, check.
 _HETU = re.compile(r"(?<![0-9A-Za-z])(\d{6})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])")
-_HETU_SHAPE = re.compile(r"\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]")
+HETU_SHAPE = re.compile(r"\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]")
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _TRUE = {"true", "1", "kyllä", "k", "yes", "y", "tosi", "t", "x"}
 _FALSE = {"false", "0", "ei", "e", "no", "n", "epätosi", "f"}
 _MAX_SHOWN = 40
 # A spreadsheet's sum row pasted below the records ("Yhteensä" in any cell): never a record.
-_TOTAL_ROW = r"\s*(yhteensä|yhteensa|yht\.?|kaikki yhteensä|summa yhteensä|total|totals|grand total|totalt|summa|sum)\s*:?\s*"
+TOTAL_ROW = r"\s*(yhteensä|yhteensa|yht\.?|kaikki yhteensä|summa yhteensä|total|totals|grand total|totalt|summa|sum)\s*:?\s*"
 
 
 @dataclass
@@ -88,7 +88,14 @@ def is_identity_code(text: str) -> bool:
     return False
 
 
-RowRule = Callable[[pd.DataFrame], tuple[str, str, pd.Series]]  # typed rows -> (column, problem code, bad rows)
+@dataclass(frozen=True)
+class RowRule:
+    """A project's own check of one typed column: `flags` takes its values and says which are not
+    allowed, each reported as `code` (also applied to a column's distinct values, parquet_intake.py)."""
+
+    column: str
+    code: str
+    flags: Callable[[pd.Series], pd.Series]
 
 
 def validate(
@@ -102,7 +109,7 @@ def validate(
         problems.append(Problem(file_label, row, column, code, params))
         return Validated(_empty(spec), _set_aside(raw, pd.Series(True, index=raw.frame.index)), problems, True)
 
-    mapping, duplicate = _map_headers(list(raw.frame.columns), spec)
+    mapping, duplicate = map_headers(list(raw.frame.columns), spec)
     # By position: a header may be written twice (two empty ones), and each column is checked.
     columns = [
         (str(header), Distinct(series) if header in raw.typed else Distinct.of(series.astype(str)))
@@ -153,10 +160,9 @@ def validate(
         bad |= mask
         problems.extend(_problems(raw, file_label, "end_date", "end_before_start", mapping["end_date"], mask, None))
     for rule in rules:
-        column, code, found = rule(typed)
-        mask = found.fillna(False).astype(bool) & ~bad
+        mask = rule.flags(typed[rule.column]).fillna(False).astype(bool) & ~bad
         bad |= mask
-        problems.extend(_problems(raw, file_label, column, code, mapping[column], mask, None))
+        problems.extend(_problems(raw, file_label, rule.column, rule.code, mapping[rule.column], mask, None))
 
     problems.sort(key=lambda p: (p.row, p.column))
     good = typed[~bad].reset_index(drop=True)
@@ -188,7 +194,7 @@ def _total_rows(raw: RawTable, columns: list[tuple[str, Distinct]]) -> pd.Series
 
     def total(text: pd.Series) -> pd.Series:  # RE2 in Arrow: pandas' case-insensitive match runs per value in Python
         cells = pa.array(text, type=pa.string(), from_pandas=True)
-        matched = pc.fill_null(pc.match_substring_regex(cells, f"^(?:{_TOTAL_ROW})$", ignore_case=True), False)
+        matched = pc.fill_null(pc.match_substring_regex(cells, f"^(?:{TOTAL_ROW})$", ignore_case=True), False)
         return pd.Series(matched.to_numpy(zero_copy_only=False), index=text.index)
 
     for _, cells in columns:
@@ -196,7 +202,7 @@ def _total_rows(raw: RawTable, columns: list[tuple[str, Distinct]]) -> pd.Series
     return pd.Series(found, index=raw.frame.index)
 
 
-def _map_headers(headers: list[str], spec: TableSpec) -> tuple[dict[str, str], str | None]:
+def map_headers(headers: list[str], spec: TableSpec) -> tuple[dict[str, str], str | None]:
     """Canonical column name -> header as written; the second value names a doubled column."""
     lookup = {}
     for column in spec.columns:
@@ -223,7 +229,7 @@ def _identity_code_columns(raw: RawTable, columns: list[tuple[str, Distinct]]):
     """Yield (row, header) of the first identity code in each column that holds one."""
     for header, cells in columns:
         text = cells.text if cells.codes is None else cells.values
-        candidates = text[text.str.contains(_HETU_SHAPE, regex=True)].items()
+        candidates = text[text.str.contains(HETU_SHAPE, regex=True)].items()
         if cells.codes is None:  # the first one found will do: a column of codes is refused whole
             first = next((index for index, value in candidates if is_identity_code(value)), None)
             if first is not None:
@@ -234,7 +240,7 @@ def _identity_code_columns(raw: RawTable, columns: list[tuple[str, Distinct]]):
             yield int(raw.rows.iloc[int(np.flatnonzero(np.isin(cells.codes, found))[0])]), header
 
 
-def _parse(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+def parse_text(column: Column, text: pd.Series, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
     empty = text == ""
     faults: list[tuple[str, pd.Series]] = []
     if column.required:
@@ -284,7 +290,7 @@ def _takes_typed(column: Column, source: pd.Series) -> bool:
 
 
 def _parse_typed(column: Column, source: pd.Series) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
-    """_parse for values the file typed: the same values and faults, without their text read again."""
+    """parse_text for values the file typed: the same values and faults, without their text read again."""
     empty = source.isna()
     faults: list[tuple[str, pd.Series]] = [("required", empty)] if column.required else []
     if column.kind == "date":
@@ -300,10 +306,10 @@ def _parse_typed(column: Column, source: pd.Series) -> tuple[pd.Series, list[tup
 
 
 def _parse_cells(column: Column, cells: Distinct, refs) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
-    """_parse over the column, or over its distinct values with the answers spread over the rows."""
+    """parse_text over the column, or over its distinct values with the answers spread over the rows."""
     if cells.codes is None:
-        return _parse(column, cells.text, refs)
-    values, faults = _parse(column, cells.values, refs)
+        return parse_text(column, cells.text, refs)
+    values, faults = parse_text(column, cells.values, refs)
     return cells.spread(values), [(code, cells.spread(mask)) for code, mask in faults]
 
 
