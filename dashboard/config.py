@@ -28,7 +28,7 @@ def chromium_path() -> Path:
     return Path(os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium")
 
 
-BUILD_MEMORY_LIMIT = "600MB"
+BUILD_MEMORY_LIMIT = "800MB"
 _SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
@@ -38,10 +38,11 @@ def duckdb_memory_limit() -> str:
 
 
 def build_memory_limit() -> str:
-    """ESR_BUILD_MEMORY: how much memory DuckDB may use while a snapshot is built (default 600MB;
-    beyond it, it spills to disk). A build's tables are written to its file as they are made, so a
-    small limit costs little time: 2.5 M participants built in the same time at 600MB as at 2GB,
-    in 1.4 GiB instead of 2.5 (docs/benchmarks.md)."""
+    """ESR_BUILD_MEMORY: how much memory DuckDB may use while a snapshot is built (default 800MB;
+    beyond it, it spills to disk). The extract rows are held in memory until derived (the intake
+    database, queries/intake.sql): a national build's derive took 16.8 s at 600MB, 14.3 s at 1GB
+    with a peak of 1.2 GiB; 2.5 M participants from CSV 38.5 s in 1.2 GiB at 600MB, 34.2 s in
+    1.5 GiB at 1GB (docs/benchmarks.md)."""
     return _size_setting("ESR_BUILD_MEMORY", BUILD_MEMORY_LIMIT)
 
 
