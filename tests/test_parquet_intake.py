@@ -118,7 +118,7 @@ def _outcome(result) -> dict:
     }
     return {
         "tables": tables,
-        "daily": cursor.execute("select * from spending_daily").df().to_dict("list"),
+        "daily": cursor.execute("select * from spending_daily order by all").df().to_dict("list"),
         "problems": [(p.file, p.row, p.column, p.code, tuple(sorted(p.params.items()))) for p in result.problems],
         "files": [(f.kind, f.rows_loaded, f.rows_set_aside, f.rejected) for f in result.files],
         "set_aside": {name: frame.astype(str).to_dict("list") for name, frame in result.set_aside.items()},
@@ -147,9 +147,18 @@ def test_a_clean_extract_goes_straight_in_with_the_rows_validation_keeps(tmp_pat
         {"participants.parquet": participants(gender=["nainen", "N", "mies", "x"])},
         {"participants.parquet": participants().rename(columns={"municipality": "kunta", "implementer_id": "toteuttaja"})},
         {"spending.parquet": spending(note_count=[1, 2, 3, 4])},  # a column of numbers not in the contract
+        {"spending.parquet": spending(description=[None] * 4, memo=[None] * 4)},  # columns of nulls alone
         {"spending.parquet": spending(date=pd.to_datetime(["2020-07-31", "2020-08-31", "2020-08-31", "2020-09-15"]))},
     ],
-    ids=["codes-in-finnish", "ids-in-capitals", "gender-aliases", "header-aliases", "extra-number-column", "midnight-timestamps"],
+    ids=[
+        "codes-in-finnish",
+        "ids-in-capitals",
+        "gender-aliases",
+        "header-aliases",
+        "extra-number-column",
+        "empty-columns",
+        "midnight-timestamps",
+    ],
 )
 def test_spellings_validation_accepts_go_straight_in_as_it_reads_them(tmp_path, monkeypatch, files):
     fast, _, straight = both_ways(tmp_path, monkeypatch, files)
@@ -188,6 +197,7 @@ def test_spellings_validation_accepts_go_straight_in_as_it_reads_them(tmp_path, 
         ({"person_days.parquet": person_days(municipality=(0, "Yhteensä"))}, "total_row"),
         ({"spending.parquet": spending().iloc[:0]}, None),  # a header alone
         ({"spending.parquet": spending().drop(columns="amount_eur")}, "missing_column"),
+        ({"spending.parquet": spending(implementer_id=[None] * 4)}, "required"),  # a required column of nulls
     ],
 )
 def test_anything_validation_might_report_sends_the_file_row_by_row(tmp_path, monkeypatch, files, code):

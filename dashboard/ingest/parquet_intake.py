@@ -72,6 +72,8 @@ def _clean_file(cursor, path: str, spec: TableSpec, refs: dict, rules: tuple[Row
                 return None
             continue
         column = spec.column(canonical[name])
+        if shape == "empty" and not column.required:
+            continue  # a column of nothing but nulls (pandas writes an empty column so): none loaded
         load = _load(column, name, shape)
         if load is None:
             return None
@@ -93,6 +95,8 @@ def _clean_file(cursor, path: str, spec: TableSpec, refs: dict, rules: tuple[Row
 
 
 def _shape(kind: pa.DataType) -> str | None:
+    if pa.types.is_null(kind):
+        return "empty"
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
