@@ -64,10 +64,24 @@ def every_view(result, filters: ViewFilters) -> None:
         assert "/" not in stem
 
 
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """Each subset's world loaded once for the module: the views of every date read the same load,
+    as a server's do."""
+    worlds = {}
+
+    def load(kept):
+        if kept not in worlds:
+            worlds[kept] = load_project(*world(tmp_path_factory.mktemp("world"), kept))
+        return worlds[kept]
+
+    return load
+
+
 @pytest.mark.parametrize("kept", SUBSETS, ids=lambda kept: "+".join(kept) or "plan-only")
 @pytest.mark.parametrize("as_of", [None, BEFORE, INSIDE, AFTER], ids=["default", "before", "inside", "after"])
-def test_every_view_works_on_any_subset_of_extracts(tmp_path, kept, as_of):
-    result = load_project(*world(tmp_path, kept))
+def test_every_view_works_on_any_subset_of_extracts(loaded, kept, as_of):
+    result = loaded(kept)
     assert result.ok
     for filters in (
         ViewFilters(as_of=as_of),
