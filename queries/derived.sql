@@ -7,8 +7,7 @@
 create table spending_daily as
     select implementer_id, date as day, cost_category, sum(amount_eur) as amount_eur
     from intake.spending
-    group by all
-    order by day;  -- day order is all the row groups need (every reader sums or sorts)
+    group by all;  -- in no order: every reader sums or sorts (sorting 1.9 M national sums took 0.7 s)
 
 create table spending_monthly as
     select implementer_id, date_trunc('month', day)::date as day, cost_category, sum(amount_eur) as amount_eur
@@ -87,8 +86,7 @@ create table bookings_outside_plan as
 create table person_days_daily as
     select implementer_id, municipality, date as day, day_type, sum(days) as days
     from intake.person_days
-    group by all
-    order by day;
+    group by all;  -- in no order, as spending_daily
 
 create table person_days_monthly as
     select implementer_id, municipality, date_trunc('month', day)::date as day, day_type, sum(days) as days
