@@ -178,6 +178,57 @@ create table area_numbers as
     from (select distinct municipality, region from municipalities)
     order by town_number;
 
+-- The running profile's cells are numbered by codes, not by their labels: a label's code is its
+-- place among its column's values in sort order (a null after them all), and a row's `kind_code` (its
+-- characteristics) is those codes read as the digits of one number, in the order kinds are sorted by.
+-- So kinds in code order are kinds in label order, and finding, numbering and joining back the cells
+-- compares one or two numbers instead of seventeen labels: 3.5 s of a national build before, 2.3 s.
+create temp table implementer_numbers as
+    select (row_number() over (order by implementer_id) - 1)::integer as implementer_number, implementer_id
+    from (select distinct implementer_id from entries);
+
+create temp macro label_code(values, value) as coalesce(list_position(values, value) - 1, len(values));
+create temp macro label_of(values, code, weight) as values[(code // weight) % (len(values) + 1) + 1];
+
+-- One row: each label column's values in sort order (the flags' are [false, true]) and the weight of
+-- its digit in a kind code; the last label (followup_improved_situation) has the weight 1. A place
+-- code is (municipality, region, gender, age group) read the same way, by town and region number.
+create temp table label_values as
+    with
+    lists as (
+        select
+            list(distinct gender order by gender) as gender,
+            list(distinct age_group order by age_group) as age_group,
+            list(distinct labour_market_status order by labour_market_status) as labour_market_status,
+            list(distinct education_isced order by education_isced) filter (where education_isced is not null) as education_isced,
+            list(distinct coalesce(exit_status, 'unknown') order by coalesce(exit_status, 'unknown')) as exit_status,
+            [false, true] as flag,
+            (select count(distinct region) from area_numbers) as regions
+        from entries
+    ),
+    flags as (
+        select *,
+            3::bigint as followup_employed_weight,
+            9::bigint as rural_weight,
+            27::bigint as homeless_weight,
+            81::bigint as minority_weight,
+            243::bigint as foreign_background_weight,
+            729::bigint as third_country_national_weight,
+            2187::bigint as disability_weight,
+            6561::bigint as is_active_weight,
+            19683::bigint as has_left_weight,
+            59049::bigint as exit_status_weight,
+            (len(age_group) + 1)::bigint as place_gender_weight
+        from lists
+    ),
+    exits as (select *, exit_status_weight * (len(exit_status) + 1) as education_isced_weight from flags),
+    levels as (select *, education_isced_weight * (len(education_isced) + 1) as long_term_unemployed_weight from exits),
+    statuses as (select *, long_term_unemployed_weight * 3 as labour_market_status_weight from levels),
+    ages as (select *, labour_market_status_weight * (len(labour_market_status) + 1) as age_group_weight from statuses),
+    places as (select *, place_gender_weight * (len(gender) + 1) as place_region_weight from ages)
+    select *, age_group_weight * (len(age_group) + 1) as gender_weight, place_region_weight * regions as place_town_weight
+    from places;
+
 -- Scratch, read once by queries/profile.py and then dropped: each unit's row of
 -- participant_profile.sql, from the day it holds (`from_day`) to the day it changes (`to_day`, null
 -- for never). A unit is a person, as the whole programme and an implementer count them (`of_person`);
@@ -192,11 +243,11 @@ create table area_numbers as
 -- first row (from its first entry's start): the day it enters its place cell.
 --
 -- In three steps, because a sort of millions of wide rows was most of a build: the rows with their
--- labels (profile_rows, dropped at the end); the distinct labels, numbered in label order (the
--- cells: `people_cell` by implementer and every characteristic but the place, `kind` by those
--- characteristics alone, `place_cell` by implementer, municipality, region, gender and age group);
--- and the rows by cell number (profile_states). Numbering the few distinct labels and joining them
--- back gives the dense ranks a window over every row gave, in a quarter of the time.
+-- label codes (profile_rows, dropped at the end); the distinct codes, numbered in code order, which
+-- is label order (the cells: `people_cell` by implementer and every characteristic but the place,
+-- `kind` by those characteristics alone, `place_cell` by implementer, municipality, region, gender
+-- and age group); and the rows by cell number (profile_states). Numbering the few distinct codes and
+-- joining them back gives the dense ranks a window over every row gave, in a quarter of the time.
 create temp table profile_rows as
     with
     places as (
@@ -340,83 +391,110 @@ create temp table profile_rows as
         from plain
         union all
         select *, end_date, null from plain where end_date > start_date
+    ),
+    labelled as (
+        select * from grouped
+        union all
+        select
+            person, implementer_id, municipality, gender, age_group, labour_market_status, long_term_unemployed, education_isced,
+            disability, third_country_national, foreign_background, minority, homeless, rural,
+            region, from_day, to_day,
+            case when end_date <= from_day then coalesce(exit_status, 'unknown') end,
+            coalesce(end_date <= from_day, false),
+            not coalesce(end_date <= from_day, false),
+            false, false, true, region_number, town_number, from_day = start_date
+        from plain_spells
     )
-    select * from grouped
-    union all
     select
-        person, implementer_id, municipality, gender, age_group, labour_market_status, long_term_unemployed, education_isced,
-        disability, third_country_national, foreign_background, minority, homeless, rural,
-        region, from_day, to_day,
-        case when end_date <= from_day then coalesce(exit_status, 'unknown') end,
-        coalesce(end_date <= from_day, false),
-        not coalesce(end_date <= from_day, false),
-        false, false, true, region_number, town_number, from_day = start_date
-    from plain_spells;
+        r.person, r.from_day, r.to_day, r.of_person, r.in_region, r.in_town, r.first_spell,
+        i.implementer_number,
+        label_code(v.gender, r.gender) * v.gender_weight
+        + label_code(v.age_group, r.age_group) * v.age_group_weight
+        + label_code(v.labour_market_status, r.labour_market_status) * v.labour_market_status_weight
+        + label_code(v.flag, r.long_term_unemployed) * v.long_term_unemployed_weight
+        + label_code(v.education_isced, r.education_isced) * v.education_isced_weight
+        + label_code(v.exit_status, r.exit_status) * v.exit_status_weight
+        + label_code(v.flag, r.has_left) * v.has_left_weight
+        + label_code(v.flag, r.is_active) * v.is_active_weight
+        + label_code(v.flag, r.disability) * v.disability_weight
+        + label_code(v.flag, r.third_country_national) * v.third_country_national_weight
+        + label_code(v.flag, r.foreign_background) * v.foreign_background_weight
+        + label_code(v.flag, r.minority) * v.minority_weight
+        + label_code(v.flag, r.homeless) * v.homeless_weight
+        + label_code(v.flag, r.rural) * v.rural_weight
+        + label_code(v.flag, r.followup_employed) * v.followup_employed_weight
+        + label_code(v.flag, r.followup_improved_situation) as kind_code,
+        a.town_number * v.place_town_weight
+        + a.region_number * v.place_region_weight
+        + label_code(v.gender, r.gender) * v.place_gender_weight
+        + label_code(v.age_group, r.age_group) as place_code
+    from labelled r
+    cross join label_values v
+    join implementer_numbers i using (implementer_id)
+    join area_numbers a on a.municipality = r.municipality and a.region = r.region;
 
 -- The people cells, numbered by implementer and kind: a kind is the characteristics alone, numbered
--- in their order among the few thousand distinct ones, so that ordering by (implementer, kind)
--- orders by every label without sorting hundreds of thousands of cells by seventeen columns.
+-- in code order among the few thousand distinct ones, and its labels are read back from its code.
 create table profile_people_labels as
     with
-    cells as (
-        select distinct implementer_id, gender, age_group, labour_market_status, long_term_unemployed, education_isced, exit_status,
-            has_left, is_active, disability, third_country_national, foreign_background, minority, homeless,
-            rural, followup_employed, followup_improved_situation
-        from profile_rows
-    ),
+    cells as (select distinct implementer_number, kind_code from profile_rows),
     kinds as (
-        select (row_number() over (
-            order by gender, age_group, labour_market_status, long_term_unemployed, education_isced, exit_status,
-                has_left, is_active, disability, third_country_national, foreign_background, minority, homeless,
-                rural, followup_employed, followup_improved_situation
-        ) - 1)::integer as kind, *
-        from (select distinct * exclude (implementer_id) from cells)
+        select
+            (row_number() over (order by k.kind_code) - 1)::integer as kind,
+            k.kind_code,
+            label_of(v.gender, k.kind_code, v.gender_weight) as gender,
+            label_of(v.age_group, k.kind_code, v.age_group_weight) as age_group,
+            label_of(v.labour_market_status, k.kind_code, v.labour_market_status_weight) as labour_market_status,
+            label_of(v.flag, k.kind_code, v.long_term_unemployed_weight) as long_term_unemployed,
+            label_of(v.education_isced, k.kind_code, v.education_isced_weight) as education_isced,
+            label_of(v.exit_status, k.kind_code, v.exit_status_weight) as exit_status,
+            label_of(v.flag, k.kind_code, v.has_left_weight) as has_left,
+            label_of(v.flag, k.kind_code, v.is_active_weight) as is_active,
+            label_of(v.flag, k.kind_code, v.disability_weight) as disability,
+            label_of(v.flag, k.kind_code, v.third_country_national_weight) as third_country_national,
+            label_of(v.flag, k.kind_code, v.foreign_background_weight) as foreign_background,
+            label_of(v.flag, k.kind_code, v.minority_weight) as minority,
+            label_of(v.flag, k.kind_code, v.homeless_weight) as homeless,
+            label_of(v.flag, k.kind_code, v.rural_weight) as rural,
+            label_of(v.flag, k.kind_code, v.followup_employed_weight) as followup_employed,
+            label_of(v.flag, k.kind_code, 1) as followup_improved_situation
+        from (select distinct kind_code from cells) k
+        cross join label_values v
     )
-    select (row_number() over (order by c.implementer_id, k.kind) - 1)::integer as people_cell, k.kind, c.*
+    select
+        (row_number() over (order by c.implementer_number, c.kind_code) - 1)::integer as people_cell,
+        k.kind,
+        i.implementer_id,
+        k.* exclude (kind, kind_code),
+        c.implementer_number,
+        c.kind_code
     from cells c
-    join kinds k
-      on k.gender is not distinct from c.gender
-     and k.age_group is not distinct from c.age_group
-     and k.labour_market_status is not distinct from c.labour_market_status
-     and k.long_term_unemployed is not distinct from c.long_term_unemployed
-     and k.education_isced is not distinct from c.education_isced
-     and k.exit_status is not distinct from c.exit_status
-     and k.has_left is not distinct from c.has_left
-     and k.is_active is not distinct from c.is_active
-     and k.disability is not distinct from c.disability
-     and k.third_country_national is not distinct from c.third_country_national
-     and k.foreign_background is not distinct from c.foreign_background
-     and k.minority is not distinct from c.minority
-     and k.homeless is not distinct from c.homeless
-     and k.rural is not distinct from c.rural
-     and k.followup_employed is not distinct from c.followup_employed
-     and k.followup_improved_situation is not distinct from c.followup_improved_situation;
+    join kinds k using (kind_code)
+    join implementer_numbers i using (implementer_number);
 
 create table profile_place_labels as
-    select (row_number() over (order by implementer_id, municipality, region, gender, age_group) - 1)::integer as place_cell, *
-    from (select distinct implementer_id, municipality, region, gender, age_group from profile_rows);
+    with cells as (select distinct implementer_number, place_code from profile_rows)
+    select
+        (row_number() over (order by c.implementer_number, c.place_code) - 1)::integer as place_cell,
+        i.implementer_id,
+        a.municipality,
+        a.region,
+        label_of(v.gender, c.place_code, v.place_gender_weight) as gender,
+        label_of(v.age_group, c.place_code, 1) as age_group,
+        c.implementer_number,
+        c.place_code
+    from cells c
+    join implementer_numbers i using (implementer_number)
+    cross join label_values v
+    join area_numbers a
+      on a.town_number = c.place_code // v.place_town_weight
+     and a.region_number = c.place_code // v.place_region_weight % v.regions;
 
 create table profile_states as
     select c.people_cell, c.kind, l.place_cell, hash(r.person) as print_a, hash(r.person::varchar) as print_b,
         r.person, r.from_day, r.to_day, r.of_person, r.in_region, r.in_town, r.first_spell
     from profile_rows r
-    -- the label columns that cannot be null are compared with =, the others as values
-    join profile_people_labels c
-      on c.implementer_id = r.implementer_id and c.gender = r.gender and c.age_group = r.age_group
-     and c.labour_market_status = r.labour_market_status
-     and c.long_term_unemployed is not distinct from r.long_term_unemployed
-     and c.education_isced is not distinct from r.education_isced
-     and c.exit_status is not distinct from r.exit_status
-     and c.has_left = r.has_left and c.is_active = r.is_active
-     and c.disability is not distinct from r.disability
-     and c.third_country_national is not distinct from r.third_country_national
-     and c.foreign_background is not distinct from r.foreign_background
-     and c.minority is not distinct from r.minority
-     and c.homeless is not distinct from r.homeless
-     and c.rural is not distinct from r.rural
-     and c.followup_employed = r.followup_employed and c.followup_improved_situation = r.followup_improved_situation
-    join profile_place_labels l
-      on l.implementer_id = r.implementer_id and l.municipality = r.municipality and l.region = r.region
-     and l.gender = r.gender and l.age_group = r.age_group;
+    join profile_people_labels c using (implementer_number, kind_code)
+    join profile_place_labels l using (implementer_number, place_code);
 
 drop table profile_rows;
