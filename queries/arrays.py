@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mmap
 import pickle
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +29,23 @@ class ArrayFile:
         # (address, length, mapping) of each mapping of the file from offset 0, kept open for the
         # build's life: an address freed and reused by memory of the process must not look mapped.
         self._mapped: list[tuple[int, int, mmap.mmap]] = []
+        # Running totals are made on two threads (dashboard/ingest/load.py): one writes at a time.
+        self._lock = threading.Lock()
 
     def spilled(self, value):
         """`value` with its arrays' bytes in the file, read through a mapping of it (the same value
         unless it held arrays not yet written)."""
-        structure, spans, wrote = self._placed(value)
-        if not wrote:
-            return value
-        view = self._map()
+        with self._lock:
+            structure, spans, wrote = self._placed(value)
+            if not wrote:
+                return value
+            view = self._map()
         return pickle.loads(structure, buffers=[view[start : start + size] for start, size in spans])
 
     def spans(self, value) -> tuple[bytes, list[tuple[int, int]]]:
         """The pickled structure of `value` and the (offset, size) of each of its buffers in the file."""
-        structure, spans, _ = self._placed(value)
+        with self._lock:
+            structure, spans, _ = self._placed(value)
         return structure, spans
 
     def _placed(self, value) -> tuple[bytes, list[tuple[int, int]], bool]:

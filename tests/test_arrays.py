@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -71,3 +72,24 @@ def test_a_value_of_empty_arrays_alone_stays_in_memory(tmp_path):
     arrays = ArrayFile(tmp_path / "arrays.bin")
     value = [np.zeros(0)]
     assert arrays.spilled(value) is value
+
+
+def test_structures_spilled_from_two_threads_at_once_read_back_whole(tmp_path):
+    # A build makes the running profile and the other running totals on two threads.
+    path = tmp_path / "arrays.bin"
+    arrays = ArrayFile(path)
+
+    def spill(seed: int) -> list:
+        rng = np.random.default_rng(seed)
+        made = [rng.integers(0, 1 << 40, size=int(rng.integers(1, 20_000)), dtype=np.int64) for _ in range(60)]
+        return [(value, arrays.spilled({"v": value})) for value in made]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [r for part in pool.map(spill, [1, 2]) for r in part]
+    for value, spilled in results:
+        np.testing.assert_array_equal(spilled["v"], value)
+    structure, spans = arrays.spans([s for _, s in results])
+    assert len({start for start, _ in spans}) == len(spans)  # every array has a place of its own
+    assert path.stat().st_size >= sum(size for _, size in spans)
+    for (value, _), back in zip(results, _read(path, structure, spans), strict=True):
+        np.testing.assert_array_equal(back["v"], value)
