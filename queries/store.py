@@ -190,7 +190,12 @@ class Store:
         """Rows appended to a table in a transaction of their own, then committed or rolled back
         (load time only: an extract file refused part way takes back the batches it added)."""
         self._forget_all()
-        return Appender(self._cursor(), _identifier(table), self._cursor())
+        return Appender(self._cursor(), _identifier(table))
+
+    def screening(self) -> duckdb.DuckDBPyConnection:
+        """A cursor outside every load's transaction, for the checks of files about to be added
+        (queries/intake.py), on a thread of its own (load time only): it writes nothing."""
+        return self._cursor()
 
     def derive(self) -> None:
         """Build the derived tables (derived.sql) once every table has been inserted (load time only)."""
@@ -283,16 +288,10 @@ class Store:
 class Appender:
     """One table's rows coming in batch by batch, on one cursor and in one transaction."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str, screening: duckdb.DuckDBPyConnection):
-        self._cursor, self._table, self._screening = cursor, table, screening
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, table: str):
+        self._cursor, self._table = cursor, table
         self.columns = [row[0] for row in cursor.execute(f"describe {table}").fetchall()]
         cursor.begin()
-
-    @property
-    def screening(self) -> duckdb.DuckDBPyConnection:
-        """A cursor outside this transaction, for the checks of a file about to be added
-        (queries/intake.py): a file that fails them leaves the transaction as it was."""
-        return self._screening
 
     def add_file(self, path: str, loads: list[Load]) -> None:
         """Append a Parquet file's rows straight from the file, as `loads` say (queries/intake.py)."""
@@ -316,7 +315,6 @@ class Appender:
 
     def _close(self) -> None:
         self._cursor.close()
-        self._screening.close()
 
 
 def cache_bytes_from_env() -> int:

@@ -84,7 +84,7 @@ def _changed(frame: pd.DataFrame, changes: dict) -> pd.DataFrame:
     return frame
 
 
-TAKE_CLEAN = StoreRows.take_clean
+SCREEN = StoreRows.screen
 
 
 def both_ways(tmp_path, monkeypatch, files: dict[str, pd.DataFrame | pa.Table], plan=TINY / "plan"):
@@ -97,14 +97,14 @@ def both_ways(tmp_path, monkeypatch, files: dict[str, pd.DataFrame | pa.Table], 
         pq.write_table(table, extracts / name)
     straight: list[bool] = []
 
-    def spied(self, *args):
-        rows = TAKE_CLEAN(self, *args)
-        straight.append(rows is not None)
-        return rows
+    def spied(self, *args):  # on the screening thread, one file after the other in the files' order
+        clean = SCREEN(self, *args)
+        straight.append(clean is not None)
+        return clean
 
-    monkeypatch.setattr(StoreRows, "take_clean", spied)
+    monkeypatch.setattr(StoreRows, "screen", spied)
     fast = load_project(plan, extracts)
-    monkeypatch.setattr(StoreRows, "take_clean", lambda self, *args: None)
+    monkeypatch.setattr(StoreRows, "screen", lambda self, *args: None)
     slow = load_project(plan, extracts)
     assert _outcome(fast) == _outcome(slow)
     return fast, slow, straight
