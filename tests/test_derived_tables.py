@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -376,3 +377,23 @@ def test_active_and_left_add_up_to_the_participants_once_each(world):
             assert active + left == everyone, (scope, as_of, active, left, everyone)
     final = participant_stats(world, Scope(as_of=END), END).view.cube
     assert 0 < final.count(cell(ind="LEFT")) < final.count(GRAND)  # both kinds are there to count
+
+
+def test_the_running_profiles_kinds_are_numbered_in_label_order_each_once(world):
+    """derived.sql numbers kinds by packed label codes: kind order must be the labels' own sort
+    order (nulls after every value, false before true), each combination of labels one kind, and a
+    people cell the pair of its implementer and its kind, in that order."""
+    running = profile.running_profile(world)
+    kinds = running.kinds.labels(np.arange(running.kinds.count), profile.CHARACTERISTICS)
+    assert not kinds.duplicated().any()
+    ordered = kinds.sort_values(profile.CHARACTERISTICS, na_position="last", kind="stable")
+    assert list(ordered.index) == list(range(len(kinds)))
+    for column in ("education_isced", "exit_status", "long_term_unemployed", *FLAGS):
+        assert kinds[column].isna().any() and kinds[column].notna().any(), column  # the world has both
+    people = running.people.labels(np.arange(running.people.count), ["implementer_id", *profile.CHARACTERISTICS])
+    assert not people.duplicated().any()
+    people_order = people.sort_values(["implementer_id", *profile.CHARACTERISTICS], na_position="last", kind="stable")
+    assert list(people_order.index) == list(range(len(people)))
+    # every kind is some people cell's, and a people cell's labels are its kind's
+    of_people = people[profile.CHARACTERISTICS].drop_duplicates().sort_values(profile.CHARACTERISTICS, na_position="last")
+    pd.testing.assert_frame_equal(of_people.reset_index(drop=True), ordered.reset_index(drop=True), check_dtype=False)
