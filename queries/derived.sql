@@ -205,11 +205,13 @@ create temp table label_values as
     with
     lists as (
         select
-            list(distinct gender order by gender) as gender,
-            list(distinct age_group order by age_group) as age_group,
-            list(distinct labour_market_status order by labour_market_status) as labour_market_status,
-            list(distinct education_isced order by education_isced) filter (where education_isced is not null) as education_isced,
-            list(distinct coalesce(exit_status, 'unknown') order by coalesce(exit_status, 'unknown')) as exit_status,
+            -- a column no entry holds a value of has no values (not null: a list of none, a digit of one)
+            coalesce(list(distinct gender order by gender), []) as gender,
+            coalesce(list(distinct age_group order by age_group), []) as age_group,
+            coalesce(list(distinct labour_market_status order by labour_market_status), []) as labour_market_status,
+            coalesce(list(distinct education_isced order by education_isced) filter (where education_isced is not null), [])
+                as education_isced,
+            coalesce(list(distinct coalesce(exit_status, 'unknown') order by coalesce(exit_status, 'unknown')), []) as exit_status,
             [false, true] as flag,
             (select count(distinct region) from area_numbers) as regions
         from entries

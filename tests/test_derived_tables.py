@@ -397,3 +397,32 @@ def test_the_running_profiles_kinds_are_numbered_in_label_order_each_once(world)
     # every kind is some people cell's, and a people cell's labels are its kind's
     of_people = people[profile.CHARACTERISTICS].drop_duplicates().sort_values(profile.CHARACTERISTICS, na_position="last")
     pd.testing.assert_frame_equal(of_people.reset_index(drop=True), ordered.reset_index(drop=True), check_dtype=False)
+
+
+def test_a_characteristic_no_entry_holds_leaves_the_running_profile_whole(tmp_path):
+    """An optional characteristic left empty in every entry (education not collected) has no value
+    to code: every person must still be counted, as the straightforward query counts them."""
+    tiny = Path(__file__).parent / "fixtures" / "tiny"
+    for folder in ("plan", "extracts"):
+        (tmp_path / folder).mkdir()
+        for path in (tiny / folder).iterdir():
+            (tmp_path / folder / path.name).write_bytes(path.read_bytes())
+    participants = (tmp_path / "extracts" / "participants.csv").read_text().splitlines()
+    column = participants[0].split(",").index("education_isced")
+    blanked = [
+        participants[0],
+        *(",".join("" if i == column else v for i, v in enumerate(row.split(","))) for row in participants[1:]),
+    ]
+    (tmp_path / "extracts" / "participants.csv").write_text("\n".join(blanked) + "\n")
+    store = load_project(tmp_path / "plan", tmp_path / "extracts").store
+    for scope in (
+        {"implementer": None, "region": None, "municipalities": None},
+        {"implementer": "a", "region": None, "municipalities": None},
+    ):
+        params = {**scope, "as_of": END}
+        got, expected = (
+            _plain(f).sort_values(list(f.columns)).reset_index(drop=True)
+            for f in (_app(store, "participant_profile", params), _straightforward(store, "participant_profile", params))
+        )
+        assert len(expected) and expected["education_isced"].isna().all()
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=f"participant_profile {scope}")
