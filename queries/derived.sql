@@ -509,3 +509,5 @@ create table profile_states as
     join profile_place_labels l using (implementer_number, place_code);
 
 drop table profile_rows;
+drop table label_values;
+drop table implementer_numbers;
