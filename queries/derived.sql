@@ -1,28 +1,14 @@
 -- Tables derived from the extracts once, when a data set has been loaded, so that a page's questions
 -- read thousands of rows instead of millions (a national programme has ten million bookings). The
--- store never changes after loading, so they cannot go stale. Every question "up to as_of" reads
--- whole months from a monthly table and only the days of as_of's own month from a daily one. The
--- monthly tables are stored in day order, so DuckDB skips the row groups of later months; the daily
--- ones and `entries` are in no order, since sorting millions of rows cost more at every build than
--- the scans it spared.
+-- store never changes after loading, so they cannot go stale. The daily sums are the raw material of
+-- the running totals made at load (queries/spending.py, queries/person_days.py), which answer every
+-- "up to as_of" question; they and `entries` are in no order, since sorting millions of rows cost
+-- more at every build than the scans it spared.
 
 create table spending_daily as
     select implementer_id, date as day, cost_category, sum(amount_eur) as amount_eur
     from intake.spending
     group by all;  -- in no order: every reader sums or sorts (the sort of 1.9 M national sums, 0.7 s timed alone, was not measurable in a whole build)
-
-create table spending_monthly as
-    select implementer_id, date_trunc('month', day)::date as day, cost_category, sum(amount_eur) as amount_eur
-    from spending_daily
-    group by all
-    order by day;
-
--- Bookings up to and including as_of: `day` is the booking day, or the first of the month for a
--- whole month booked before as_of's month. Good for sums by implementer, category, month or year.
-create macro spending_to(as_of) as table
-    select * from spending_monthly where day < date_trunc('month', as_of)::date
-    union all
-    select * from spending_daily where day >= date_trunc('month', as_of)::date and day <= as_of;
 
 -- Corrections after which their category's running total, in booking order (by date, larger
 -- amounts first, then by voucher), is below zero. A booking's running total depends only on the
@@ -97,18 +83,6 @@ create table person_days_daily as
     select implementer_id, municipality, date as day, day_type, sum(days) as days
     from intake.person_days
     group by all;  -- in no order, as spending_daily
-
-create table person_days_monthly as
-    select implementer_id, municipality, date_trunc('month', day)::date as day, day_type, sum(days) as days
-    from person_days_daily
-    group by all
-    order by day;
-
--- Person-days up to and including as_of, as whole months plus the days of as_of's month.
-create macro person_days_to(as_of) as table
-    select * from person_days_monthly where day < date_trunc('month', as_of)::date
-    union all
-    select * from person_days_daily where day >= date_trunc('month', as_of)::date and day <= as_of;
 
 -- Participant entries without the participant id: `person` numbers each (implementer_id,
 -- participant_id) and `entries_of_person` says how many entries that person has. Most people enter
