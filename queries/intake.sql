@@ -2,6 +2,10 @@
 -- queries/store.py): the derived tables (derived.sql) are made from them, and in a build into a
 -- file they are never written to it. A published snapshot holds aggregates, labels and the entries
 -- without their ids; no participant id, booking or person-day row is in it.
+--
+-- The code and plan-name columns of person-days and bookings are of the types intake.implementer_id,
+-- intake.municipality, intake.cost_category and intake.day_type (queries/store.py makes them: an
+-- enum of what a validated row can hold). Whatever derived.sql makes of them is text again.
 
 create table intake.participants (
     participant_id varchar not null,
@@ -36,16 +40,16 @@ create table intake.followups (
 
 create table intake.person_days (
     date date not null,
-    implementer_id varchar not null,
-    municipality varchar,
-    day_type varchar not null,
+    implementer_id intake.implementer_id not null,
+    municipality intake.municipality,
+    day_type intake.day_type not null,
     days double not null
 );
 
 create table intake.spending (
     date date not null,
-    implementer_id varchar not null,
-    cost_category varchar not null,
+    implementer_id intake.implementer_id not null,
+    cost_category intake.cost_category not null,
     amount_eur decimal(18, 2) not null,
     voucher_id varchar,
     description varchar

@@ -29,6 +29,9 @@ SQL_DIR = Path(__file__).parent / "sql"
 SCHEMA = Path(__file__).parent / "schema.sql"
 INTAKE = Path(__file__).parent / "intake.sql"
 DERIVED = Path(__file__).parent / "derived.sql"
+# The types of intake.sql's code and plan-name columns of the two largest extracts: an enum of the
+# values a validated row can hold where the caller lists them, text where it does not.
+LISTED_TYPES = ("implementer_id", "municipality", "cost_category", "day_type")
 
 
 @cache
@@ -65,13 +68,16 @@ class Store:
         self._arrays: ArrayFile | None = None  # a build into a file writes its arrays beside it
 
     @classmethod
-    def create_empty(cls, memory_limit: str = DEFAULT_MEMORY_LIMIT, path: Path | None = None) -> Store:
+    def create_empty(
+        cls, memory_limit: str = DEFAULT_MEMORY_LIMIT, path: Path | None = None, listed: dict[str, list[str]] | None = None
+    ) -> Store:
         """An empty database whose memory DuckDB keeps within `memory_limit` (its tables and its
         working memory; beyond it, it spills to a directory of this store's own). By default DuckDB
         takes up to 80 % of the machine and frees late: a national load peaked at 3.9 GiB in one
         process, and gunicorn runs several. With `path`, the database is that file (a snapshot
         being built: see finish_file), and the arrays of the running totals are written beside it
-        as they are made (queries/arrays.py)."""
+        as they are made (queries/arrays.py). `listed` gives, for each of LISTED_TYPES, every value
+        its column can hold (a value outside them cannot be loaded)."""
         # Private (concurrent spills must not share files), and made by DuckDB only if it spills.
         spill = str(Path(tempfile.gettempdir()) / f"esr-seuranta-duckdb-{uuid.uuid4().hex}")
         config = {"memory_limit": memory_limit, "temp_directory": spill}
@@ -81,6 +87,7 @@ class Store:
         # rows are read once, by derive.
         connection.execute("attach ':memory:' as intake")
         connection.execute(SCHEMA.read_text(encoding="utf-8"))
+        _create_listed_types(connection, listed or {})
         connection.execute(INTAKE.read_text(encoding="utf-8"))
         store = cls(connection)
         if path:
@@ -350,6 +357,19 @@ _TABLES = {
     "claims",
     "followups",
 }
+
+
+def _create_listed_types(connection: duckdb.DuckDBPyConnection, listed: dict[str, list[str]]) -> None:
+    """Each of LISTED_TYPES in the intake database. An enum's values are kept in sort order, which
+    is the order DuckDB sorts them in as text, and its cells are small integers: ten million
+    bookings grouped by implementer and category in 0.5 s instead of 1.0 s, and a national intake
+    fits its memory instead of spilling."""
+    for name in LISTED_TYPES:
+        if name in listed:
+            values = sorted({str(value) for value in listed[name]})
+            connection.execute(f"create type intake.{name} as enum (select unnest($values::varchar[]))", {"values": values})
+        else:
+            connection.execute(f"create type intake.{name} as varchar")
 
 
 def _close(connection: duckdb.DuckDBPyConnection, spill: str) -> None:

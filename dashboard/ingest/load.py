@@ -141,13 +141,26 @@ def insert_plan_versions(store: Store, plan: Plan) -> None:
 def _plan_store(plan: Plan, path: Path | None) -> Store:
     """A new store holding the plan, in memory or with `path` in that database file."""
     # A build into a file is written out as it goes, and spills well (config.build_memory_limit).
-    store = Store.create_empty(memory_limit=build_memory_limit() if path else duckdb_memory_limit(), path=path)
+    limit = build_memory_limit() if path else duckdb_memory_limit()
+    store = Store.create_empty(memory_limit=limit, path=path, listed=listed_values(plan))
     store.insert("project", pd.DataFrame([plan.project]))
     insert_plan_versions(store, plan)
     for kind in contract.PLAN_TABLES:
         if kind not in contract.AMENDABLE_TABLES:
             store.insert(kind, plan.tables[kind])
     return store
+
+
+def listed_values(plan: Plan) -> dict[str, list[str]]:
+    """Every value a validated extract row can hold in the store's listed columns (queries/store.py
+    LISTED_TYPES): the plan's spellings of its implementers and municipalities, and the contract's codes."""
+    refs = plan.refs()
+    return {
+        "implementer_id": list(refs["implementer"].values()),
+        "municipality": list(refs["municipality"].values()),
+        "cost_category": list(contract.SPENDING.column("cost_category").codes),
+        "day_type": list(contract.PERSON_DAYS.column("day_type").codes),
+    }
 
 
 def _derive(store: Store) -> None:
