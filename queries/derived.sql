@@ -430,7 +430,11 @@ create temp table profile_rows as
 -- in code order among the few thousand distinct ones, and its labels are read back from its code.
 create table profile_people_labels as
     with
-    cells as (select distinct implementer_number, kind_code from profile_rows),
+    -- numbered before their labels join them: a window over the labelled rows sorted them whole (0.23 s)
+    cells as (
+        select (row_number() over (order by implementer_number, kind_code) - 1)::integer as people_cell, *
+        from (select distinct implementer_number, kind_code from profile_rows)
+    ),
     kinds as (
         select
             (row_number() over (order by k.kind_code) - 1)::integer as kind,
@@ -455,7 +459,7 @@ create table profile_people_labels as
         cross join label_values v
     )
     select
-        (row_number() over (order by c.implementer_number, c.kind_code) - 1)::integer as people_cell,
+        c.people_cell,
         k.kind,
         i.implementer_id,
         k.* exclude (kind, kind_code),
