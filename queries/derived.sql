@@ -160,7 +160,8 @@ create table person_days_keys as
     order by key;
 
 -- Each municipality with its region, both numbered in name order (profile_states numbers them so).
-create table area_numbers as
+-- The tables of the scratch database are read by the running totals at the build, never served.
+create table scratch.area_numbers as
     select
         municipality,
         region,
@@ -196,7 +197,7 @@ create temp table label_values as
                 as education_isced,
             coalesce(list(distinct coalesce(exit_status, 'unknown') order by coalesce(exit_status, 'unknown')), []) as exit_status,
             [false, true] as flag,
-            (select count(distinct region) from area_numbers) as regions
+            (select count(distinct region) from scratch.area_numbers) as regions
         from entries
     ),
     flags as (
@@ -222,7 +223,7 @@ create temp table label_values as
     select *, age_group_weight * (len(age_group) + 1) as gender_weight, place_region_weight * regions as place_town_weight
     from places;
 
--- Scratch, read once by queries/profile.py and then dropped: each unit's row of
+-- In the scratch database (queries/store.py), read once by queries/profile.py: each unit's row of
 -- participant_profile.sql, from the day it holds (`from_day`) to the day it changes (`to_day`, null
 -- for never). A unit is a person, as the whole programme and an implementer count them (`of_person`);
 -- and, for people with entries in more than one region (municipality), the person within each of
@@ -244,7 +245,7 @@ create temp table label_values as
 create temp table profile_rows as
     with
     places as (
-        select * from area_numbers
+        select * from scratch.area_numbers
     ),
     -- Only people with several entries can have them in several places: a few percent of entries.
     again as (
@@ -424,11 +425,11 @@ create temp table profile_rows as
     from labelled r
     cross join label_values v
     join implementer_numbers i using (implementer_id)
-    join area_numbers a on a.municipality = r.municipality and a.region = r.region;
+    join scratch.area_numbers a on a.municipality = r.municipality and a.region = r.region;
 
 -- The people cells, numbered by implementer and kind: a kind is the characteristics alone, numbered
 -- in code order among the few thousand distinct ones, and its labels are read back from its code.
-create table profile_people_labels as
+create table scratch.profile_people_labels as
     with
     -- numbered before their labels join them: a window over the labelled rows sorted them whole (0.23 s)
     cells as (
@@ -469,7 +470,7 @@ create table profile_people_labels as
     join kinds k using (kind_code)
     join implementer_numbers i using (implementer_number);
 
-create table profile_place_labels as
+create table scratch.profile_place_labels as
     with cells as (select distinct implementer_number, place_code from profile_rows)
     select
         (row_number() over (order by c.implementer_number, c.place_code) - 1)::integer as place_cell,
@@ -483,16 +484,16 @@ create table profile_place_labels as
     from cells c
     join implementer_numbers i using (implementer_number)
     cross join label_values v
-    join area_numbers a
+    join scratch.area_numbers a
       on a.town_number = c.place_code // v.place_town_weight
      and a.region_number = c.place_code // v.place_region_weight % v.regions;
 
-create table profile_states as
+create table scratch.profile_states as
     select c.people_cell, c.kind, l.place_cell, hash(r.person) as print_a, hash(r.person::varchar) as print_b,
         r.person, r.from_day, r.to_day, r.of_person, r.in_region, r.in_town, r.first_spell
     from profile_rows r
-    join profile_people_labels c using (implementer_number, kind_code)
-    join profile_place_labels l using (implementer_number, place_code);
+    join scratch.profile_people_labels c using (implementer_number, kind_code)
+    join scratch.profile_place_labels l using (implementer_number, place_code);
 
 drop table profile_rows;
 drop table label_values;

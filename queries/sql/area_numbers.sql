@@ -1,2 +1,2 @@
 -- Municipalities and regions by their numbers in profile_states (derived.sql).
-select municipality, region, town_number, region_number from area_numbers order by town_number
+select municipality, region, town_number, region_number from scratch.area_numbers order by town_number

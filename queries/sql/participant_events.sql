@@ -24,7 +24,7 @@ coded as (
     select e.person, i.implementer, e.gender, e.start_date, e.end_date, a.town_number, a.region_number
     from entries e
     join implementer_numbers i using (implementer_id)
-    join area_numbers a using (municipality)
+    join scratch.area_numbers a using (municipality)
     where e.entries_of_person > 1
 ),
 

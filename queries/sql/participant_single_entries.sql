@@ -17,5 +17,5 @@ select
     coalesce(e.gender = 'F', false) as woman
 from entries e
 join implementer_numbers i using (implementer_id)
-join area_numbers a using (municipality)
+join scratch.area_numbers a using (municipality)
 where e.entries_of_person = 1

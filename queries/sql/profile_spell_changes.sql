@@ -15,7 +15,7 @@ with spells as (
         case $edge when 'start' then from_day else to_day end as day,
         print_a,
         print_b
-    from profile_states
+    from scratch.profile_states
     where case $cells
         when 'region' then in_region is not null
         when 'town' then in_town is not null
