@@ -22,6 +22,8 @@ create table spending_daily as
 -- are ranked: a correction's running total is everything booked on earlier days (a running sum of
 -- the daily table), that day's positive bookings (all come first) and the day's corrections up to
 -- it. Sorting the ten million bookings of a national programme for one window took 9 s of a build.
+-- Summed as whole cents in doubles, which add whole numbers exactly (below 2^53 cents, 90 billion
+-- euros): the windows summed the decimals' 128-bit sums at half the speed (0.67 s -> 0.54 s).
 create table overdrawn_bookings as
     with
     -- each implementer's category numbered: the windows below partition by one integer, not two
@@ -38,27 +40,26 @@ create table overdrawn_bookings as
             k.cost_category,
             s.amount_eur,
             s.voucher_id,
-            sum(s.amount_eur) over (
+            sum(s.cents) over (
                 partition by k.category, s.date
                 order by s.amount_eur desc, s.voucher_id
                 rows between unbounded preceding and current row
             ) as corrections_to_here,
-            sum(s.amount_eur) over (partition by k.category, s.date) as corrections_of_day
-        from intake.spending s
+            sum(s.cents) over (partition by k.category, s.date) as corrections_of_day
+        from (select *, (amount_eur * 100)::bigint::double as cents from intake.spending where amount_eur < 0) s
         join categories k using (implementer_id, cost_category)
-        where s.amount_eur < 0
     ),
     days as (
         select
             k.category,
             d.day,
-            d.amount_eur as booked_on_day,
-            coalesce(sum(d.amount_eur) over (
+            d.cents as booked_on_day,
+            coalesce(sum(d.cents) over (
                 partition by k.category
                 order by d.day
                 rows between unbounded preceding and 1 preceding
             ), 0) as booked_before_day
-        from spending_daily d
+        from (select *, (amount_eur * 100)::bigint::double as cents from spending_daily) d
         join categories k using (implementer_id, cost_category)
     ),
     ordered as (
@@ -68,7 +69,7 @@ create table overdrawn_bookings as
             c.cost_category,
             c.amount_eur::double as amount_eur,
             c.voucher_id,
-            (d.booked_before_day + (d.booked_on_day - c.corrections_of_day) + c.corrections_to_here)::double as running_eur
+            (d.booked_before_day + (d.booked_on_day - c.corrections_of_day) + c.corrections_to_here) / 100 as running_eur
         from corrections c
         join days d on d.category = c.category and d.day = c.date
     )

@@ -427,3 +427,24 @@ def test_a_characteristic_no_entry_holds_leaves_the_running_profile_whole(tmp_pa
         )
         assert len(expected) and expected["education_isced"].isna().all()
         pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=f"participant_profile {scope}")
+
+
+def test_a_category_corrected_to_exactly_nothing_is_not_overdrawn(tmp_path):
+    """0.10 and 0.70 booked on two days, then 0.80 taken back: nothing is left, and nothing is below
+    zero. (Summed in floating-point euros, 0.1 + 0.7 - 0.8 is -1.1e-16: overdrawn_bookings sums cents.)"""
+    tiny = Path(__file__).parent / "fixtures" / "tiny"
+    for folder in ("plan", "extracts"):
+        (tmp_path / folder).mkdir()
+        for path in (tiny / folder).iterdir():
+            (tmp_path / folder / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "extracts" / "spending.csv").write_text(
+        "date,implementer_id,cost_category,amount_eur,voucher_id,description\n"
+        "2020-08-03,b,other_costs,0.10,X1,\n"
+        "2020-08-04,b,other_costs,0.70,X2,\n"
+        "2020-08-05,b,other_costs,-0.80,X3,\n"
+        "2020-08-06,b,other_costs,-0.01,X4,\n"
+    )
+    result = load_project(tmp_path / "plan", tmp_path / "extracts")
+    assert result.ok
+    rows = result.store._connection.execute("select voucher_id, running_eur from overdrawn_bookings").fetchall()
+    assert rows == [("X4", -0.01)]  # only the cent taken back after the category was empty
