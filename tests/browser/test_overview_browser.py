@@ -47,6 +47,16 @@ def wait_for_budget(tab, text: str) -> None:
     )
 
 
+def wait_for_kpis(tab, figures: dict) -> None:
+    """Until every KPI shows its figure: going back, the page first shows the figures it had, then
+    empties them while the new ones are worked out (a wait for the budget alone could end on the first)."""
+    tab.wait_for_function(
+        "(figures) => Object.entries(figures).every(([id, t]) => document.getElementById(id)?.innerText === t)",
+        arg=figures,
+        timeout=15000,
+    )
+
+
 def open_overview(tab, url: str) -> None:
     tab.goto(url)
     tab.wait_for_selector("#kpi-budget:not(:empty)", timeout=20000)
@@ -81,7 +91,7 @@ def test_implementer_filter_changes_figures_and_url_and_back_restores(page, demo
     screenshot(page, "overview-socca")
 
     page.go_back()
-    wait_for_budget(page, expected()["kpi-budget"])
+    wait_for_kpis(page, expected())
     assert kpis(page) == expected()
     page.go_forward()
     wait_for_budget(page, expected("socca")["kpi-budget"])
