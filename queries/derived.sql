@@ -176,7 +176,9 @@ create table scratch.area_numbers as
 -- characteristics) is those codes read as the digits of one number, in the order kinds are sorted by.
 -- So kinds in code order are kinds in label order, and finding, numbering and joining back the cells
 -- compares one or two numbers instead of seventeen labels: 3.5 s of a national build before, 2.3 s.
-create temp table implementer_numbers as
+-- The implementers with entries, numbered in name order from 0: a scratch table, since the
+-- participants' running counts (participant_events.sql, participant_single_entries.sql) number them so.
+create table scratch.implementer_numbers as
     select (row_number() over (order by implementer_id) - 1)::integer as implementer_number, implementer_id
     from (select distinct implementer_id from entries);
 
@@ -430,7 +432,7 @@ create temp table profile_rows as
         + label_code(v.age_group, r.age_group) as place_code
     from labelled r
     cross join label_values v
-    join implementer_numbers i using (implementer_id)
+    join scratch.implementer_numbers i using (implementer_id)
     join scratch.area_numbers a on a.municipality = r.municipality and a.region = r.region;
 
 -- The people cells, numbered by implementer and kind: a kind is the characteristics alone, numbered
@@ -474,7 +476,7 @@ create table scratch.profile_people_labels as
         c.kind_code
     from cells c
     join kinds k using (kind_code)
-    join implementer_numbers i using (implementer_number);
+    join scratch.implementer_numbers i using (implementer_number);
 
 create table scratch.profile_place_labels as
     with cells as (select distinct implementer_number, place_code from profile_rows)
@@ -488,7 +490,7 @@ create table scratch.profile_place_labels as
         c.implementer_number,
         c.place_code
     from cells c
-    join implementer_numbers i using (implementer_number)
+    join scratch.implementer_numbers i using (implementer_number)
     cross join label_values v
     join scratch.area_numbers a
       on a.town_number = c.place_code // v.place_town_weight
@@ -503,4 +505,3 @@ create table scratch.profile_states as
 
 drop table profile_rows;
 drop table label_values;
-drop table implementer_numbers;

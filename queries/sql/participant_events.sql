@@ -15,15 +15,10 @@
 -- Every entry's municipality is one of the plan's (validation sees to it), so the joins lose no one.
 with
 
-implementer_numbers as (
-    select implementer_id, (dense_rank() over (order by implementer_id) - 1)::integer as implementer
-    from (select distinct implementer_id from entries)
-),
-
 coded as (
-    select e.person, i.implementer, e.gender, e.start_date, e.end_date, a.town_number, a.region_number
+    select e.person, i.implementer_number as implementer, e.gender, e.start_date, e.end_date, a.town_number, a.region_number
     from entries e
-    join implementer_numbers i using (implementer_id)
+    join scratch.implementer_numbers i using (implementer_id)
     join scratch.area_numbers a using (municipality)
     where e.entries_of_person > 1
 ),

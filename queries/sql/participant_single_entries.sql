@@ -4,18 +4,14 @@
 -- their region and their municipality alike. Numbered as participant_events.sql numbers them; days
 -- as days since 1970-01-01. (Summed per municipality, region and day in DuckDB, these took two
 -- hash groupings of millions of rows: counted in numpy, a few tenths of a second.)
-with implementer_numbers as (
-    select implementer_id, (dense_rank() over (order by implementer_id) - 1)::integer as implementer
-    from (select distinct implementer_id from entries)
-)
 select
     a.town_number,
     a.region_number,
-    i.implementer,
+    i.implementer_number as implementer,
     (e.start_date - date '1970-01-01')::integer as start_day,
     (e.end_date - date '1970-01-01')::integer as end_day,
     coalesce(e.gender = 'F', false) as woman
 from entries e
-join implementer_numbers i using (implementer_id)
+join scratch.implementer_numbers i using (implementer_id)
 join scratch.area_numbers a using (municipality)
 where e.entries_of_person = 1
