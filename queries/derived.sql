@@ -24,6 +24,8 @@ create table spending_daily as
 -- it. Sorting the ten million bookings of a national programme for one window took 9 s of a build.
 -- Summed as whole cents in doubles, which add whole numbers exactly (below 2^53 cents, 90 billion
 -- euros): the windows summed the decimals' 128-bit sums at half the speed (0.67 s -> 0.54 s).
+create temp macro cents_of(amount_eur) as (amount_eur * 100)::bigint::double;
+
 create table overdrawn_bookings as
     with
     -- each implementer's category numbered: the windows below partition by one integer, not two
@@ -46,7 +48,7 @@ create table overdrawn_bookings as
                 rows between unbounded preceding and current row
             ) as corrections_to_here,
             sum(s.cents) over (partition by k.category, s.date) as corrections_of_day
-        from (select *, (amount_eur * 100)::bigint::double as cents from intake.spending where amount_eur < 0) s
+        from (select *, cents_of(amount_eur) as cents from intake.spending where amount_eur < 0) s
         join categories k using (implementer_id, cost_category)
     ),
     days as (
@@ -59,7 +61,7 @@ create table overdrawn_bookings as
                 order by d.day
                 rows between unbounded preceding and 1 preceding
             ), 0) as booked_before_day
-        from (select *, (amount_eur * 100)::bigint::double as cents from spending_daily) d
+        from (select *, cents_of(amount_eur) as cents from spending_daily) d
         join categories k using (implementer_id, cost_category)
     ),
     ordered as (
