@@ -44,6 +44,8 @@ def test_a_build_groups_by_the_enums_and_every_table_it_keeps_holds_text(monkeyp
     assert result.ok
     assert seen["spending"]["implementer_id"] == seen["person_days"]["implementer_id"] == "ENUM('a', 'b')"
     assert seen["person_days"]["day_type"].startswith("ENUM('contact_teaching'")
+    # every listed column the plan and the contract give values for (load.listed_values names them as the store does)
+    assert seen["spending"]["cost_category"].startswith("ENUM(") and seen["person_days"]["municipality"].startswith("ENUM(")
     kept = result.store._connection.execute(
         "select table_name, column_name, data_type from duckdb_columns() where database_name = current_database()"
     ).fetchall()
